@@ -1,0 +1,22 @@
+/// Velkommen's settings, built once at start-up from flags and the environment and validated there.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The folder served under `/public/`.
+    public var publicDirectory = "Public"
+
+    public init() {}
+
+    /// Checks what can be checked before binding; the message names the setting.
+    public func validate() throws(ConfigurationError) {
+        guard (1...65_535).contains(port) else { throw ConfigurationError("--port must be 1 to 65535, not \(port)") }
+        guard !host.isEmpty else { throw ConfigurationError("--host must not be empty") }
+    }
+}
+
+/// A setting that stops start-up; its message is the one line the operator sees.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,106 @@
+/// A cookie to set, with every attribute of RFC 6265bis. Its rendering never lets a value break out
+/// of the header: characters outside cookie-octet are percent-encoded.
+public struct SetCookie: Sendable, Equatable {
+    public enum SameSite: String, Sendable {
+        case strict = "Strict"
+        case lax = "Lax"
+        case none = "None"
+    }
+
+    public var name: String
+    public var value: String
+    public var path: String? = "/"
+    public var domain: String?
+    /// Seconds until it expires; 0 deletes it.
+    public var maxAge: Int?
+    /// Expiry as seconds since 1970, for old clients that ignore Max-Age.
+    public var expires: Int?
+    public var secure = false
+    public var httpOnly = true
+    public var sameSite: SameSite? = .lax
+
+    public init(name: String, value: String, path: String? = "/", domain: String? = nil, maxAge: Int? = nil,
+                expires: Int? = nil, secure: Bool = false, httpOnly: Bool = true, sameSite: SameSite? = .lax) {
+        self.name = name
+        self.value = value
+        self.path = path
+        self.domain = domain
+        self.maxAge = maxAge
+        self.expires = expires
+        self.secure = secure
+        self.httpOnly = httpOnly
+        self.sameSite = sameSite
+    }
+
+    /// A cookie that tells the browser to forget `name`.
+    public static func expired(_ name: String, path: String = "/", secure: Bool = false) -> SetCookie {
+        SetCookie(name: name, value: "", path: path, maxAge: 0, expires: 0, secure: secure)
+    }
+
+    /// The `Set-Cookie` header value.
+    public var headerValue: String {
+        var parts = ["\(Self.sanitizedName(name))=\(Self.encodedValue(value))"]
+        if let path { parts.append("Path=\(Self.attributeValue(path))") }
+        if let domain { parts.append("Domain=\(Self.attributeValue(domain))") }
+        if let maxAge { parts.append("Max-Age=\(maxAge)") }
+        if let expires { parts.append("Expires=\(HTTPDate.format(secondsSince1970: expires))") }
+        if secure { parts.append("Secure") }
+        if httpOnly { parts.append("HttpOnly") }
+        if let sameSite { parts.append("SameSite=\(sameSite.rawValue)") }
+        return parts.joined(separator: "; ")
+    }
+
+    private static func sanitizedName(_ name: String) -> String {
+        String(decoding: name.utf8.filter(ByteClass.isTokenCharacter), as: UTF8.self)
+    }
+
+    /// cookie-octet: visible ASCII but `"`, `,`, `;` and `\`.
+    private static func encodedValue(_ value: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in value.utf8 {
+            let safe = byte > 0x20 && byte < 0x7F && byte != .quote && byte != .comma && byte != .semicolon
+                && byte != UInt8(ascii: "\\") && byte != .percent
+            if safe { out.append(byte) } else { out += [.percent, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func attributeValue(_ value: String) -> String {
+        String(decoding: value.utf8.filter { $0 > 0x20 && $0 < 0x7F && $0 != .semicolon }, as: UTF8.self)
+    }
+}
+
+extension HTTPRequest {
+    /// The cookies the client sent, by name; the first of two with one name wins, values percent-decoded.
+    public var cookies: [String: String] {
+        var cookies: [String: String] = [:]
+        for header in headers.values("Cookie") {
+            for pair in header.utf8.split(separator: .semicolon) {
+                guard let equals = pair.firstIndex(of: .equals) else { continue }
+                let name = String(decoding: pair[..<equals].trimmingASCIISpaces, as: UTF8.self)
+                var value = pair[pair.index(after: equals)...].trimmingASCIISpaces
+                if value.count >= 2, value.first == .quote, value.last == .quote { value = value.dropFirst().dropLast() }
+                guard !name.isEmpty, name.utf8.allSatisfy(ByteClass.isTokenCharacter), cookies[name] == nil else { continue }
+                cookies[name] = PercentDecoding.decodeString(value, plusAsSpace: false)
+            }
+        }
+        return cookies
+    }
+}
+
+extension HTTPResponse {
+    /// Adds a `Set-Cookie` header.
+    public mutating func setCookie(_ cookie: SetCookie) {
+        headers.add("Set-Cookie", cookie.headerValue)
+    }
+}
+
+extension Substring.UTF8View.SubSequence {
+    var trimmingASCIISpaces: Substring.UTF8View.SubSequence {
+        var slice = self
+        while let first = slice.first, first == .space || first == .tab { slice = slice.dropFirst() }
+        while let last = slice.last, last == .space || last == .tab { slice = slice.dropLast() }
+        return slice
+    }
+}

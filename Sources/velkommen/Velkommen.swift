@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `velkommen` command: serve is the default; more subcommands arrive with their features.
+@main
+struct Velkommen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Velkommen welcomes customers who just identified themselves with Vipps Login.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self)
+}
