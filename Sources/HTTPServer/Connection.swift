@@ -33,7 +33,9 @@ final class Connection: @unchecked Sendable {
 
     let fd: Int32
     let remoteAddress: String
-    unowned let loop: EventLoop
+    /// Strong: a handler task can outlive the loop's thread. The cycle ends when the connection closes
+    /// and leaves the loop's table.
+    let loop: EventLoop
     private(set) var phase: Phase = .readingHead
     private var inbound: InboundBuffer
     private var outbound = OutboundQueue()

@@ -1,0 +1,134 @@
+import Glibc
+import Testing
+@testable import HTTPServer
+
+/// Time limits, the connection cap and graceful shutdown, over real sockets.
+@Suite("Server: limits and shutdown")
+struct ServerLifecycleTests {
+    @Test("a head that trickles in (slowloris) gets 408 when the header time limit runs out")
+    func slowloris() async throws {
+        try await TestServer.with({ $0.headerReadTimeout = .milliseconds(400) }) { _, port in
+            let client = try RawClient(port: port, timeout: 0.05)
+            let start = ContinuousClock.now
+            client.send("GET /hello HTTP/1.1\r\nHost: t\r\n")
+            var response: RawClient.Response?
+            for index in 0..<60 where response == nil {
+                // A line every 50 ms beats a per-read timer; only a per-request limit stops it.
+                client.send("X-Drip-\(index): x\r\n")
+                response = try? await client.readResponse()
+            }
+            #expect(response?.status == 408)
+            #expect(elapsedMilliseconds(since: start) < 1500)
+            client.setTimeout(3)
+            #expect(await client.closesConnection())
+        }
+    }
+
+    @Test("a connection that never sends is closed after the header time limit")
+    func silentConnection() async throws {
+        try await TestServer.with({ $0.headerReadTimeout = .milliseconds(300) }) { _, port in
+            let client = try RawClient(port: port, timeout: 3)
+            let start = ContinuousClock.now
+            #expect(await client.closesConnection())
+            #expect(elapsedMilliseconds(since: start) < 2000)
+        }
+    }
+
+    @Test("a body that stops arriving gets 408")
+    func slowBody() async throws {
+        try await TestServer.with({ $0.bodyReadTimeout = .milliseconds(300) }) { _, port in
+            let client = try RawClient(port: port)
+            client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+            #expect(try await client.readResponse().status == 408)
+        }
+    }
+
+    @Test("an idle keep-alive connection is closed after the idle limit")
+    func idle() async throws {
+        try await TestServer.with({ $0.idleTimeout = .milliseconds(300) }) { _, port in
+            let client = try RawClient(port: port, timeout: 3)
+            client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            let start = ContinuousClock.now
+            #expect(await client.closesConnection())
+            #expect(elapsedMilliseconds(since: start) < 2000)
+        }
+    }
+
+    @Test("a handler awaiting something slow does not hold up other connections")
+    func slowHandlerDoesNotBlock() async throws {
+        try await TestServer.with({ $0.eventLoopCount = 1 }) { _, port in
+            let slow = try RawClient(port: port)
+            slow.send("GET /slow?ms=800 HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(50))
+            let fast = try RawClient(port: port)
+            let start = ContinuousClock.now
+            fast.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await fast.readResponse().text == "hello")
+            #expect(elapsedMilliseconds(since: start) < 400)
+            #expect(try await slow.readResponse().text == "slow 800")
+        }
+    }
+
+    @Test("past the connection cap the server stops accepting, and takes the waiting client once one closes")
+    func connectionCap() async throws {
+        try await TestServer.with({ $0.maxConnections = 2 }) { server, port in
+            var first: RawClient? = try RawClient(port: port)
+            let second = try RawClient(port: port)
+            for client in [first!, second] {
+                client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(try await client.readResponse().status == 200)
+            }
+            // The kernel completes the handshake; the server leaves it in the backlog.
+            let waiting = try RawClient(port: port, timeout: 0.5)
+            waiting.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            await #expect(throws: RawClient.Failure.self) { try await waiting.readResponse() }
+            #expect(server.openConnections == 2)
+            first = nil
+            waiting.setTimeout(3)
+            #expect(try await waiting.readResponse().text == "hello")
+        }
+    }
+
+    @Test("graceful shutdown finishes the request in flight, closes idle connections and refuses new ones")
+    func gracefulShutdown() async throws {
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.shutdownGracePeriod = .seconds(5)
+        let server = HTTPServer(configuration: configuration, handler: TestServer.router())
+        let port = try server.start()
+        let idle = try RawClient(port: port, timeout: 3)
+        idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        _ = try await idle.readResponse()
+        let busy = try RawClient(port: port, timeout: 5)
+        busy.send("GET /slow?ms=500 HTTP/1.1\r\nHost: t\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(100))
+
+        let start = ContinuousClock.now
+        server.shutdown()
+        #expect(await idle.closesConnection())
+        let response = try await busy.readResponse()
+        #expect(response.text == "slow 500")
+        #expect(response.header("Connection") == "close")
+        await server.waitUntilStopped()
+        #expect(elapsedMilliseconds(since: start) < 3000)
+        #expect(throws: RawClient.Failure.self) { try RawClient(port: port) }
+    }
+
+    @Test("shutdown closes a request that outlives the grace period")
+    func gracePeriodEnds() async throws {
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.shutdownGracePeriod = .milliseconds(300)
+        let server = HTTPServer(configuration: configuration, handler: TestServer.router())
+        let port = try server.start()
+        let busy = try RawClient(port: port, timeout: 5)
+        busy.send("GET /slow?ms=3000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        server.shutdown()
+        await server.waitUntilStopped()
+        #expect(elapsedMilliseconds(since: start) < 2000)
+        #expect(await busy.closesConnection())
+    }
+}
