@@ -49,7 +49,9 @@ let package = Package(
         // The three anchor routes (/hello, /page, /form) on HTTPServer, for ../shared/anchors/run.sh.
         .executableTarget(name: "BenchmarkServer", dependencies: ["HTTPServer"], swiftSettings: strict),
 
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer"], swiftSettings: strict),
+        // A byte-level HTTP client and other helpers the test targets share.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     ]
 )

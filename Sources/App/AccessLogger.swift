@@ -11,7 +11,12 @@ public struct AccessLogger: Sendable {
     }
 
     public func log(_ entry: AccessLogEntry) {
+        logger.info("\(Self.line(for: entry))")
+    }
+
+    /// `GET /welcome 200 1234B 0.42ms`
+    static func line(for entry: AccessLogEntry) -> String {
         let milliseconds = Double(entry.durationMicroseconds) / 1000
-        logger.info("\(entry.method) \(entry.path) \(entry.status) \(entry.bodyBytes)B \(milliseconds)ms")
+        return "\(entry.method) \(entry.path) \(entry.status) \(entry.bodyBytes)B \(milliseconds)ms"
     }
 }

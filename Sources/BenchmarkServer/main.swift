@@ -32,7 +32,9 @@ let server = HTTPServer(configuration: configuration, handler: router)
 let signals = ShutdownSignals { _ in server.shutdown() }
 do {
     let port = try server.start()
-    print("velkommen-bench-server on 127.0.0.1:\(port)")
+    // Written unbuffered, so that a harness reading a pipe or file sees the port at once.
+    let line = "velkommen-bench-server on 127.0.0.1:\(port)\n"
+    _ = line.withCString { write(1, $0, strlen($0)) }
 } catch {
     print("velkommen-bench-server: \(error)")
     exit(1)

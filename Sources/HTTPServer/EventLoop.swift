@@ -31,6 +31,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var nextTick = 0
     private var listening = false
     private var acceptPausedUntil = 0
+    /// Out of descriptors is reported once until an accept succeeds again, not every 100 ms.
+    private var reportedOutOfResources = false
     private var drainDeadline = 0
     private(set) var isDraining = false
     private var running = true
@@ -176,11 +178,15 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             }
             switch Socket.accept(context.listenFD) {
             case .accepted(let fd, let remoteAddress):
+                reportedOutOfResources = false
                 register(Connection(fd: fd, remoteAddress: remoteAddress, loop: self))
             case .wouldBlock:
                 return
             case .outOfResources:
-                context.configuration.errorLog?("out of file descriptors or memory: not accepting for 100 ms")
+                if !reportedOutOfResources {
+                    context.configuration.errorLog?("out of file descriptors or memory: accepting paused, retried every 100 ms")
+                    reportedOutOfResources = true
+                }
                 stopListening()
                 acceptPausedUntil = now + 100
                 nextTick = min(nextTick, acceptPausedUntil)

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Time limits, the connection cap and graceful shutdown, over real sockets.

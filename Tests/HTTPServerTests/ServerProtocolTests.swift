@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// The server over real sockets on an ephemeral port: what a client on the wire sees.

@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 
 /// Starts a server on a free port with the routes the end-to-end tests use, runs `body`, and shuts
 /// the server down gracefully afterwards.
@@ -41,10 +42,4 @@ enum TestServer {
         server.shutdown()
         await server.waitUntilStopped()
     }
-}
-
-/// Milliseconds on the monotonic clock, for timing assertions.
-func elapsedMilliseconds(since start: ContinuousClock.Instant) -> Int {
-    let elapsed = ContinuousClock.now - start
-    return Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
 }

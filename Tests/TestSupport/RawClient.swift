@@ -1,35 +1,36 @@
 import Dispatch
+import Foundation
 import Glibc
 
 /// A TCP client that speaks bytes, so the tests can send exactly what they mean (pipelined, split,
 /// malformed) and read exactly what the server wrote. Its reads block, so they run on a Dispatch
 /// queue: blocking Swift's cooperative pool (two threads here) would stall the other tests.
 /// One test uses a client at a time.
-final class RawClient: @unchecked Sendable {
-    struct Response {
-        var status: Int
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
+public final class RawClient: @unchecked Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
 
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    enum Failure: Error {
+    public enum Failure: Error {
         case connect(Int32)
         case timedOut
         case closed
         case malformed(String)
     }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
-    init(port: Int, timeout: Double = 5) throws {
+    public init(port: Int, timeout: Double = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -46,14 +47,14 @@ final class RawClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    func setTimeout(_ seconds: Double) {
+    public func setTimeout(_ seconds: Double) {
         var value = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    func send(_ text: String) { send(Array(text.utf8)) }
+    public func send(_ text: String) { send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) {
+    public func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -63,17 +64,17 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Reads one response (a 1xx counts as one); the body by Content-Length, or to the close.
-    func readResponse(head isHead: Bool = false) async throws -> Response {
+    public func readResponse(head isHead: Bool = false) async throws -> Response {
         try await offThePool { try self.blockingReadResponse(head: isHead) }
     }
 
     /// Everything until the peer closes (or the read times out).
-    func readUntilClosed() async -> [UInt8] {
+    public func readUntilClosed() async -> [UInt8] {
         await offThePool { self.blockingReadUntilClosed() }
     }
 
     /// Whether the server closes the connection within the read timeout, discarding what it sent.
-    func closesConnection() async -> Bool {
+    public func closesConnection() async -> Bool {
         await offThePool { self.blockingClosesConnection() }
     }
 
