@@ -21,7 +21,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     let index: Int
     private let epoll: Epoll
     private let inbox = Mutex(Inbox())
-    private var threadID = pthread_t()
+    /// The loop thread's pthread id while it runs, 0 before and after: ids are reused once a thread
+    /// exits, and a stopped loop must never take another thread for its own.
+    private let threadIdentity = Atomic<UInt>(0)
 
     // Loop-thread state from here on.
     private var connections: [Connection?] = []
@@ -63,7 +65,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    var isOnLoopThread: Bool { pthread_equal(pthread_self(), threadID) != 0 }
+    var isOnLoopThread: Bool { threadIdentity.load(ordering: .relaxed) == UInt(pthread_self()) }
 
     /// Runs `work` on the loop: now if already there, else at its next turn.
     func runOnLoop(_ work: @escaping @Sendable () -> Void) {
@@ -71,14 +73,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             work()
             return
         }
-        let (accepted, wake) = inbox.withLock { inbox -> (Bool, Bool) in
-            guard !inbox.stopped else { return (false, false) }
-            inbox.work.append(work)
-            defer { inbox.wakePending = true }
-            return (true, !inbox.wakePending)
-        }
-        if wake { epoll.wake() }
-        if !accepted { work() }
+        if !post({ $0.work.append(work) }) { work() }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
@@ -87,20 +82,26 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             localJobs.append(job)
             return
         }
+        if !post({ $0.jobs.append(job) }) { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
+    }
+
+    /// Adds to the inbox from another thread and wakes the loop once per batch; false when the loop
+    /// has stopped and the caller must run the work elsewhere.
+    private func post(_ add: (inout Inbox) -> Void) -> Bool {
         let (accepted, wake) = inbox.withLock { inbox -> (Bool, Bool) in
             guard !inbox.stopped else { return (false, false) }
-            inbox.jobs.append(job)
+            add(&inbox)
             defer { inbox.wakePending = true }
             return (true, !inbox.wakePending)
         }
         if wake { epoll.wake() }
-        if !accepted { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
+        return accepted
     }
 
     // MARK: The loop
 
     fileprivate func run() {
-        threadID = pthread_self()
+        threadIdentity.store(UInt(pthread_self()), ordering: .relaxed)
         startListening()
         while running {
             let timeout = localJobs.isEmpty ? Int32(max(0, min(Self.tickMilliseconds, nextTick - now))) : 0
@@ -231,6 +232,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     private func stop() {
         for case let connection? in connections { connection.close() }
+        threadIdentity.store(0, ordering: .relaxed)
         let leftover = inbox.withLock { inbox -> ([UnownedJob], [@Sendable () -> Void]) in
             inbox.stopped = true
             return (inbox.jobs, inbox.work)
