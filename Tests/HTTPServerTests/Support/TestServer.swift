@@ -4,7 +4,7 @@ import TestSupport
 /// Starts a server on a free port with the routes the end-to-end tests use, runs `body`, and shuts
 /// the server down gracefully afterwards.
 enum TestServer {
-    static func router() -> Router {
+    static func router(gate: Gate) -> Router {
         var router = Router()
         router.get("/hello") { _ in .text("hello") }
         router.post("/echo") { request in
@@ -18,6 +18,10 @@ enum TestServer {
             try await Task.sleep(for: .milliseconds(milliseconds))
             return .text("slow \(milliseconds)")
         }
+        router.get("/gate") { _ in
+            await gate.wait()
+            return .text("gate opened")
+        }
         router.get("/n/{number}") { request in .text(request.parameter("number")!) }
         return router
     }
@@ -26,14 +30,23 @@ enum TestServer {
         _ configure: (inout HTTPServer.Configuration) -> Void = { _ in },
         _ body: (HTTPServer, Int) async throws -> Void
     ) async throws {
+        try await with(configure) { server, port, _ in try await body(server, port) }
+    }
+
+    /// As `with(_:_:)`, also handing over the gate that `GET /gate` waits for.
+    static func with(
+        _ configure: (inout HTTPServer.Configuration) -> Void = { _ in },
+        _ body: (HTTPServer, Int, Gate) async throws -> Void
+    ) async throws {
+        let gate = Gate()
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
         configuration.eventLoopCount = 2
         configure(&configuration)
-        let server = HTTPServer(configuration: configuration, handler: router())
+        let server = HTTPServer(configuration: configuration, handler: router(gate: gate))
         let port = try server.start()
         do {
-            try await body(server, port)
+            try await body(server, port, gate)
         } catch {
             server.shutdown()
             await server.waitUntilStopped()
@@ -41,5 +54,23 @@ enum TestServer {
         }
         server.shutdown()
         await server.waitUntilStopped()
+    }
+}
+
+/// Holds every waiter until a test opens it: lets a test keep a handler busy for exactly as long as it
+/// needs, instead of guessing a duration that a loaded CI machine may overrun.
+actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
     }
 }
