@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System libraries: Debian's -dev packages, found through pkg-config.
@@ -28,10 +29,21 @@ let package = Package(
         .systemLibrary(name: "CLinuxEvents"),
         .target(name: "HTTPServer", dependencies: ["CLinuxEvents"], swiftSettings: strict),
 
+        // SQLite: connections, statements, migrations, the schema and the repositories.
+        .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strict),
+        // Pages: Markdown (cmark, safe mode) with front matter, Mustache templates, nb/en strings.
+        .target(
+            name: "Content",
+            dependencies: ["CCMark", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
+
         .target(
             name: "App",
             dependencies: [
                 "HTTPServer",
+                "Storage",
+                "Content",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -51,7 +63,11 @@ let package = Package(
 
         // A byte-level HTTP client and other helpers the test targets share.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
+        // Writes rows and prints each one once committed, so a test can kill -9 it and check nothing acknowledged was lost.
+        .executableTarget(name: "StorageCrashProbe", dependencies: ["Storage"], path: "Tests/StorageCrashProbe", swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ContentTests", dependencies: ["Content"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     ]
 )

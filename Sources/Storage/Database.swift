@@ -1,0 +1,160 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. Owns its `sqlite3*` and closes it; not thread-safe by design: a
+/// `DatabasePool` confines each connection to one serial queue, and every call happens there.
+public final class Database {
+    /// How the connection is used: the pool's single writer, or one of its readers.
+    public enum Role: Sendable { case writer, reader }
+
+    private let handle: OpaquePointer
+    private var cache: [String: Statement] = [:]
+    public let path: String
+
+    /// Opens (creating when `role` is `.writer`) the database at `path` with WAL, `foreign_keys=ON`,
+    /// `synchronous=NORMAL` (a commit survives a crash of the process; an fsync per commit would
+    /// cost 10x, see ../shared/anchors/RESULTS.md §4.6) and a busy timeout.
+    public init(path: String, role: Role = .writer, busyTimeoutMilliseconds: Int32 = 5000) throws {
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        if role == .writer { flags |= SQLITE_OPEN_CREATE }
+        var handle: OpaquePointer?
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_close_v2(handle)
+            throw DatabaseError(extendedCode: code, message: "\(message): \(path)")
+        }
+        self.handle = handle
+        self.path = path
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        if role == .writer {
+            try execute(script: "PRAGMA journal_mode=WAL")
+        }
+        try execute(script: "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")
+        if role == .reader {
+            try execute(script: "PRAGMA query_only=ON")
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    // MARK: Running SQL
+
+    /// Runs one or more statements without arguments (migrations, pragmas).
+    public func execute(script sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard code == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            throw DatabaseError(extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// Runs one statement that returns no rows (INSERT, UPDATE, DELETE).
+    public func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
+        try withStatement(sql, arguments) { statement in
+            while try statement.step() {}
+        }
+    }
+
+    /// Runs a query and maps each row.
+    public func query<T>(_ sql: String, _ arguments: [any SQLBindable] = [], _ map: (Row) throws -> T) throws -> [T] {
+        try withStatement(sql, arguments) { statement in
+            var results: [T] = []
+            while try statement.step() { results.append(try map(Row(statement: statement))) }
+            return results
+        }
+    }
+
+    /// Runs a query and maps its first row, if any.
+    public func queryFirst<T>(_ sql: String, _ arguments: [any SQLBindable] = [], _ map: (Row) throws -> T) throws -> T? {
+        try withStatement(sql, arguments) { statement in
+            try statement.step() ? try map(Row(statement: statement)) : nil
+        }
+    }
+
+    /// The first column of the first row; nil when there is no row or the value is NULL.
+    public func scalar<T: SQLReadable>(_ sql: String, _ arguments: [any SQLBindable] = [], as type: T.Type = T.self) throws -> T? {
+        try queryFirst(sql, arguments) { row in try Optional<T>(row: row, column: 0) } ?? nil
+    }
+
+    /// The rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Runs `body` with the cached prepared statement for `sql`, bound to `arguments`, and resets it after.
+    /// Preparing costs more than most of the queries here, so each connection keeps its statements.
+    func withStatement<T>(_ sql: String, _ arguments: [any SQLBindable], _ body: (Statement) throws -> T) throws -> T {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        return try body(statement)
+    }
+
+    private func cachedStatement(_ sql: String) throws -> Statement {
+        if let statement = cache[sql] { return statement }
+        let statement = try Statement(connection: handle, sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    // MARK: Transactions
+
+    /// How a transaction takes its lock: writes start `IMMEDIATE`, so two writers queue at BEGIN instead
+    /// of one failing with SQLITE_BUSY halfway through.
+    public enum TransactionKind: String, Sendable { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: (Database) throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
+        do {
+            let result = try body(self)
+            try execute("COMMIT")
+            return result
+        } catch {
+            // After some errors (SQLITE_FULL, an I/O error) SQLite has already rolled back.
+            if !isAutocommit { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// True outside a transaction.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    // MARK: Backup
+
+    /// Copies this database into a new file at `destination` with SQLite's online backup API: the copy is
+    /// one consistent snapshot even while other connections write. The file appears under its name only
+    /// when complete.
+    public func backup(to destination: String) throws {
+        let partial = destination + ".partial"
+        unlink(partial)
+        var target: OpaquePointer?
+        guard sqlite3_open_v2(partial, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let target else {
+            let message = target.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(target)
+            throw DatabaseError(extendedCode: SQLITE_CANTOPEN, message: "\(message): \(partial)")
+        }
+        defer { sqlite3_close_v2(target) }
+        guard let backup = sqlite3_backup_init(target, "main", handle, "main") else {
+            throw DatabaseError(extendedCode: sqlite3_extended_errcode(target), message: String(cString: sqlite3_errmsg(target)))
+        }
+        // All pages in one step: a single read transaction on the source, so the copy is one snapshot
+        // and, in WAL mode, the server's writer is never held up.
+        let step = sqlite3_backup_step(backup, -1)
+        let finish = sqlite3_backup_finish(backup)
+        guard step == SQLITE_DONE, finish == SQLITE_OK else {
+            unlink(partial)
+            throw DatabaseError(extendedCode: step == SQLITE_DONE ? finish : step, message: String(cString: sqlite3_errmsg(target)))
+        }
+        guard rename(partial, destination) == 0 else {
+            throw DatabaseError(extendedCode: SQLITE_IOERR, message: "cannot rename \(partial) to \(destination): errno \(errno)")
+        }
+    }
+}

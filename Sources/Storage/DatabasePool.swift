@@ -1,0 +1,108 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The app's database: one writer connection and a few readers, each confined to its own serial
+/// dispatch queue. Writes run one at a time in `BEGIN IMMEDIATE` transactions; reads run in parallel
+/// (WAL lets them see the last commit while a write is under way). No call blocks the caller's thread:
+/// the work hops to a connection's queue and the caller awaits it, so the HTTP event loops stay free.
+public final class DatabasePool: Sendable {
+    private let writer: Confined
+    private let readers: ReaderSet
+    public let path: String
+
+    /// Opens the database at `path`, applies `migrations` (refusing a database from a newer version) and
+    /// opens `readerCount` readers.
+    public init(path: String, migrations: [Migration] = Schema.migrations, readerCount: Int = 2) throws {
+        self.path = path
+        let writerConnection = try Database(path: path, role: .writer)
+        try Migrator(migrations: migrations).migrate(writerConnection)
+        writer = Confined(writerConnection, label: "velkommen.db.writer")
+        var readerConnections: [Confined] = []
+        for index in 0..<max(1, readerCount) {
+            readerConnections.append(Confined(try Database(path: path, role: .reader), label: "velkommen.db.reader\(index)"))
+        }
+        readers = ReaderSet(readerConnections)
+    }
+
+    /// Runs `body` in a write transaction, committed before this returns: once it returns, the write
+    /// survives a crash of the process.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.run { database in try database.transaction(.immediate, body) }
+    }
+
+    /// Runs `body` on the writer without a transaction around it (VACUUM, a backup, checkpoints).
+    public func writerConnection<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.run(body)
+    }
+
+    /// Runs `body` on a reader, in one read transaction so that its queries see a single snapshot.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let reader = await readers.acquire()
+        defer { readers.release(reader) }
+        return try await reader.run { database in try database.transaction(.deferred, body) }
+    }
+
+    /// Copies the live database to `destination` (see `Database.backup(to:)`), from a reader so that
+    /// writes go on meanwhile.
+    public func backup(to destination: String) async throws {
+        let reader = await readers.acquire()
+        defer { readers.release(reader) }
+        try await reader.run { database in try database.backup(to: destination) }
+    }
+}
+
+/// A connection and the serial queue that is the only place it is used.
+final class Confined: @unchecked Sendable {
+    // Safe to share: `database` is touched only by blocks on `queue`, which runs one at a time.
+    private let database: Database
+    private let queue: DispatchQueue
+
+    init(_ database: Database, label: String) {
+        self.database = database
+        queue = DispatchQueue(label: label, qos: .userInitiated)
+    }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            queue.async {
+                continuation.resume(with: Result { try body(self.database) })
+            }
+        }
+    }
+}
+
+/// The readers, handed out one caller at a time; a caller waits when all are busy.
+final class ReaderSet: Sendable {
+    private struct State {
+        var idle: [Confined]
+        var waiting: [CheckedContinuation<Confined, Never>] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(_ readers: [Confined]) { state = Mutex(State(idle: readers)) }
+
+    func acquire() async -> Confined {
+        if let reader = state.withLock({ $0.idle.popLast() }) { return reader }
+        return await withCheckedContinuation { continuation in
+            let reader: Confined? = state.withLock { state in
+                if let reader = state.idle.popLast() { return reader }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let reader { continuation.resume(returning: reader) }
+        }
+    }
+
+    func release(_ reader: Confined) {
+        let waiter: CheckedContinuation<Confined, Never>? = state.withLock { state in
+            if state.waiting.isEmpty {
+                state.idle.append(reader)
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        waiter?.resume(returning: reader)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// What Vipps tells us about a member at login (userinfo), refreshed at every login.
+public struct MemberProfile: Sendable, Equatable {
+    public var sub: String
+    public var name: String?
+    public var givenName: String?
+    public var familyName: String?
+    public var email: String?
+    public var emailVerified: Bool?
+    public var phoneNumber: String?
+    public var birthdate: String?
+    /// The address claim as JSON, verbatim.
+    public var addressJSON: String?
+
+    public init(sub: String, name: String? = nil, givenName: String? = nil, familyName: String? = nil, email: String? = nil,
+                emailVerified: Bool? = nil, phoneNumber: String? = nil, birthdate: String? = nil, addressJSON: String? = nil) {
+        self.sub = sub
+        self.name = name
+        self.givenName = givenName
+        self.familyName = familyName
+        self.email = email
+        self.emailVerified = emailVerified
+        self.phoneNumber = phoneNumber
+        self.birthdate = birthdate
+        self.addressJSON = addressJSON
+    }
+}
+
+/// A member as stored: the profile and what Velkommen knows of their visits.
+public struct Member: Sendable, Equatable {
+    public var profile: MemberProfile
+    /// The language the member chose, if any ("nb" or "en").
+    public var language: String?
+    public var firstStore: String?
+    public var createdAt: Date
+    public var lastLoginAt: Date
+    public var loginCount: Int
+}
+
+/// Members, keyed by Vipps `sub`.
+public struct MemberStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) { self.pool = pool }
+
+    /// Creates the member or refreshes their profile, counting the login; returns the member after.
+    @discardableResult
+    public func recordLogin(_ profile: MemberProfile, store: String?, at time: Date = Date()) async throws -> Member {
+        try await pool.write { database in try Self.recordLogin(profile, store: store, at: time, in: database) }
+    }
+
+    /// As `recordLogin(_:store:at:)`, inside a caller's transaction.
+    public static func recordLogin(_ profile: MemberProfile, store: String?, at time: Date, in database: Database) throws -> Member {
+        try database.execute("""
+            INSERT INTO members (sub, name, given_name, family_name, email, email_verified, phone_number, birthdate,
+                                 address_json, first_store, created_at, last_login_at, login_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+            ON CONFLICT (sub) DO UPDATE SET
+                name = excluded.name, given_name = excluded.given_name, family_name = excluded.family_name,
+                email = excluded.email, email_verified = excluded.email_verified, phone_number = excluded.phone_number,
+                birthdate = excluded.birthdate, address_json = excluded.address_json,
+                last_login_at = excluded.last_login_at, login_count = login_count + 1
+            """, [profile.sub, profile.name, profile.givenName, profile.familyName, profile.email, profile.emailVerified,
+                  profile.phoneNumber, profile.birthdate, profile.addressJSON, store, time, time])
+        guard let member = try find(sub: profile.sub, in: database) else {
+            throw StorageError.unexpectedNull(column: "members.sub")
+        }
+        return member
+    }
+
+    public func find(sub: String) async throws -> Member? {
+        try await pool.read { database in try Self.find(sub: sub, in: database) }
+    }
+
+    public static func find(sub: String, in database: Database) throws -> Member? {
+        try database.queryFirst("""
+            SELECT sub, name, given_name, family_name, email, email_verified, phone_number, birthdate, address_json,
+                   language, first_store, created_at, last_login_at, login_count
+            FROM members WHERE sub = ?
+            """, [sub]) { row in
+            Member(
+                profile: MemberProfile(sub: try row[0], name: try row[1], givenName: try row[2], familyName: try row[3],
+                                       email: try row[4], emailVerified: try row[5], phoneNumber: try row[6],
+                                       birthdate: try row[7], addressJSON: try row[8]),
+                language: try row[9], firstStore: try row[10], createdAt: try row[11], lastLoginAt: try row[12],
+                loginCount: try row[13])
+        }
+    }
+
+    /// Records the member's language choice ("nb" or "en").
+    public func setLanguage(_ language: String, sub: String) async throws {
+        try await pool.write { database in
+            try database.execute("UPDATE members SET language = ? WHERE sub = ?", [language, sub])
+        }
+    }
+
+    /// Erases the member and everything that belongs to them (answers, consents); returns whether they existed.
+    @discardableResult
+    public func delete(sub: String) async throws -> Bool {
+        try await pool.write { database in
+            try database.execute("DELETE FROM members WHERE sub = ?", [sub])
+            return database.changes > 0
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import Storage
+
+/// A fresh folder under the system's temporary directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("velkommen-storage-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Runs `body` with a pool on a new database in a new folder, and removes the folder after.
+    static func withPool<T>(readerCount: Int = 2, _ body: (DatabasePool, TemporaryDirectory) async throws -> T) async throws -> T {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pool = try DatabasePool(path: directory.file("test.sqlite"), readerCount: readerCount)
+        return try await body(pool, directory)
+    }
+}
