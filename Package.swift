@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "velkommen", targets: ["velkommen"]),
         .executable(name: "velkommen-bench-server", targets: ["BenchmarkServer"]),
+        .executable(name: "velkommen-bench-storage", targets: ["BenchmarkStorage"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
     ],
     dependencies: [
@@ -60,6 +61,8 @@ let package = Package(
         ),
         // The three anchor routes (/hello, /page, /form) on HTTPServer, for ../shared/anchors/run.sh.
         .executableTarget(name: "BenchmarkServer", dependencies: ["HTTPServer"], swiftSettings: strict),
+        // Single-row answer inserts, one transaction each, through the app's write path.
+        .executableTarget(name: "BenchmarkStorage", dependencies: ["Storage"], swiftSettings: strict),
 
         // A byte-level HTTP client and other helpers the test targets share.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

@@ -4,6 +4,10 @@ public struct AppConfiguration: Sendable {
     public var port = 8080
     /// The folder served under `/public/`.
     public var publicDirectory = "Public"
+    /// Mustache templates, UI strings (`i18n/`) and the seed pages (`seed/`).
+    public var templatesDirectory = "Templates"
+    /// The SQLite database; its folder is created when missing.
+    public var databasePath = "data/velkommen.sqlite"
 
     public init() {}
 
@@ -11,6 +15,7 @@ public struct AppConfiguration: Sendable {
     public func validate() throws(ConfigurationError) {
         guard (1...65_535).contains(port) else { throw ConfigurationError("--port must be 1 to 65535, not \(port)") }
         guard !host.isEmpty else { throw ConfigurationError("--host must not be empty") }
+        guard !databasePath.isEmpty else { throw ConfigurationError("--db must not be empty") }
     }
 }
 

@@ -5,8 +5,13 @@ import Synchronization
 /// Markdown. The app replaces the set whenever a page is published; revisions already rendered are reused.
 public final class PageCatalog: Sendable {
     private let pages: Mutex<[RenderedPage]> = Mutex([])
+    private let generationCounter = Atomic<Int>(0)
 
     public init() {}
+
+    /// Changes whenever the published set is replaced: caches of whole pages built from the catalog
+    /// key on it, so a publish shows at once.
+    public var generation: Int { generationCounter.load(ordering: .acquiring) }
 
     /// Makes `revisions` the published set, rendering only those not rendered before.
     public func replace(with revisions: [(revisionID: Int64, page: Page)]) {
@@ -17,6 +22,7 @@ public final class PageCatalog: Sendable {
             known[revision.revisionID] ?? RenderedPage(revisionID: revision.revisionID, page: revision.page)
         }
         pages.withLock { $0 = rendered }
+        generationCounter.add(1, ordering: .releasing)
     }
 
     public var all: [RenderedPage] { pages.withLock { $0 } }

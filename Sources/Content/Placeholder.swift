@@ -7,6 +7,10 @@ public enum Placeholder: String, Sendable, CaseIterable {
     case store
 
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The placeholder as written in a page (`{{given_name}}`): put into trusted HTML that is rendered
+    /// once, it marks where the visitor's value goes when the cached HTML is filled per request.
+    public var token: String { "{{" + rawValue + "}}" }
 }
 
 /// Rendered HTML split at its placeholders: filling it per request is a few appends, with each value
@@ -46,6 +50,17 @@ public struct PlaceholderTemplate: Sendable, Equatable {
     }
 
     public func render(_ values: [Placeholder: String]) -> String {
+        String(decoding: renderBytes(values), as: UTF8.self)
+    }
+
+    /// The HTML with each placeholder written back as its token, for embedding in a larger page that is
+    /// itself cached as a `PlaceholderTemplate`.
+    public var htmlWithTokens: String {
+        render(Dictionary(uniqueKeysWithValues: Placeholder.allCases.map { ($0, $0.token) }))
+    }
+
+    /// As `render(_:)`, as UTF-8 bytes ready for a response body.
+    public func renderBytes(_ values: [Placeholder: String]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(segments.reduce(0) { total, segment in
             if case .literal(let bytes) = segment { total + bytes.count } else { total + 16 }
@@ -56,7 +71,7 @@ public struct PlaceholderTemplate: Sendable, Equatable {
             case .placeholder(let placeholder): HTMLEscaping.append(values[placeholder] ?? "", to: &output)
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// The placeholder starting at `start` (`{{`, optional spaces, a name, optional spaces, `}}`) and the

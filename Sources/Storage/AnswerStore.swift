@@ -9,7 +9,8 @@ public struct Answer: Sendable, Equatable {
     public var supersededAt: Date?
 }
 
-/// Members' preference answers. A new answer to a question supersedes the current one, which stays as history.
+/// Members' preference answers. Answers are only ever added: the newest per question is the current
+/// one and the older ones are its history.
 public struct AnswerStore: Sendable {
     let pool: DatabasePool
 
@@ -17,7 +18,8 @@ public struct AnswerStore: Sendable {
 
     /// Stores `value` as the member's current answer to `question`, committed before this returns.
     public func record(sub: String, question: String, value: String, at time: Date = Date()) async throws {
-        try await pool.write { database in try Self.record(sub: sub, question: question, value: value, at: time, in: database) }
+        // One statement is its own transaction: no BEGIN and COMMIT round trips around it.
+        try await pool.writerConnection { database in try Self.record(sub: sub, question: question, value: value, at: time, in: database) }
     }
 
     /// Stores several answers in one transaction: all of them or none.
@@ -29,32 +31,39 @@ public struct AnswerStore: Sendable {
     }
 
     public static func record(sub: String, question: String, value: String, at time: Date, in database: Database) throws {
+        // Two answers in the same microsecond: the later write is the answer.
         try database.execute("""
-            UPDATE answers SET superseded_at = ? WHERE member_sub = ? AND question = ? AND superseded_at IS NULL
-            """, [time, sub, question])
-        try database.execute("""
-            INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, ?, ?, ?)
-            """, [sub, question, value, time])
+            INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, ?, ?, ?)
+            ON CONFLICT (member_sub, question, answered_at) DO UPDATE SET value = excluded.value
+            """, [sub, question, time, value])
     }
 
     /// The member's current answers, by question.
     public func current(sub: String) async throws -> [String: String] {
         try await pool.read { database in
             let pairs = try database.query("""
-                SELECT question, value FROM answers WHERE member_sub = ? AND superseded_at IS NULL
+                SELECT question, value FROM answers a
+                WHERE member_sub = ?1 AND answered_at = (
+                    SELECT max(answered_at) FROM answers WHERE member_sub = ?1 AND question = a.question)
                 """, [sub]) { row in (try row[0] as String, try row[1] as String) }
             return Dictionary(pairs, uniquingKeysWith: { _, last in last })
         }
     }
 
-    /// Every answer the member ever gave, oldest first.
+    /// Every answer the member ever gave, oldest first, each with when it was superseded.
     public func history(sub: String) async throws -> [Answer] {
-        try await pool.read { database in
+        var answers = try await pool.read { database in
             try database.query("""
-                SELECT question, value, answered_at, superseded_at FROM answers WHERE member_sub = ? ORDER BY id
+                SELECT question, value, answered_at FROM answers WHERE member_sub = ? ORDER BY answered_at, question
                 """, [sub]) { row in
-                Answer(question: try row[0], value: try row[1], answeredAt: try row[2], supersededAt: try row[3])
+                Answer(question: try row[0], value: try row[1], answeredAt: try row[2], supersededAt: nil)
             }
         }
+        var latest: [String: Int] = [:]
+        for index in answers.indices {
+            if let previous = latest[answers[index].question] { answers[previous].supersededAt = answers[index].answeredAt }
+            latest[answers[index].question] = index
+        }
+        return answers
     }
 }

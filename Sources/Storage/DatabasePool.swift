@@ -31,7 +31,8 @@ public final class DatabasePool: Sendable {
         try await writer.run { database in try database.transaction(.immediate, body) }
     }
 
-    /// Runs `body` on the writer without a transaction around it (VACUUM, a backup, checkpoints).
+    /// Runs `body` on the writer without a transaction around it: for a single statement (which SQLite
+    /// commits on its own, before this returns), VACUUM or checkpoints.
     public func writerConnection<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.run(body)
     }
@@ -64,7 +65,9 @@ final class Confined: @unchecked Sendable {
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+        // Unsafe (unchecked) continuation: resumed exactly once by the block below; the checked variant's
+        // bookkeeping shows in the write path's profile.
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, Error>) in
             queue.async {
                 continuation.resume(with: Result { try body(self.database) })
             }

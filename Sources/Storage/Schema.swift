@@ -73,17 +73,16 @@ public enum Schema {
     ) WITHOUT ROWID;
     CREATE INDEX member_consents_consent ON member_consents (consent_id, accepted);
 
-    -- Preference answers; a new answer supersedes the old one, which is kept as history.
+    -- Preference answers, append-only: the latest per question is the current answer, the rest is its
+    -- history. One b-tree clustered by member (no rowid, no secondary index), so saving an answer
+    -- writes one page, and a member's answers are read, exported or deleted in one range.
     CREATE TABLE answers (
-        id             INTEGER PRIMARY KEY,
-        member_sub     TEXT NOT NULL REFERENCES members (sub) ON DELETE CASCADE,
-        question       TEXT NOT NULL,
-        value          TEXT NOT NULL,
-        answered_at    REAL NOT NULL,
-        superseded_at  REAL
-    );
-    CREATE UNIQUE INDEX answers_current ON answers (member_sub, question) WHERE superseded_at IS NULL;
-    CREATE INDEX answers_by_question ON answers (question, value) WHERE superseded_at IS NULL;
+        member_sub   TEXT NOT NULL REFERENCES members (sub) ON DELETE CASCADE,
+        question     TEXT NOT NULL,
+        answered_at  REAL NOT NULL,
+        value        TEXT NOT NULL,
+        PRIMARY KEY (member_sub, question, answered_at)
+    ) WITHOUT ROWID;
 
     CREATE TABLE pages (
         id                     INTEGER PRIMARY KEY,

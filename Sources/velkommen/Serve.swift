@@ -1,4 +1,5 @@
 import App
+import Foundation
 import ArgumentParser
 import HTTPServer
 import Logging
@@ -16,24 +17,33 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public"), help: "Folder served under /public/.")
     var publicDirectory = "Public"
 
+    @Option(name: .customLong("templates"), help: "Folder of templates, UI strings and seed pages.")
+    var templatesDirectory = "Templates"
+
+    @Option(name: .customLong("db"), help: "The SQLite database (created when missing).")
+    var databasePath = "data/velkommen.sqlite"
+
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardOutput(label: $0) }
+        LoggingSystem.bootstrap { BufferedLogHandler(label: $0) }
+        defer { LogSink.standardOutput.flush() }
         let logger = Logger(label: "velkommen")
         var app = AppConfiguration()
         app.host = host
         app.port = port
         app.publicDirectory = publicDirectory
+        app.templatesDirectory = templatesDirectory
+        app.databasePath = databasePath
         do {
             try app.validate()
         } catch {
             throw ValidationError(error.description)
         }
 
-        let router: Router
+        let router: any HTTPHandler
         do {
-            router = try AppRoutes.router(app)
+            router = try await VelkommenApp.start(app, logger: logger).router()
         } catch {
-            throw ValidationError("--public \(publicDirectory): \(error)")
+            throw StartupError(error)
         }
         var server = HTTPServer.Configuration()
         server.host = app.host

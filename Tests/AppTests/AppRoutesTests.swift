@@ -1,35 +1,14 @@
 import Foundation
 import HTTPServer
-import Synchronization
 import Testing
 import TestSupport
 @testable import App
 
 @Suite("App: health, static files, access log")
 struct AppRoutesTests {
-    static let publicDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Public").path
-
-    /// The access log entries a test server wrote.
-    final class CollectedEntries: Sendable {
-        private let storage = Mutex<[AccessLogEntry]>([])
-        func append(_ entry: AccessLogEntry) { storage.withLock { $0.append(entry) } }
-        var all: [AccessLogEntry] { storage.withLock { $0 } }
-    }
-
-    /// The app's router on a real server; `entries` collects the access log.
-    func withApp(_ body: (Int, CollectedEntries) async throws -> Void) async throws {
-        var app = AppConfiguration()
-        app.publicDirectory = Self.publicDirectory
-        var configuration = HTTPServer.Configuration()
-        configuration.port = 0
-        let entries = CollectedEntries()
-        configuration.accessLog = { entries.append($0) }
-        let server = HTTPServer(configuration: configuration, handler: try AppRoutes.router(app))
-        let port = try server.start()
-        try await body(port, entries)
-        server.shutdown()
-        await server.waitUntilStopped()
+    /// The app on a real server; `entries` collects the access log.
+    func withApp(_ body: (Int, TestApp.CollectedEntries) async throws -> Void) async throws {
+        try await TestApp.with { app in try await body(app.port, app.entries) }
     }
 
     @Test("GET /healthz answers ok as JSON")

@@ -1,0 +1,43 @@
+import Content
+import HTTPServer
+import Logging
+
+/// Every error a visitor can meet, as a page in their language with the right status: unknown pages,
+/// wrong methods, bad input, and failures of our own (which are logged, without personal data, and
+/// shown as a polite 500 that promises nothing saved was lost, which holds because writes are
+/// acknowledged only after their commit).
+struct ErrorPages: Sendable {
+    let views: Views
+    let logger: Logger
+
+    func page(_ status: HTTPStatus, for request: HTTPRequest) throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request).language
+        let key = switch status.code {
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 400..<500: "bad_request"
+        case 503: "unavailable"
+        default: "server_error"
+        }
+        return try views.cachedPage("pages/problem", key: key, generation: 0, in: language, status: status, values: [:]) {
+            ["heading": views.text(key + "_heading", in: language), "message": views.text(key + "_message", in: language)]
+        }
+    }
+
+    /// Catches what a handler throws and answers with a page instead of a bare 500.
+    struct Middleware: HTTPMiddleware {
+        let pages: ErrorPages
+
+        func handle(_ request: HTTPRequest, next: any HTTPHandler) async throws -> HTTPResponse {
+            do {
+                return try await next.handle(request)
+            } catch let error as any HTTPResponseConvertible {
+                return error.response
+            } catch {
+                // The path only: queries may carry login codes.
+                pages.logger.error("\(request.method.rawValue) \(request.path) failed: \(String(reflecting: type(of: error)))")
+                return try pages.page(.internalServerError, for: request)
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+// velkommen-bench-storage: single-row answer inserts, one transaction each, through the app's real
+// write path (AnswerStore over DatabasePool: a hop to the writer queue, BEGIN IMMEDIATE, supersede,
+// INSERT, COMMIT), against the same SQL on a bare connection as the floor.
+// Usage: velkommen-bench-storage [--count N] [--concurrency C] [--dir DIR]
+import Foundation
+import Storage
+
+struct Options {
+    var count = 100_000
+    var concurrency = 1
+    var directory = FileManager.default.temporaryDirectory.path
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--count": count = Int(iterator.next() ?? "") ?? count
+            case "--concurrency": concurrency = max(1, Int(iterator.next() ?? "") ?? concurrency)
+            case "--dir": directory = iterator.next() ?? directory
+            default: print("unknown argument \(argument)"); exit(2)
+            }
+        }
+    }
+}
+
+func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+}
+
+func report(_ name: String, count: Int, seconds: Double, latencies: [Double]) {
+    let sorted = latencies.sorted()
+    let line = String(format: "%@: %d inserts in %.2f s = %.0f inserts/s; per insert p50 %.1f µs, p99 %.1f µs, max %.1f ms",
+                      name, count, seconds, Double(count) / seconds,
+                      percentile(sorted, 0.5) * 1e6, percentile(sorted, 0.99) * 1e6, (sorted.last ?? 0) * 1e3)
+    print(line)
+}
+
+let options = Options(CommandLine.arguments)
+let folder = options.directory + "/velkommen-bench-storage-\(getpid())"
+try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: folder) }
+
+// The floor: the same transaction on a bare connection, no queue hop.
+do {
+    let database = try Database(path: folder + "/raw.sqlite")
+    try Migrator(migrations: Schema.migrations).migrate(database)
+    _ = try MemberStore.recordLogin(MemberProfile(sub: "bench"), store: nil, at: Date(), in: database)
+    var latencies: [Double] = []
+    latencies.reserveCapacity(options.count)
+    let start = Date()
+    for number in 0..<options.count {
+        let began = Date()
+        try AnswerStore.record(sub: "bench", question: "q\(number)", value: "answer \(number)", at: began, in: database)
+        latencies.append(Date().timeIntervalSince(began))
+    }
+    report("bare connection (floor)", count: options.count, seconds: Date().timeIntervalSince(start), latencies: latencies)
+}
+
+// The app's path.
+let pool = try DatabasePool(path: folder + "/pool.sqlite")
+try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "bench"), store: nil)
+let answers = AnswerStore(pool: pool)
+let perTask = options.count / options.concurrency
+let start = Date()
+let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+    for task in 0..<options.concurrency {
+        group.addTask {
+            var latencies: [Double] = []
+            latencies.reserveCapacity(perTask)
+            for number in 0..<perTask {
+                let began = Date()
+                try await answers.record(sub: "bench", question: "t\(task)q\(number)", value: "answer \(number)", at: began)
+                latencies.append(Date().timeIntervalSince(began))
+            }
+            return latencies
+        }
+    }
+    var all: [Double] = []
+    for try await part in group { all += part }
+    return all
+}
+report("AnswerStore.record over DatabasePool, \(options.concurrency) caller(s)", count: perTask * options.concurrency,
+       seconds: Date().timeIntervalSince(start), latencies: latencies)

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Benchmarks the content and storage layers beside an anchors run (issue: storage and content).
+
+usage: bench-content.py RESULTS_DIR BIN_DIR RAW_SQLITE_BINARY
+1. Starts `velkommen serve` (release) on a fresh database and drives GET /welcome with wrk exactly as
+   the anchors drive /page (-t2 -c64 -d10s, two repeats), then compares each repeat with Hummingbird's
+   /page from the same RESULTS_DIR (target: at least 1.0 times).
+2. Single-row answer inserts, one transaction each, through AnswerStore over DatabasePool
+   (velkommen-bench-storage) with 1, 4 and 16 concurrent callers, beside raw SQLite (the anchors'
+   sqlite_insert.c, autocommit) on the same disk in the same run (target: 50,000/s where raw does
+   80,000/s, i.e. at least 62.5 % of raw).
+"""
+import csv
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+DURATION = os.environ.get("DURATION", "10s")
+
+
+def wrk(url, headers=()):
+    args = ["wrk", "-t2", "-c64", f"-d{DURATION}", "--timeout", "5s", "--latency"]
+    for header in headers:
+        args += ["-H", header]
+    out = subprocess.run(args + [url], capture_output=True, text=True, timeout=120).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
+
+
+def hummingbird_page(results):
+    rows = {}
+    with open(os.path.join(results, "http.tsv"), newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if row["peer"] == "hummingbird" and row["scenario"] == "page":
+                rows[row["rep"]] = (float(row["rps"]), float(row["p99_ms"]))
+    return rows
+
+
+def welcome(results, bin_dir):
+    folder = tempfile.mkdtemp(prefix="velkommen-bench-")
+    port = 18097
+    server = subprocess.Popen([os.path.join(bin_dir, "velkommen"), "serve", "--port", str(port),
+                               "--db", os.path.join(folder, "bench.sqlite")],
+                              stdout=open(os.path.join(results, "server-velkommen.log"), "w"), stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        base = hummingbird_page(results)
+        print("## GET /welcome (velkommen serve, access log on) against Hummingbird /page, same run\n")
+        print("| rep | /welcome req/s | p99 ms | HB /page req/s | HB p99 ms | ratio | target >= 1.0 |")
+        print("|---:|---:|---:|---:|---:|---:|---|")
+        ok = True
+        for rep in ("1", "2"):
+            rps, p99, errors = wrk(f"http://127.0.0.1:{port}/welcome", ["Accept-Language: en-GB,en;q=0.9"])
+            hb = base.get(rep)
+            ratio = rps / hb[0] if hb else 0
+            met = hb is not None and ratio >= 1.0 and errors == 0
+            ok = ok and met
+            hb_text = f"{hb[0]:,.0f} | {hb[1]:.2f}" if hb else "- | -"
+            print(f"| {rep} | {rps:,.0f} | {p99:.2f} | {hb_text} | {ratio:.2f} | {'yes' if met else 'NO'} |")
+        return ok
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        subprocess.run(["rm", "-rf", folder])
+
+
+def inserts(bin_dir, raw_binary):
+    print("\n## Single-row answer inserts, one transaction each (WAL, synchronous=NORMAL)\n")
+    folder = tempfile.mkdtemp(prefix="velkommen-bench-sqlite-", dir=os.environ.get("BENCH_DB_DIR", "/var/tmp"))
+    try:
+        raw = subprocess.run([raw_binary, os.path.join(folder, "raw.db"), "100000", "NORMAL", "auto"],
+                             capture_output=True, text=True, timeout=300).stdout
+        raw_rate = float(re.search(r"inserts_per_s=(\d+)", raw).group(1))
+        print(f"- raw SQLite (anchors' sqlite_insert.c, autocommit, 200 B rows): {raw_rate:,.0f} inserts/s")
+        target = max(50000 * raw_rate / 80000, 0)
+        ok = True
+        for callers in (1, 4, 16):
+            out = subprocess.run([os.path.join(bin_dir, "velkommen-bench-storage"), "--count", "100000",
+                                  "--concurrency", str(callers), "--dir", folder],
+                                 capture_output=True, text=True, timeout=600).stdout.strip().splitlines()
+            if callers == 1:
+                print(f"- {out[0]}")
+            line = out[-1]
+            rate = float(re.search(r"= (\d+) inserts/s", line).group(1))
+            print(f"- {line} — {rate / raw_rate * 100:.0f} % of raw")
+            if callers == 4:
+                ok = rate >= target
+        print(f"\ntarget: 50,000/s where raw does 80,000/s, scaled to this run's raw = {target:,.0f}/s "
+              f"(4 callers): {'met' if ok else 'NOT met'}")
+        return ok
+    finally:
+        subprocess.run(["rm", "-rf", folder])
+
+
+def main(results, bin_dir, raw_binary):
+    ok_pages = welcome(results, bin_dir)
+    ok_inserts = inserts(bin_dir, raw_binary)
+    sys.exit(0 if ok_pages and ok_inserts else 1)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])
