@@ -17,7 +17,7 @@ struct Backup: AsyncParsableCommand {
             let database = try Database(path: databasePath, role: .reader)
             try database.backup(to: file)
         } catch {
-            throw StartupError(error)
+            throw CommandFailure("backup failed", error)
         }
         print("backed up \(databasePath) to \(file)")
     }

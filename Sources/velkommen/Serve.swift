@@ -43,7 +43,7 @@ struct Serve: AsyncParsableCommand {
         do {
             router = try await VelkommenApp.start(app, logger: logger).router()
         } catch {
-            throw StartupError(error)
+            throw CommandFailure("cannot start", error)
         }
         var server = HTTPServer.Configuration()
         server.host = app.host
