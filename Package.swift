@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries: Debian's -dev packages, found through pkg-config.
@@ -36,6 +38,19 @@ let package = Package(
         .target(
             name: "Content",
             dependencies: ["CCMark", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
+
+        // The Vipps Login relying party: discovery, JWKS, CIBA and browser grants, ID tokens, userinfo.
+        .target(
+            name: "VippsLogin",
+            dependencies: [.product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // A faithful stand-in for Vipps Login, with a phone page per test user and hooks for tests.
+        .target(
+            name: "VippsSimulator",
+            dependencies: ["HTTPServer", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
 
@@ -68,6 +83,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // Writes rows and prints each one once committed, so a test can kill -9 it and check nothing acknowledged was lost.
         .executableTarget(name: "StorageCrashProbe", dependencies: ["Storage"], path: "Tests/StorageCrashProbe", swiftSettings: strict),
+        .testTarget(name: "VippsLoginTests", dependencies: ["VippsLogin", "VippsSimulator", "HTTPServer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ContentTests", dependencies: ["Content"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),

@@ -1,0 +1,107 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One HTTP answer as the client needs it.
+struct HTTPAnswer: Sendable {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// Sends requests through URLSession with the configured time limits, and turns transport failures
+/// into `VippsLoginError`. Never retries: a token request may have used its single-use code.
+struct HTTPTransport: Sendable {
+    private let session: URLSession
+
+    init(connectTimeout: TimeInterval, totalTimeout: TimeInterval) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = connectTimeout
+        configuration.timeoutIntervalForResource = totalTimeout
+        configuration.httpCookieStorage = nil
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        session = URLSession(configuration: configuration)
+    }
+
+    func send(_ request: URLRequest) async throws(VippsLoginError) -> HTTPAnswer {
+        do {
+            let (data, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else { throw VippsLoginError.badResponse("not an HTTP response") }
+            var headers: [String: String] = [:]
+            for (name, value) in http.allHeaderFields {
+                if let name = name as? String, let value = value as? String { headers[name] = value }
+            }
+            return HTTPAnswer(status: http.statusCode, headers: headers, body: data)
+        } catch let error as VippsLoginError {
+            throw error
+        } catch let error as URLError where error.code == .timedOut {
+            throw .timeout
+        } catch let error as URLError {
+            // URLError's description can contain the URL, never credentials (they travel in headers and bodies).
+            throw .transport("\(error.code.rawValue) \(error.localizedDescription)")
+        } catch {
+            throw .transport(String(describing: type(of: error)))
+        }
+    }
+}
+
+/// The OAuth error body: `error`, `error_description`, and Vipps' occasional `error_code`.
+struct OAuthErrorBody: Decodable {
+    var error: String?
+    var errorDescription: String?
+    var errorCode: String?
+
+    enum CodingKeys: String, CodingKey {
+        case error
+        case errorDescription = "error_description"
+        case errorCode = "error_code"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        error = try? container.decodeIfPresent(String.self, forKey: .error)
+        errorDescription = try? container.decodeIfPresent(String.self, forKey: .errorDescription)
+        // `error_code` is a string in CIBA errors and a number in the token endpoint's documented schema.
+        errorCode = (try? container.decodeIfPresent(String.self, forKey: .errorCode))
+            ?? (try? container.decodeIfPresent(Int.self, forKey: .errorCode)).flatMap { $0.map(String.init) }
+    }
+}
+
+extension HTTPAnswer {
+    /// The typed error for a non-2xx answer. Vipps' own codes may come as `error` or `error_code`
+    /// (UNCONFIRMED which), so both are read.
+    func error(pollInterval: TimeInterval = 5) -> VippsLoginError {
+        if status == 429 {
+            return .rateLimited(retryAfter: header("Retry-After").flatMap(TimeInterval.init))
+        }
+        let body = try? JSONDecoder().decode(OAuthErrorBody.self, from: self.body)
+        let codes = [body?.errorCode, body?.error].compactMap { $0 }
+        let description = body?.errorDescription.map { String($0.prefix(300)) }
+        for code in codes {
+            switch code {
+            case "invalid_user", "unknown_user_id": return .invalidUser
+            case "old_app", "outdated_app_version": return .oldApp
+            case "authorization_pending": return .authorizationPending
+            case "slow_down": return .slowDown(interval: pollInterval + 5)
+            case "expired_token": return .expiredToken
+            case "access_denied": return .accessDenied
+            case "invalid_grant": return .invalidGrant
+            case "invalid_client", "unauthorized_client": return .invalidClient
+            case "invalid_binding_message": return .invalidBindingMessage
+            case "invalid_request", "invalid_scope": return .invalidRequest(error: code, description: description)
+            case "server_error", "temporarily_unavailable": return .serverError(status: status)
+            default: continue
+            }
+        }
+        if status == 401 { return .invalidClient }
+        if status >= 500 { return .serverError(status: status) }
+        if let code = codes.first { return .unexpectedError(status: status, error: code, description: description) }
+        return .badResponse("HTTP \(status) without an error code")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import JWTKit
+
+/// Vipps' discovery document and signing keys, fetched on demand and cached: discovery for its
+/// `Cache-Control: max-age` (an hour), the keys until a token names a key id we do not have, which
+/// fetches them again at most once a minute (so a flood of forged tokens cannot make us hammer Vipps).
+actor ProviderMetadata {
+    private let configuration: VippsLoginConfiguration
+    private let transport: HTTPTransport
+    private var discovery: (document: OpenIDConfiguration, expires: Date)?
+    private var keys: JWTKeyCollection?
+    private var keysFetchedAt: Date?
+    private let now: @Sendable () -> Date
+
+    init(configuration: VippsLoginConfiguration, transport: HTTPTransport, now: @escaping @Sendable () -> Date = Date.init) {
+        self.configuration = configuration
+        self.transport = transport
+        self.now = now
+    }
+
+    func document() async throws(VippsLoginError) -> OpenIDConfiguration {
+        if let discovery, discovery.expires > now() { return discovery.document }
+        var request = URLRequest(url: configuration.discoveryURL)
+        for (name, value) in configuration.systemHeaders { request.setValue(value, forHTTPHeaderField: name) }
+        let answer = try await transport.send(request)
+        guard answer.status == 200 else { throw answer.error() }
+        let document: OpenIDConfiguration
+        do {
+            document = try JSONDecoder().decode(OpenIDConfiguration.self, from: answer.body)
+        } catch {
+            throw .badResponse("the discovery document is not valid (\(error))")
+        }
+        guard document.issuer == configuration.issuer.absoluteString else {
+            throw .badResponse("the discovery document names issuer \(document.issuer), expected \(configuration.issuer.absoluteString)")
+        }
+        discovery = (document, now().addingTimeInterval(Self.maxAge(answer.header("Cache-Control")) ?? 3600))
+        return document
+    }
+
+    /// The key collection, holding key `kid` if Vipps has it.
+    func keys(containing kid: String?) async throws(VippsLoginError) -> JWTKeyCollection {
+        if let keys, let kid {
+            if await keys.has(kid) { return keys }
+            if let fetched = keysFetchedAt, now().timeIntervalSince(fetched) < 60 { return keys }
+        } else if let keys {
+            return keys
+        }
+        return try await fetchKeys()
+    }
+
+    private func fetchKeys() async throws(VippsLoginError) -> JWTKeyCollection {
+        let document = try await document()
+        let answer = try await transport.send(URLRequest(url: document.jwksURI))
+        guard answer.status == 200 else { throw answer.error() }
+        let collection = JWTKeyCollection()
+        do {
+            try await collection.add(jwksJSON: String(decoding: answer.body, as: UTF8.self))
+        } catch {
+            throw .badResponse("the JWKS is not valid (\(error))")
+        }
+        keys = collection
+        keysFetchedAt = now()
+        return collection
+    }
+
+    static func maxAge(_ cacheControl: String?) -> TimeInterval? {
+        guard let cacheControl else { return nil }
+        for directive in cacheControl.split(separator: ",") {
+            let parts = directive.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "max-age", let seconds = TimeInterval(parts[1]) { return seconds }
+        }
+        return nil
+    }
+}
+
+extension JWTKeyCollection {
+    func has(_ kid: String) async -> Bool {
+        (try? await getKey(for: JWKIdentifier(string: kid))) != nil
+    }
+}

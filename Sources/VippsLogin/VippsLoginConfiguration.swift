@@ -1,0 +1,39 @@
+import Foundation
+
+/// How Velkommen talks to Vipps Login: the issuer to discover, the client's credentials and how they
+/// are sent, optional partner and system headers, and the time limits.
+public struct VippsLoginConfiguration: Sendable {
+    /// How the client authenticates at the token and backchannel endpoints (a per-sales-unit setting at Vipps).
+    public enum TokenAuthMethod: String, Sendable, CaseIterable {
+        case clientSecretBasic = "client_secret_basic"
+        case clientSecretPost = "client_secret_post"
+    }
+
+    /// The issuer, ending in `/access-management-1.0/access/`; discovery is `{issuer}.well-known/openid-configuration`.
+    public var issuer: URL
+    public var clientID: String
+    public var clientSecret: String
+    public var tokenAuthMethod: TokenAuthMethod = .clientSecretBasic
+    /// Sent as `Merchant-Serial-Number` (required for partners).
+    public var merchantSerialNumber: String?
+    /// `Vipps-System-Name`, `-Version`, `-Plugin-Name`, `-Plugin-Version` (each at most 30 characters).
+    public var systemHeaders: [String: String] = ["Vipps-System-Name": "velkommen", "Vipps-System-Version": "1.0"]
+    /// Time to wait for a connection and for each chunk of an answer.
+    public var connectTimeout: TimeInterval = 5
+    /// Time for a whole request, answer included.
+    public var totalTimeout: TimeInterval = 15
+    /// Tolerance for clock differences when checking `exp` and `iat`.
+    public var clockLeeway: TimeInterval = 60
+
+    public init(issuer: URL, clientID: String, clientSecret: String) {
+        self.issuer = issuer
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+    }
+
+    /// The discovery document's address.
+    public var discoveryURL: URL {
+        let base = issuer.absoluteString.hasSuffix("/") ? issuer.absoluteString : issuer.absoluteString + "/"
+        return URL(string: base + ".well-known/openid-configuration")!
+    }
+}

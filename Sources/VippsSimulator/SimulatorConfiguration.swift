@@ -1,0 +1,65 @@
+import Foundation
+
+/// The simulated merchant (sales unit): its name, its registered clients, the delegated consents it
+/// asks for, and the lifetimes Vipps documents. Loaded from a JSON file, or the defaults below.
+public struct SimulatorConfiguration: Codable, Sendable {
+    /// One registered client (a sales unit's login credentials).
+    public struct Client: Codable, Sendable, Equatable {
+        public var id: String
+        public var secret: String
+        /// `client_secret_basic` or `client_secret_post`: Vipps accepts only the configured one.
+        public var authMethod: String
+        /// Exact redirect URIs, as registered in the portal.
+        public var redirectURIs: [String]
+
+        public init(id: String, secret: String, authMethod: String = "client_secret_basic", redirectURIs: [String]) {
+            self.id = id
+            self.secret = secret
+            self.authMethod = authMethod
+            self.redirectURIs = redirectURIs
+        }
+    }
+
+    /// A delegated consent the merchant collects, with its documented texts.
+    public struct Consent: Codable, Sendable, Equatable {
+        public var id: String
+        public var required: Bool
+        public var textNB: String
+        public var textEN: String
+    }
+
+    public var merchantName = "Velkommen-butikken"
+    public var merchantSerialNumber = "123456"
+    public var clients = [Client(id: "velkommen-demo", secret: "velkommen-demo-secret",
+                                 redirectURIs: ["http://127.0.0.1:8080/callback", "http://localhost:8080/callback"])]
+    public var consents = [
+        Consent(id: "email", required: false, textNB: "Få tilbud på E-post", textEN: "Receive offers via email"),
+        Consent(id: "sms", required: false, textNB: "Få tilbud på SMS", textEN: "Receive offers via SMS"),
+        Consent(id: "digital", required: false, textNB: "Jeg vil motta digital markedsføring", textEN: "I would like to receive digital marketing"),
+        Consent(id: "personal", required: false, textNB: "Få tilpassede tilbud", textEN: "Get customized offers"),
+    ]
+    public var termsLinkURL = "https://www.vipps.no/vilkar/vilkar-privat/"
+    public var privacyStatementLinkURL = "https://www.vipps.no/personvern-og-vilkar/personvern/"
+    /// Lifetime of a redirect or browser code: 300 s in Vipps' test environment (30 s in production).
+    public var codeLifetime: TimeInterval = 300
+    /// `expires_in` of a login from phone number.
+    public var loginLifetime: Int = 600
+    /// `interval` between token polls.
+    public var pollInterval: Int = 5
+    /// Logins pending for one user at once before the simulator answers 429.
+    public var maxPendingLoginsPerUser = 3
+    public var users: [TestUser] = TestUser.seeded
+
+    public init() {}
+
+    /// Reads a JSON file; keys it leaves out keep their defaults.
+    public static func load(path: String) throws -> SimulatorConfiguration {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let overrides = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        var defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(SimulatorConfiguration())) as? [String: Any] ?? [:]
+        defaults.merge(overrides) { _, new in new }
+        return try JSONDecoder().decode(SimulatorConfiguration.self, from: JSONSerialization.data(withJSONObject: defaults))
+    }
+
+    func client(_ id: String) -> Client? { clients.first { $0.id == id } }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// A login from phone number, from the backchannel request until its tokens are issued.
+struct PendingLogin: Sendable {
+    enum Status: Sendable, Equatable {
+        case pending
+        /// Confirmed in the app, with the consents given (nil when none were asked for).
+        case confirmed(consents: [String: Bool]?)
+        case denied
+        /// Tokens issued (poll) or code handed to the phone's browser (redirect).
+        case completed
+    }
+
+    let authReqID: String
+    let clientID: String
+    let msisdn: String
+    let scopes: [String]
+    let bindingMessage: String?
+    /// Set for `requested_flow=login_to_webpage`.
+    let redirectURI: String?
+    let createdAt: Date
+    let expiresAt: Date
+    var interval: Int
+    var lastPollAt: Date?
+    var status: Status = .pending
+
+    var asksForConsents: Bool { scopes.contains("delegatedConsents") }
+}
+
+/// A single-use code: from the CIBA redirect or from the browser flow.
+struct IssuedCode: Sendable {
+    enum Kind: Sendable { case cibaRedirect, authorizationCode }
+
+    let kind: Kind
+    let clientID: String
+    let msisdn: String
+    let scopes: [String]
+    let consents: [String: Bool]?
+    let authReqID: String?
+    let nonce: String?
+    let redirectURI: String?
+    let codeChallenge: String?
+    let codeChallengeMethod: String?
+    let expiresAt: Date
+    var used = false
+}
+
+/// What an access token lets its holder read at userinfo.
+struct AccessGrant: Sendable {
+    let msisdn: String
+    let scopes: [String]
+    let consents: [String: Bool]?
+    let consentTime: Date
+    let expiresAt: Date
+}
+
+/// A browser-flow login waiting for the user to enter their number and confirm.
+struct BrowserSession: Sendable {
+    let id: String
+    let clientID: String
+    let redirectURI: String
+    let scopes: [String]
+    let state: String
+    let nonce: String?
+    let codeChallenge: String?
+    let codeChallengeMethod: String?
+    var msisdn: String?
+}
+
+/// Faults and variations a test can switch on (`POST /_sim/hooks` or `VippsSimulator.setHooks`).
+public struct SimulatorHooks: Codable, Sendable, Equatable {
+    /// Added before every answer of the Vipps API.
+    public var latencyMilliseconds = 0
+    /// The next `failNextCount` API answers get this status (500, 502, 503…) with `server_error`.
+    public var failNextStatus: Int?
+    public var failNextCount = 0
+    /// The next `rateLimitNext` backchannel requests get 429 with `Retry-After`.
+    public var rateLimitNext = 0
+    /// Sign ID tokens with a key that is not in the JWKS.
+    public var signWithUnknownKey = false
+    /// `RS256` (as discovery advertises) or `ES256` (as the CIBA-redirect example shows).
+    public var algorithm = "RS256"
+    /// `auth_req_id` (documented) or `authReqId` (as in Vipps' example token).
+    public var authReqIDClaim = "auth_req_id"
+    /// Put this audience in ID tokens instead of the client id.
+    public var audienceOverride: String?
+    /// Answer userinfo for this sub instead of the token's.
+    public var userinfoSubOverride: String?
+
+    public init() {}
+}

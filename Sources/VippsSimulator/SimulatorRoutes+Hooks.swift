@@ -1,0 +1,42 @@
+import Foundation
+import HTTPServer
+
+/// Test hooks over HTTP, for tests that drive the simulator from another process.
+extension SimulatorRoutes {
+    /// `POST /_sim/hooks` with a `SimulatorHooks` JSON body; answers the hooks now in force.
+    func setHooks(_ request: HTTPRequest) async -> HTTPResponse {
+        guard let hooks = try? JSONDecoder().decode(SimulatorHooks.self, from: Data(request.body)) else {
+            return OAuthProblem.error(.badRequest, "invalid_request", "The body must be a JSON object of simulator hooks.")
+        }
+        await state.setHooks(hooks)
+        return .json(Array((try? JSONEncoder().encode(hooks)) ?? Data()))
+    }
+
+    /// `POST /_sim/logins/{id}/approve`, optional body `{"consents": ["sms"]}`; answers `{"redirect": …}`.
+    func hookApprove(_ request: HTTPRequest) async -> HTTPResponse {
+        struct Body: Decodable { var consents: [String]? }
+        guard let id = request.parameter("id"), let login = await state.login(id), login.status == .pending else {
+            return OAuthProblem.error(.notFound, "not_found", "No pending login with that auth_req_id.")
+        }
+        let ticked = (try? JSONDecoder().decode(Body.self, from: Data(request.body)))?.consents.map(Set.init)
+        let consents = login.asksForConsents ? Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, ticked?.contains($0.id) ?? true) }) : nil
+        let redirect = await state.confirm(id, consents: consents)
+        return OAuthProblem.json(redirect.map { ["redirect": $0.absoluteString] } ?? [:])
+    }
+
+    func hookCancel(_ request: HTTPRequest) async -> HTTPResponse {
+        guard let id = request.parameter("id") else { return .status(.notFound) }
+        await state.deny(id)
+        return OAuthProblem.json([:])
+    }
+
+    /// `POST /_sim/clock` with `{"advanceSeconds": 301}`: moves the simulator's clock forward.
+    func hookClock(_ request: HTTPRequest) async -> HTTPResponse {
+        struct Body: Decodable { var advanceSeconds: Double }
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(request.body)) else {
+            return OAuthProblem.error(.badRequest, "invalid_request", "The body must be {\"advanceSeconds\": N}.")
+        }
+        await state.advanceClock(by: body.advanceSeconds)
+        return OAuthProblem.json([:])
+    }
+}

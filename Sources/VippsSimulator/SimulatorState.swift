@@ -1,0 +1,247 @@
+import Foundation
+import JWTKit
+
+/// Everything the simulator remembers: pending logins, single-use codes, access tokens, browser
+/// sessions and the test hooks. One actor, so each protocol step is atomic (a code cannot be used
+/// twice by two racing requests).
+actor SimulatorState {
+    let configuration: SimulatorConfiguration
+    let keys: SimulatorKeys
+    var hooks = SimulatorHooks()
+    var logins: [String: PendingLogin] = [:]
+    var codes: [String: IssuedCode] = [:]
+    var grants: [String: AccessGrant] = [:]
+    var sessions: [String: BrowserSession] = [:]
+    /// Added to the clock, so tests can expire codes and logins without waiting.
+    var clockOffset: TimeInterval = 0
+    /// The issuer, known once the server has its port.
+    var issuer = ""
+
+    init(configuration: SimulatorConfiguration, keys: SimulatorKeys) {
+        self.configuration = configuration
+        self.keys = keys
+    }
+
+    var now: Date { Date().addingTimeInterval(clockOffset) }
+
+    func setIssuer(_ issuer: String) { self.issuer = issuer }
+    func setHooks(_ hooks: SimulatorHooks) { self.hooks = hooks }
+    func advanceClock(by seconds: TimeInterval) { clockOffset += seconds }
+
+    /// Consumes one forced failure, if one is armed.
+    func takeForcedFailure() -> Int? {
+        guard let status = hooks.failNextStatus, hooks.failNextCount > 0 else { return nil }
+        hooks.failNextCount -= 1
+        return status
+    }
+
+    func takeForcedRateLimit() -> Bool {
+        guard hooks.rateLimitNext > 0 else { return false }
+        hooks.rateLimitNext -= 1
+        return true
+    }
+
+    // MARK: Users
+
+    func user(msisdn: String) -> TestUser? { configuration.users.first { $0.msisdn == msisdn } }
+
+    // MARK: Logins from phone number
+
+    func startLogin(clientID: String, msisdn: String, scopes: [String], bindingMessage: String?, redirectURI: String?, requestedExpiry: Int?) -> PendingLogin {
+        let lifetime = requestedExpiry ?? configuration.loginLifetime
+        let login = PendingLogin(authReqID: Self.randomID(), clientID: clientID, msisdn: msisdn, scopes: scopes, bindingMessage: bindingMessage,
+                                 redirectURI: redirectURI, createdAt: now, expiresAt: now.addingTimeInterval(TimeInterval(lifetime)),
+                                 interval: configuration.pollInterval)
+        logins[login.authReqID] = login
+        return login
+    }
+
+    func pendingLogins(msisdn: String) -> [PendingLogin] {
+        logins.values.filter { $0.msisdn == msisdn && $0.status == .pending && $0.expiresAt > now }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    func login(_ authReqID: String) -> PendingLogin? { logins[authReqID] }
+
+    /// The user confirmed in the app. For the redirect variant, returns where the phone's browser goes.
+    func confirm(_ authReqID: String, consents: [String: Bool]?) -> URL? {
+        guard var login = logins[authReqID], login.status == .pending, login.expiresAt > now else { return nil }
+        login.status = .confirmed(consents: consents)
+        defer { logins[authReqID] = login }
+        guard let redirectURI = login.redirectURI else { return nil }
+        login.status = .completed
+        let code = issueCode(IssuedCode(kind: .cibaRedirect, clientID: login.clientID, msisdn: login.msisdn, scopes: login.scopes, consents: consents,
+                                        authReqID: login.authReqID, nonce: nil, redirectURI: nil, codeChallenge: nil, codeChallengeMethod: nil,
+                                        expiresAt: now.addingTimeInterval(configuration.codeLifetime)))
+        var components = URLComponents(string: redirectURI)!
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "code", value: code)]
+        return components.url
+    }
+
+    func deny(_ authReqID: String) {
+        guard var login = logins[authReqID], login.status == .pending else { return }
+        login.status = .denied
+        logins[authReqID] = login
+    }
+
+    /// A poll of the token endpoint (`urn:openid:params:grant-type:ciba`).
+    enum PollResult { case tokens(PendingLogin, [String: Bool]?), pending, slowDown, expired, denied, invalidGrant }
+
+    func poll(_ authReqID: String, clientID: String) -> PollResult {
+        guard var login = logins[authReqID], login.clientID == clientID, login.redirectURI == nil else { return .invalidGrant }
+        if login.status == .denied { return .denied }
+        if login.expiresAt <= now, case .pending = login.status { return .expired }
+        defer { logins[authReqID] = login }
+        switch login.status {
+        case .pending:
+            if let last = login.lastPollAt, now.timeIntervalSince(last) < TimeInterval(login.interval) {
+                login.interval += 5
+                login.lastPollAt = now
+                return .slowDown
+            }
+            login.lastPollAt = now
+            return .pending
+        case .confirmed(let consents):
+            login.status = .completed
+            return .tokens(login, consents)
+        case .completed, .denied:
+            return .invalidGrant
+        }
+    }
+
+    // MARK: Codes
+
+    func issueCode(_ code: IssuedCode) -> String {
+        let value = Self.randomID()
+        codes[value] = code
+        return value
+    }
+
+    /// Takes a code for `clientID`: single use, so a second call with the same code fails even when the
+    /// first did not finish its token exchange.
+    func redeem(_ code: String, clientID: String, kind: IssuedCode.Kind) -> IssuedCode? {
+        guard var issued = codes[code], !issued.used else { return nil }
+        issued.used = true
+        codes[code] = issued
+        guard issued.clientID == clientID, issued.kind == kind, issued.expiresAt > now else { return nil }
+        return issued
+    }
+
+    // MARK: Browser sessions
+
+    func openSession(_ session: BrowserSession) { sessions[session.id] = session }
+    func session(_ id: String) -> BrowserSession? { sessions[id] }
+    func setSessionUser(_ id: String, msisdn: String) { sessions[id]?.msisdn = msisdn }
+    func closeSession(_ id: String) -> BrowserSession? { sessions.removeValue(forKey: id) }
+
+    // MARK: Tokens
+
+    func grant(_ token: String) -> AccessGrant? {
+        guard let grant = grants[token], grant.expiresAt > now else { return nil }
+        return grant
+    }
+
+    /// Issues an access token and a signed ID token for `user`.
+    func issueTokens(msisdn: String, clientID: String, scopes: [String], consents: [String: Bool]?, authReqID: String?, nonce: String?,
+                     accessTokenPrefix: String, lifetime: Int) async throws -> IssuedTokens {
+        guard let user = user(msisdn: msisdn) else { throw SimulatorError.unknownUser }
+        let accessToken = accessTokenPrefix + Self.randomID()
+        grants[accessToken] = AccessGrant(msisdn: msisdn, scopes: scopes, consents: consents, consentTime: now,
+                                          expiresAt: now.addingTimeInterval(TimeInterval(lifetime)))
+        let issuedAt = now
+        var claims = SimulatedIDToken(iss: issuer, sub: user.sub, aud: [hooks.audienceOverride ?? clientID],
+                                      exp: issuedAt.addingTimeInterval(3600), iat: issuedAt, nonce: nonce ?? "",
+                                      sid: UUID().uuidString.lowercased(), msn: configuration.merchantSerialNumber, jti: UUID().uuidString.lowercased())
+        if let authReqID {
+            if hooks.authReqIDClaim == "authReqId" { claims.authReqIdCamel = authReqID } else { claims.authReqIDSnake = authReqID }
+        }
+        let kid = hooks.signWithUnknownKey ? keys.rogueKID : (hooks.algorithm == "ES256" ? keys.ecKID : keys.rsaKID)
+        let idToken = try await keys.collection.sign(claims, kid: JWKIdentifier(string: kid))
+        return IssuedTokens(accessToken: accessToken, idToken: idToken, expiresIn: lifetime, scope: scopes.joined(separator: " "))
+    }
+
+    static func randomID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Data((0..<20).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64URL
+    }
+}
+
+enum SimulatorError: Error { case unknownUser }
+
+/// A token answer's contents.
+struct IssuedTokens: Sendable {
+    let accessToken: String
+    let idToken: String
+    let expiresIn: Int
+    let scope: String
+
+    var json: [String: Any] {
+        ["access_token": accessToken, "id_token": idToken, "token_type": "Bearer", "expires_in": expiresIn, "scope": scope]
+    }
+}
+
+/// The ID token the simulator signs, with the claims Vipps documents.
+struct SimulatedIDToken: JWTPayload {
+    var iss: String
+    var sub: String
+    var aud: [String]
+    var exp: Date
+    var iat: Date
+    var nonce: String
+    var sid: String
+    var msn: String
+    var jti: String
+    var authReqIDSnake: String?
+    var authReqIdCamel: String?
+
+    init(iss: String, sub: String, aud: [String], exp: Date, iat: Date, nonce: String, sid: String, msn: String, jti: String) {
+        self.iss = iss
+        self.sub = sub
+        self.aud = aud
+        self.exp = exp
+        self.iat = iat
+        self.nonce = nonce
+        self.sid = sid
+        self.msn = msn
+        self.jti = jti
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, aud, exp, iat, nonce, sid, msn, jti
+        case authTime = "auth_time"
+        case authReqIDSnake = "auth_req_id"
+        case authReqIdCamel = "authReqId"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        iss = try container.decode(String.self, forKey: .iss)
+        sub = try container.decode(String.self, forKey: .sub)
+        aud = try container.decode([String].self, forKey: .aud)
+        exp = Date(timeIntervalSince1970: try container.decode(Double.self, forKey: .exp))
+        iat = Date(timeIntervalSince1970: try container.decode(Double.self, forKey: .iat))
+        nonce = try container.decode(String.self, forKey: .nonce)
+        sid = try container.decode(String.self, forKey: .sid)
+        msn = try container.decode(String.self, forKey: .msn)
+        jti = try container.decode(String.self, forKey: .jti)
+        authReqIDSnake = try container.decodeIfPresent(String.self, forKey: .authReqIDSnake)
+        authReqIdCamel = try container.decodeIfPresent(String.self, forKey: .authReqIdCamel)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(iss, forKey: .iss)
+        try container.encode(sub, forKey: .sub)
+        try container.encode(aud, forKey: .aud)
+        try container.encode(Int(exp.timeIntervalSince1970), forKey: .exp)
+        try container.encode(Int(iat.timeIntervalSince1970), forKey: .iat)
+        try container.encode(Int(iat.timeIntervalSince1970), forKey: .authTime)
+        try container.encode(nonce, forKey: .nonce)
+        try container.encode(sid, forKey: .sid)
+        try container.encode(msn, forKey: .msn)
+        try container.encode(jti, forKey: .jti)
+        try container.encodeIfPresent(authReqIDSnake, forKey: .authReqIDSnake)
+        try container.encodeIfPresent(authReqIdCamel, forKey: .authReqIdCamel)
+    }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
