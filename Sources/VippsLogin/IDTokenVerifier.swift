@@ -16,10 +16,9 @@ struct IDTokenVerifier: Sendable {
         guard let algorithm = header.alg, Self.allowedAlgorithms.contains(algorithm) else {
             throw .invalidIDToken(reason: "algorithm \(header.alg ?? "none") is not accepted (RS256 or ES256 only)")
         }
-        let keys = try await metadata.keys(containing: header.kid)
-        if let kid = header.kid, !(await keys.has(kid)) {
-            throw .invalidIDToken(reason: "signed by key \(kid), which is not in Vipps' JWKS")
-        }
+        guard let kid = header.kid else { throw .invalidIDToken(reason: "the token names no key (kid)") }
+        let (keys, hasKey) = try await metadata.keys(containing: kid)
+        guard hasKey else { throw .invalidIDToken(reason: "signed by key \(kid), which is not in Vipps' JWKS") }
         let claims: IDTokenClaims
         do {
             claims = try await keys.verify(token, as: IDTokenClaims.self)

@@ -12,6 +12,9 @@ actor ProviderMetadata {
     private let transport: HTTPTransport
     private var discovery: (document: OpenIDConfiguration, expires: Date)?
     private var keys: JWTKeyCollection?
+    /// The key ids in the last JWKS: jwt-kit falls back to a default key for an unknown id, so the
+    /// check that a token's key is Vipps' own is made here.
+    private var keyIDs: Set<String> = []
     private var keysFetchedAt: Date?
     private let now: @Sendable () -> Date
 
@@ -40,15 +43,15 @@ actor ProviderMetadata {
         return document
     }
 
-    /// The key collection, holding key `kid` if Vipps has it.
-    func keys(containing kid: String?) async throws(VippsLoginError) -> JWTKeyCollection {
-        if let keys, let kid {
-            if await keys.has(kid) { return keys }
-            if let fetched = keysFetchedAt, now().timeIntervalSince(fetched) < 60 { return keys }
-        } else if let keys {
-            return keys
+    /// The key collection and whether it holds key `kid`; fetches the JWKS again for an unknown id,
+    /// at most once a minute.
+    func keys(containing kid: String) async throws(VippsLoginError) -> (keys: JWTKeyCollection, hasKey: Bool) {
+        if let keys {
+            if keyIDs.contains(kid) { return (keys, true) }
+            if let fetched = keysFetchedAt, now().timeIntervalSince(fetched) < 60 { return (keys, false) }
         }
-        return try await fetchKeys()
+        let keys = try await fetchKeys()
+        return (keys, keyIDs.contains(kid))
     }
 
     private func fetchKeys() async throws(VippsLoginError) -> JWTKeyCollection {
@@ -56,12 +59,15 @@ actor ProviderMetadata {
         let answer = try await transport.send(URLRequest(url: document.jwksURI))
         guard answer.status == 200 else { throw answer.error() }
         let collection = JWTKeyCollection()
+        let jwks: JWKS
         do {
-            try await collection.add(jwksJSON: String(decoding: answer.body, as: UTF8.self))
+            jwks = try JSONDecoder().decode(JWKS.self, from: answer.body)
+            try await collection.add(jwks: jwks)
         } catch {
             throw .badResponse("the JWKS is not valid (\(error))")
         }
         keys = collection
+        keyIDs = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
         keysFetchedAt = now()
         return collection
     }
@@ -76,8 +82,3 @@ actor ProviderMetadata {
     }
 }
 
-extension JWTKeyCollection {
-    func has(_ kid: String) async -> Bool {
-        (try? await getKey(for: JWKIdentifier(string: kid))) != nil
-    }
-}
