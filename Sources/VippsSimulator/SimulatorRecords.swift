@@ -88,4 +88,18 @@ public struct SimulatorHooks: Codable, Sendable, Equatable {
     public var userinfoSubOverride: String?
 
     public init() {}
+
+    /// Keys left out keep their defaults, so a test posts only what it changes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        latencyMilliseconds = try container.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
+        failNextStatus = try container.decodeIfPresent(Int.self, forKey: .failNextStatus)
+        failNextCount = try container.decodeIfPresent(Int.self, forKey: .failNextCount) ?? 0
+        rateLimitNext = try container.decodeIfPresent(Int.self, forKey: .rateLimitNext) ?? 0
+        signWithUnknownKey = try container.decodeIfPresent(Bool.self, forKey: .signWithUnknownKey) ?? false
+        algorithm = try container.decodeIfPresent(String.self, forKey: .algorithm) ?? "RS256"
+        authReqIDClaim = try container.decodeIfPresent(String.self, forKey: .authReqIDClaim) ?? "auth_req_id"
+        audienceOverride = try container.decodeIfPresent(String.self, forKey: .audienceOverride)
+        userinfoSubOverride = try container.decodeIfPresent(String.self, forKey: .userinfoSubOverride)
+    }
 }
