@@ -60,6 +60,7 @@ let package = Package(
                 "HTTPServer",
                 "Storage",
                 "Content",
+                "VippsLogin",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -69,6 +70,8 @@ let package = Package(
             dependencies: [
                 "App",
                 "HTTPServer",
+                "VippsLogin",
+                "VippsSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

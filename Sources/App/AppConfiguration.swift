@@ -1,3 +1,5 @@
+import VippsLogin
+
 /// Velkommen's settings, built once at start-up from flags and the environment and validated there.
 public struct AppConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -8,6 +10,8 @@ public struct AppConfiguration: Sendable {
     public var templatesDirectory = "Templates"
     /// The SQLite database; its folder is created when missing.
     public var databasePath = "data/velkommen.sqlite"
+    /// How to reach Vipps Login (or the simulator); nil until set from the environment or the simulator.
+    public var vipps: VippsLoginConfiguration?
 
     public init() {}
 

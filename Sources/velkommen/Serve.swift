@@ -3,6 +3,8 @@ import Foundation
 import ArgumentParser
 import HTTPServer
 import Logging
+import VippsLogin
+import VippsSimulator
 
 /// `velkommen serve`: runs the web app until SIGTERM or SIGINT, then shuts down gracefully.
 struct Serve: AsyncParsableCommand {
@@ -23,6 +25,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("db"), help: "The SQLite database (created when missing).")
     var databasePath = "data/velkommen.sqlite"
 
+    @Option(name: .customLong("sim-port"), help: "Port of the Vipps Login simulator started when VIPPS_CLIENT_ID is unset.")
+    var simulatorPort = 8081
+
+    @Flag(name: .customLong("no-simulator"), help: "Do not start the simulator (Vipps login will be unavailable without VIPPS_CLIENT_ID).")
+    var noSimulator = false
+
     func run() async throws {
         LoggingSystem.bootstrap { BufferedLogHandler(label: $0) }
         defer { LogSink.standardOutput.flush() }
@@ -35,8 +43,13 @@ struct Serve: AsyncParsableCommand {
         app.databasePath = databasePath
         do {
             try app.validate()
+            app.vipps = try VippsSettings.fromEnvironment()
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure("cannot start", error)
+        }
+        var simulator: VippsSimulator?
+        if app.vipps == nil && !noSimulator {
+            simulator = try await startSimulator(for: &app, logger: logger)
         }
 
         let router: any HTTPHandler
@@ -60,8 +73,33 @@ struct Serve: AsyncParsableCommand {
         }
         let bound = try httpServer.start()
         logger.info("Velkommen is listening on http://\(app.host):\(bound)/ (health: /healthz)")
+        if let simulator {
+            logger.info("Simulated phones (confirm logins there): \(simulator.baseURL)/")
+        }
         await httpServer.waitUntilStopped()
+        await simulator?.shutdown()
         withExtendedLifetime(signals) {}
         logger.info("stopped")
+    }
+}
+
+extension Serve {
+    /// Starts the simulator with the demo client registered for this server's callback, and points the
+    /// app at it: the whole flow runs on one machine without credentials.
+    func startSimulator(for app: inout AppConfiguration, logger: Logger) async throws -> VippsSimulator {
+        var configuration = SimulatorConfiguration()
+        let callbacks = ["http://\(app.host):\(app.port)/callback", "http://127.0.0.1:\(app.port)/callback", "http://localhost:\(app.port)/callback"]
+        configuration.clients[0].redirectURIs = Array(Set(callbacks)).sorted()
+        let simulator: VippsSimulator
+        do {
+            simulator = try await VippsSimulator(configuration: configuration, host: "127.0.0.1", port: simulatorPort)
+            try await simulator.start()
+        } catch {
+            throw CommandFailure("cannot start the Vipps simulator on port \(simulatorPort) (use --sim-port or --no-simulator)", error)
+        }
+        let client = configuration.clients[0]
+        app.vipps = VippsLoginConfiguration(issuer: URL(string: simulator.issuer)!, clientID: client.id, clientSecret: client.secret)
+        logger.info("No VIPPS_CLIENT_ID: using the Vipps Login simulator at \(simulator.baseURL)/")
+        return simulator
     }
 }
