@@ -95,10 +95,13 @@ public struct MemberStore: Sendable {
         }
     }
 
-    /// Erases the member and everything that belongs to them (answers, consents); returns whether they existed.
+    /// Erases the member: profile, answers, current consents and sessions go; consent receipts stay
+    /// with the member's identity removed (the ledger is evidence of what was given); the phone
+    /// numbers typed at the till for them are blanked. Returns whether the member existed.
     @discardableResult
     public func delete(sub: String) async throws -> Bool {
         try await pool.write { database in
+            try database.execute("UPDATE login_requests SET phone_hint = '' WHERE member_sub = ?", [sub])
             try database.execute("DELETE FROM members WHERE sub = ?", [sub])
             return database.changes > 0
         }

@@ -6,6 +6,7 @@
 public enum Schema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "the whole product", sql: version1),
+        Migration(version: 2, name: "onboarding: sessions, browser logins, hash-chained consent receipts", sql: version2),
     ]
 
     static let version1 = """

@@ -46,36 +46,47 @@ struct RepositoryTests {
         }
     }
 
-    @Test("deleting a member removes their answers and consents")
+    @Test("deleting a member removes their answers and current consents, and keeps receipts without their identity")
     func deleteCascades() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
             let members = MemberStore(pool: pool)
             try await members.recordLogin(MemberProfile(sub: "gone"), store: nil)
             try await AnswerStore(pool: pool).record(sub: "gone", question: "q", value: "v")
             try await pool.write { database in
-                try database.execute("INSERT INTO consent_ledger (member_sub, source, payload, recorded_at) VALUES ('gone', 'login', '{}', 0)")
+                try ConsentLedger(pool: pool, hash: { String($0.hashValue) }).append(sub: "gone", source: "login", payload: "{}", consents: ["sms": true],
+                                                                                     loginRequestID: nil, at: Date(), in: database)
             }
             #expect(try await members.delete(sub: "gone"))
             #expect(try await members.find(sub: "gone") == nil)
             let left = try await pool.read { database in
-                try database.scalar("SELECT (SELECT count(*) FROM answers) + (SELECT count(*) FROM consent_ledger)", as: Int.self)
+                try database.scalar("SELECT (SELECT count(*) FROM answers) + (SELECT count(*) FROM member_consents)", as: Int.self)
             }
             #expect(left == 0)
+            let receipts = try await pool.read { try $0.scalar("SELECT count(*) FROM consent_receipts WHERE member_sub IS NULL", as: Int.self) }
+            #expect(receipts == 1)
             #expect(try await members.delete(sub: "gone") == false)
         }
     }
 
-    @Test("the consent ledger refuses updates")
+    @Test("consent receipts refuse updates and deletes, and their hash chain shows tampering")
     func ledgerAppendOnly() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
             try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "s"), store: nil)
+            let ledger = ConsentLedger(pool: pool, hash: { "h" + String($0.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }) })
+            for payload in ["{\"sms\":true}", "{\"sms\":false}"] {
+                try await pool.write { try ledger.append(sub: "s", source: "login", payload: payload, consents: ["sms": true], loginRequestID: nil, at: Date(), in: $0) }
+            }
+            #expect(try await ledger.firstBrokenLink() == nil)
+            for statement in ["UPDATE consent_receipts SET payload = '{}'", "DELETE FROM consent_receipts"] {
+                let error = await #expect(throws: DatabaseError.self) { try await pool.write { try $0.execute(statement) } }
+                #expect(error?.message.contains("append-only") == true)
+            }
+            // Tampering behind the triggers' back is caught by the chain.
             try await pool.write { database in
-                try database.execute("INSERT INTO consent_ledger (member_sub, source, payload, recorded_at) VALUES ('s', 'login', '{\"sms\":true}', 0)")
+                try database.execute(script: "DROP TRIGGER consent_receipts_append_only")
+                try database.execute("UPDATE consent_receipts SET payload = '{}' WHERE id = 1")
             }
-            let error = await #expect(throws: DatabaseError.self) {
-                try await pool.write { try $0.execute("UPDATE consent_ledger SET payload = '{}'") }
-            }
-            #expect(error?.message.contains("append-only") == true)
+            #expect(try await ledger.firstBrokenLink() == 1)
         }
     }
 

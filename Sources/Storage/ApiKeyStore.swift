@@ -1,0 +1,48 @@
+import Foundation
+
+/// A POS API key as stored: its public prefix, the SHA-256 of its secret, and the store it acts for.
+public struct ApiKey: Sendable, Equatable {
+    public var prefix: String
+    public var secretHash: Data
+    public var store: String
+    public var label: String
+    public var revoked: Bool
+}
+
+/// POS API keys. The secret itself is shown once, at creation, and never stored.
+public struct ApiKeyStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) { self.pool = pool }
+
+    public func create(prefix: String, secretHash: Data, store: String, label: String, at time: Date = Date()) async throws {
+        try await pool.write { database in
+            try database.execute("INSERT INTO api_keys (prefix, secret_hash, store, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                                 [prefix, secretHash, store, label, time])
+        }
+    }
+
+    public func find(prefix: String) async throws -> ApiKey? {
+        try await pool.read { database in
+            try database.queryFirst("SELECT prefix, secret_hash, store, label, revoked_at IS NOT NULL FROM api_keys WHERE prefix = ?", [prefix]) { row in
+                ApiKey(prefix: try row[0], secretHash: try row[1], store: try row[2], label: try row[3], revoked: try row[4])
+            }
+        }
+    }
+}
+
+/// Funnel events for the statistics: what happened, where, when. No personal data beyond the member's sub.
+public struct FunnelEvents: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) { self.pool = pool }
+
+    public func record(_ kind: String, store: String?, loginRequestID: String? = nil, sub: String? = nil, at time: Date = Date()) async throws {
+        try await pool.write { database in try Self.record(kind, store: store, loginRequestID: loginRequestID, sub: sub, at: time, in: database) }
+    }
+
+    public static func record(_ kind: String, store: String?, loginRequestID: String?, sub: String?, at time: Date, in database: Database) throws {
+        try database.execute("INSERT INTO funnel_events (kind, store, login_request_id, member_sub, occurred_at) VALUES (?, ?, ?, ?, ?)",
+                             [kind, store, loginRequestID, sub, time])
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// One consent receipt.
+public struct ConsentReceipt: Sendable, Equatable {
+    public var id: Int64
+    public var source: String
+    public var payload: String
+    public var recordedAt: Date
+    public var entryHash: String
+}
+
+/// A member's current answer to one consent.
+public struct ConsentState: Sendable, Equatable {
+    public var consentID: String
+    public var accepted: Bool
+    public var changedAt: Date
+    public var revokedReportedAt: Date?
+}
+
+/// The consent ledger: receipts only ever appended, each chained to the one before by hash, and the
+/// current state per member and consent derived from them.
+public struct ConsentLedger: Sendable {
+    let pool: DatabasePool
+    /// SHA-256 as lowercase hex (Storage does not link a crypto library; the app passes one in).
+    let hash: @Sendable (String) -> String
+
+    public init(pool: DatabasePool, hash: @escaping @Sendable (String) -> String) {
+        self.pool = pool
+        self.hash = hash
+    }
+
+    /// Appends a receipt inside the caller's transaction and updates the member's current consents.
+    public func append(sub: String, source: String, payload: String, consents: [String: Bool], loginRequestID: String?,
+                       at time: Date, in database: Database) throws {
+        let previous = try database.scalar("SELECT entry_hash FROM consent_receipts ORDER BY id DESC LIMIT 1", as: String.self) ?? "genesis"
+        let subjectHash = hash("member:" + sub)
+        let entryHash = hash([previous, subjectHash, source, payload, String(time.timeIntervalSince1970)].joined(separator: "\n"))
+        try database.execute("""
+            INSERT INTO consent_receipts (member_sub, subject_hash, source, payload, login_request_id, recorded_at, previous_hash, entry_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [sub, subjectHash, source, payload, loginRequestID, time, previous, entryHash])
+        for (consentID, accepted) in consents {
+            try database.execute("""
+                INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (member_sub, consent_id) DO UPDATE SET accepted = excluded.accepted, changed_at = excluded.changed_at,
+                    revoked_reported_at = NULL
+                """, [sub, consentID, accepted, time])
+        }
+    }
+
+    /// `CONSENT_REVOKED` is a hint: record it and mark the consents as reported revoked, deleting nothing.
+    public func reportRevoked(sub: String, payload: String, at time: Date = Date()) async throws -> Bool {
+        try await pool.write { database in
+            guard try database.scalar("SELECT 1 FROM members WHERE sub = ?", [sub], as: Int.self) != nil else { return false }
+            try append(sub: sub, source: "webhook", payload: payload, consents: [:], loginRequestID: nil, at: time, in: database)
+            try database.execute("UPDATE member_consents SET revoked_reported_at = ? WHERE member_sub = ?", [time, sub])
+            return true
+        }
+    }
+
+    public func receipts(sub: String) async throws -> [ConsentReceipt] {
+        try await pool.read { database in
+            try database.query("SELECT id, source, payload, recorded_at, entry_hash FROM consent_receipts WHERE member_sub = ? ORDER BY id", [sub]) { row in
+                ConsentReceipt(id: try row[0], source: try row[1], payload: try row[2], recordedAt: try row[3], entryHash: try row[4])
+            }
+        }
+    }
+
+    public func current(sub: String) async throws -> [ConsentState] {
+        try await pool.read { database in
+            try database.query("""
+                SELECT consent_id, accepted, changed_at, revoked_reported_at FROM member_consents WHERE member_sub = ? ORDER BY consent_id
+                """, [sub]) { row in
+                ConsentState(consentID: try row[0], accepted: try row[1], changedAt: try row[2], revokedReportedAt: try row[3])
+            }
+        }
+    }
+
+    /// Recomputes the chain; the id of the first receipt whose hash does not match, or nil when intact.
+    public func firstBrokenLink() async throws -> Int64? {
+        let rows = try await pool.read { database in
+            try database.query("SELECT id, subject_hash, source, payload, recorded_at, previous_hash, entry_hash FROM consent_receipts ORDER BY id") { row in
+                (try row[0] as Int64, try row[1] as String, try row[2] as String, try row[3] as String, try row[4] as Double,
+                 try row[5] as String, try row[6] as String)
+            }
+        }
+        var previous = "genesis"
+        for row in rows {
+            let expected = hash([previous, row.1, row.2, row.3, String(Date(timeIntervalSince1970: row.4).timeIntervalSince1970)].joined(separator: "\n"))
+            if row.5 != previous || row.6 != expected { return row.0 }
+            previous = row.6
+        }
+        return nil
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// A login from phone number as the till started it, and where it got to.
+public struct LoginRequest: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable {
+        case pending, confirmed, landed, completed, expired, failed
+    }
+
+    public var id: String
+    public var authReqID: String?
+    public var phoneHint: String
+    public var bindingMessage: String?
+    public var store: String
+    public var terminal: String?
+    public var askConsents: Bool
+    public var status: Status
+    public var failure: String?
+    public var memberSub: String?
+    public var phoneMismatch: Bool
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var confirmedAt: Date?
+    public var landedAt: Date?
+    public var completedAt: Date?
+
+    public init(id: String, phoneHint: String, bindingMessage: String?, store: String, terminal: String?, askConsents: Bool,
+                createdAt: Date, expiresAt: Date) {
+        self.id = id
+        self.phoneHint = phoneHint
+        self.bindingMessage = bindingMessage
+        self.store = store
+        self.terminal = terminal
+        self.askConsents = askConsents
+        status = .pending
+        phoneMismatch = false
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
+    /// The status as of `time`: a pending request past its expiry is expired.
+    public func status(at time: Date) -> Status {
+        status == .pending && expiresAt <= time ? .expired : status
+    }
+}
+
+/// Login requests: stored before Vipps is called, then moved along by the callback and the pages.
+public struct LoginRequestStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) { self.pool = pool }
+
+    public func create(_ request: LoginRequest) async throws {
+        try await pool.write { database in
+            try database.execute("""
+                INSERT INTO login_requests (id, phone_hint, binding_message, store, terminal, ask_consents, status, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                """, [request.id, request.phoneHint, request.bindingMessage, request.store, request.terminal, request.askConsents,
+                      request.createdAt, request.expiresAt])
+        }
+    }
+
+    /// Vipps accepted the login: its `auth_req_id` and expiry.
+    public func started(id: String, authReqID: String, expiresAt: Date) async throws {
+        try await pool.write { database in
+            try database.execute("UPDATE login_requests SET auth_req_id = ?, expires_at = ? WHERE id = ?", [authReqID, expiresAt, id])
+        }
+    }
+
+    public func fail(id: String, reason: String) async throws {
+        try await pool.write { database in
+            try database.execute("UPDATE login_requests SET status = 'failed', failure = ? WHERE id = ? AND status IN ('pending', 'confirmed')", [reason, id])
+        }
+    }
+
+    public func find(id: String) async throws -> LoginRequest? {
+        try await pool.read { database in try database.queryFirst(Self.select + " WHERE id = ?", [id], Self.row) }
+    }
+
+    public func find(authReqID: String) async throws -> LoginRequest? {
+        try await pool.read { database in try database.queryFirst(Self.select + " WHERE auth_req_id = ?", [authReqID], Self.row) }
+    }
+
+    /// The request a code was already exchanged for: a replayed callback lands the same member.
+    public func find(codeHash: String) async throws -> LoginRequest? {
+        try await pool.read { database in try database.queryFirst(Self.select + " WHERE code_hash = ?", [codeHash], Self.row) }
+    }
+
+    /// Claims `codeHash` for the request before the exchange, so two racing callbacks exchange it once;
+    /// false when the code was claimed already.
+    public func claim(codeHash: String, authReqID: String) async throws -> Bool {
+        try await pool.write { database in
+            guard try database.scalar("SELECT 1 FROM login_requests WHERE code_hash = ?", [codeHash], as: Int.self) == nil else { return false }
+            try database.execute("UPDATE login_requests SET code_hash = ? WHERE auth_req_id = ? AND code_hash IS NULL", [codeHash, authReqID])
+            return database.changes > 0
+        }
+    }
+
+    /// The customer confirmed (their ID token arrived), as `sub`.
+    public static func confirm(authReqID: String, sub: String, phoneMismatch: Bool, at time: Date, in database: Database) throws {
+        try database.execute("""
+            UPDATE login_requests SET status = 'confirmed', member_sub = ?, phone_mismatch = ?, confirmed_at = ?
+            WHERE auth_req_id = ? AND status = 'pending'
+            """, [sub, phoneMismatch, time, authReqID])
+    }
+
+    /// The customer's browser reached the welcome page in `sessionHash`'s session.
+    public func landed(id: String, sessionHash: String, at time: Date = Date()) async throws {
+        try await pool.write { database in
+            try database.execute("""
+                UPDATE login_requests SET status = 'landed', landed_at = ?, session_hash = ? WHERE id = ? AND status = 'confirmed'
+                """, [time, sessionHash, id])
+        }
+    }
+
+    /// The customer finished onboarding (saved or skipped the preferences).
+    public func completed(sessionHash: String, at time: Date = Date()) async throws {
+        try await pool.write { database in
+            try database.execute("""
+                UPDATE login_requests SET status = 'completed', completed_at = ? WHERE session_hash = ? AND status = 'landed'
+                """, [time, sessionHash])
+        }
+    }
+
+    /// The confirmed request waiting to be landed by this member, if any.
+    public func awaitingLanding(sub: String) async throws -> LoginRequest? {
+        try await pool.read { database in
+            try database.queryFirst(Self.select + " WHERE member_sub = ? AND status = 'confirmed' ORDER BY created_at DESC", [sub], Self.row)
+        }
+    }
+
+    private static let select = """
+        SELECT id, auth_req_id, phone_hint, binding_message, store, terminal, ask_consents, status, failure, member_sub,
+               phone_mismatch, created_at, expires_at, confirmed_at, landed_at, completed_at FROM login_requests
+        """
+
+    private static func row(_ row: Row) throws -> LoginRequest {
+        var request = LoginRequest(id: try row[0], phoneHint: try row[2], bindingMessage: try row[3], store: try row[4], terminal: try row[5],
+                                   askConsents: try row[6], createdAt: try row[11], expiresAt: try row[12])
+        request.authReqID = try row[1]
+        request.status = LoginRequest.Status(rawValue: try row[7]) ?? .failed
+        request.failure = try row[8]
+        request.memberSub = try row[9]
+        request.phoneMismatch = try row[10]
+        request.confirmedAt = try row[13]
+        request.landedAt = try row[14]
+        request.completedAt = try row[15]
+        return request
+    }
+}
