@@ -62,6 +62,7 @@ let package = Package(
                 "Content",
                 "VippsLogin",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

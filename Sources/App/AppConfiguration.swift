@@ -1,3 +1,4 @@
+import Foundation
 import VippsLogin
 
 /// Velkommen's settings, built once at start-up from flags and the environment and validated there.
@@ -12,6 +13,15 @@ public struct AppConfiguration: Sendable {
     public var databasePath = "data/velkommen.sqlite"
     /// How to reach Vipps Login (or the simulator); nil until set from the environment or the simulator.
     public var vipps: VippsLoginConfiguration?
+    /// The base of redirect URIs (`VELKOMMEN_PUBLIC_URL`); https in production, which also makes cookies Secure.
+    public var publicURL: String?
+    /// Lets `/pos` work without an API key: for the simulator's demo, never with real Vipps credentials.
+    public var demoTill = false
+
+    /// `publicURL`, or the address the server listens on.
+    public var baseURL: String { (publicURL ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
+    public var callbackURL: URL { URL(string: baseURL + "/callback")! }
+    public var secureCookies: Bool { baseURL.hasPrefix("https://") }
 
     public init() {}
 

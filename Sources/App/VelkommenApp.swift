@@ -3,21 +3,25 @@ import Foundation
 import HTTPServer
 import Logging
 import Storage
+import VippsLogin
 
-/// The running product: its database, pages and views, built once at start-up and handed to the
-/// routes. The only type that knows every module.
+/// The running product: its database, pages, views and Vipps client, built once at start-up and
+/// handed to the routes. The only type that knows every module.
 public final class VelkommenApp: Sendable {
     public let configuration: AppConfiguration
     public let database: DatabasePool
     public let pages: PageLibrary
     public let views: Views
+    let vipps: VippsLoginClient?
     let logger: Logger
+    let exchanges = CodeExchanges()
 
     init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.pages = pages
         self.views = views
+        vipps = configuration.vipps.map { VippsLoginClient(configuration: $0) }
         self.logger = logger
     }
 
@@ -25,9 +29,7 @@ public final class VelkommenApp: Sendable {
     /// empty database and renders the published ones.
     public static func start(_ configuration: AppConfiguration, logger: Logger = Logger(label: "velkommen")) async throws -> VelkommenApp {
         try configuration.validate()
-        let folder = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let database = try DatabasePool(path: configuration.databasePath)
+        let database = try openDatabase(configuration.databasePath)
         let views = try await Views.load(from: configuration.templatesDirectory)
         let pages = PageLibrary(store: PageStore(pool: database), catalog: PageCatalog(), logger: logger)
         let seeded = try await pages.seedIfEmpty(from: configuration.templatesDirectory + "/seed")
@@ -36,19 +38,80 @@ public final class VelkommenApp: Sendable {
         return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, logger: logger)
     }
 
+    static func openDatabase(_ path: String) throws -> DatabasePool {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try DatabasePool(path: path)
+    }
+
+    /// `velkommen apikey create`: a POS API key for `store`, returned once.
+    public static func createApiKey(databasePath: String, store: String, label: String) async throws -> String {
+        guard LoginStarter.isIdentifier(store) else { throw ConfigurationError("--store must be lower-case letters, digits and dashes, not \(store)") }
+        return try await ApiKeys(store: ApiKeyStore(pool: openDatabase(databasePath))).create(storeID: store, label: label)
+    }
+
+    // MARK: Features
+
+    var ledger: ConsentLedger { ConsentLedger(pool: database, hash: Tokens.sha256Hex) }
+    var memberSession: MemberSession { MemberSession(store: SessionStore(pool: database), secure: configuration.secureCookies) }
+    var visitors: Visitors { Visitors(sessions: memberSession, members: MemberStore(pool: database), ledger: ledger) }
+    var starter: LoginStarter {
+        LoginStarter(client: vipps, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL)
+    }
+    var landing: Landing { Landing(pool: database, ledger: ledger) }
+    var browserLogin: BrowserLogin {
+        BrowserLogin(client: vipps, sessions: SessionStore(pool: database), landing: landing, callbackURL: configuration.callbackURL,
+                     secure: configuration.secureCookies, logger: logger)
+    }
+    var callback: Callback {
+        Callback(client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing, pool: database,
+                 exchanges: exchanges, browserLogins: browserLogin, logger: logger)
+    }
+
     /// Every route, with errors turned into pages in the visitor's language.
     public func router() throws -> any HTTPHandler {
         let errors = ErrorPages(views: views, logger: logger)
         let customer = CustomerPages(catalog: pages.catalog, views: views, errors: errors)
+        let visitors = visitors
+        let callback = callback
+        let callbackPages = CallbackPages(views: views)
+        let browserLogin = browserLogin
+        let memberSession = memberSession
+        let requests = LoginRequestStore(pool: database)
+        let api = PosAPI(keys: ApiKeys(store: ApiKeyStore(pool: database)), starter: starter, requests: requests)
+        let webhook = ConsentWebhook(ledger: ledger, logger: logger)
+        let openAPI = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory + "/api/openapi.json"))
+
         var router = Router()
         router.get("/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
         var files = try StaticFiles(root: configuration.publicDirectory)
         files.cacheControl = "public, max-age=300"
         router.on(.get, "/public/*", use: files)
         router.get("/") { _ in .redirect(to: "/welcome") }
-        router.get("/welcome") { try customer.welcome($0) }
-        router.get("/offers") { try customer.offers($0) }
-        router.get("/offers/{slug}") { try customer.offer($0) }
+        router.get("/welcome") { request in
+            let signedIn = try await visitors.signedIn(request)
+            if let signedIn, let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
+                try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
+            }
+            return try customer.welcome(request, signedIn: signedIn)
+        }
+        router.get("/offers") { try customer.offers($0, signedIn: try await visitors.signedIn($0)) }
+        router.get("/offers/{slug}") { try customer.offer($0, signedIn: try await visitors.signedIn($0)) }
+        router.get("/callback") { try await callback.handle($0, pages: callbackPages) }
+        router.get("/login") { request in
+            try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request)
+        }
+        router.get("/logout") { request in
+            var response = HTTPResponse.redirect(to: "/welcome")
+            response.setCookie(try await memberSession.end(request))
+            return response
+        }
+        router.post("/api/v1/logins", maxBodyBytes: 4096) { try await api.start($0) }
+        router.get("/api/v1/logins/{id}") { try await api.status($0) }
+        router.get("/api/v1/openapi.json") { _ in .json(Array(openAPI)) }
+        router.post("/webhooks/vipps/consent-revoked", maxBodyBytes: 8192) { try await webhook.handle($0) }
+        try addMemberRoutes(to: &router, visitors: visitors, errors: errors)
+        try addTillRoutes(to: &router, errors: errors)
         router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
         router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }
         return router.wrapped(in: ErrorPages.Middleware(pages: errors))

@@ -6,6 +6,13 @@ public struct Session: Sendable, Equatable {
     public var memberSub: String
     public var csrfToken: String
     public var expiresAt: Date
+
+    public init(idHash: String, memberSub: String, csrfToken: String, expiresAt: Date) {
+        self.idHash = idHash
+        self.memberSub = memberSub
+        self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
+    }
 }
 
 /// Sessions and the browser-flow logins that lead to them. Only hashes of cookie values are stored.

@@ -13,6 +13,23 @@ struct SimulatorKeys: Sendable {
     let rsaJWK: [String: String]
     let ecJWK: [String: String]
 
+    /// One set per process: a 2048-bit RSA key takes long to generate (seconds in a debug build, which
+    /// starved other tests when every simulator made its own), and simulators may share keys.
+    static func shared() async throws -> SimulatorKeys { try await cache.value() }
+
+    private static let cache = KeyCache()
+
+    private actor KeyCache {
+        private var task: Task<SimulatorKeys, Error>?
+
+        func value() async throws -> SimulatorKeys {
+            if let task { return try await task.value }
+            let task = Task { try await SimulatorKeys.make() }
+            self.task = task
+            return try await task.value
+        }
+    }
+
     static func make() async throws -> SimulatorKeys {
         let rsa = try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
         let ec = ES256PrivateKey()

@@ -24,7 +24,7 @@ public final class VippsSimulator: Sendable {
     /// Creates the simulator and its keys; `start()` binds it.
     public init(configuration: SimulatorConfiguration = SimulatorConfiguration(), host: String = "127.0.0.1", port: Int = 8081) async throws {
         self.configuration = configuration
-        let keys = try await SimulatorKeys.make()
+        let keys = try await SimulatorKeys.shared()
         state = SimulatorState(configuration: configuration, keys: keys)
         base = BaseURL()
         var serverConfiguration = HTTPServer.Configuration()

@@ -74,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         let bound = try httpServer.start()
         logger.info("Velkommen is listening on http://\(app.host):\(bound)/ (health: /healthz)")
         if let simulator {
+            logger.info("Till (demo, no API key needed): http://\(app.host):\(bound)/pos")
             logger.info("Simulated phones (confirm logins there): \(simulator.baseURL)/")
         }
         await httpServer.waitUntilStopped()
@@ -99,6 +100,7 @@ extension Serve {
         }
         let client = configuration.clients[0]
         app.vipps = VippsLoginConfiguration(issuer: URL(string: simulator.issuer)!, clientID: client.id, clientSecret: client.secret)
+        app.demoTill = true
         logger.info("No VIPPS_CLIENT_ID: using the Vipps Login simulator at \(simulator.baseURL)/")
         return simulator
     }

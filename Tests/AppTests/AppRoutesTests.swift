@@ -44,10 +44,10 @@ struct AppRoutesTests {
             let client = try RawClient(port: port)
             client.send("GET /healthz?code=SECRET-LOGIN-CODE HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try await client.readResponse()
-            client.send("GET /callback?code=SECRET-LOGIN-CODE&state=x HTTP/1.1\r\nHost: t\r\n\r\n")
+            client.send("GET /nowhere?code=SECRET-LOGIN-CODE&state=x HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try await client.readResponse()
             let logged = entries.all
-            #expect(logged.map(\.path) == ["/healthz", "/callback"])
+            #expect(logged.map(\.path) == ["/healthz", "/nowhere"])
             #expect(logged.map(\.status) == [200, 404])
             let lines = logged.map(AccessLogger.line(for:))
             #expect(lines.allSatisfy { !$0.contains("SECRET") && !$0.contains("?") })

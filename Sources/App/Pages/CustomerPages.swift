@@ -18,12 +18,13 @@ struct CustomerPages: Sendable {
         var hasName: Bool { !(values[.givenName] ?? "").isEmpty }
     }
 
-    func welcome(_ request: HTTPRequest, viewer: Viewer = Viewer()) throws -> HTTPResponse {
-        let (language, cookie) = VisitorLanguage.resolve(request)
+    func welcome(_ request: HTTPRequest, signedIn: SignedIn? = nil) throws -> HTTPResponse {
+        let viewer = signedIn?.viewer ?? Viewer()
+        let (language, cookie) = VisitorLanguage.resolve(request, memberChoice: signedIn?.language)
         let page = catalog.welcome(for: viewer.visitor, in: language)
-        var response = try views.cachedPage("pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)",
+        var response = try views.cachedPage("pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)|\(signedIn != nil)",
                                             generation: catalog.generation, in: language, values: viewer.values) {
-            var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language)]
+            var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language), "signedIn": signedIn != nil]
             if let page {
                 context["page"] = ["title": page.page.title, "html": page.html.htmlWithTokens, "lang": page.page.lang.rawValue]
             }
@@ -33,8 +34,9 @@ struct CustomerPages: Sendable {
         return response
     }
 
-    func offers(_ request: HTTPRequest, viewer: Viewer = Viewer()) throws -> HTTPResponse {
-        let (language, cookie) = VisitorLanguage.resolve(request)
+    func offers(_ request: HTTPRequest, signedIn: SignedIn? = nil) throws -> HTTPResponse {
+        let viewer = signedIn?.viewer ?? Viewer()
+        let (language, cookie) = VisitorLanguage.resolve(request, memberChoice: signedIn?.language)
         let offers = catalog.offers(for: viewer.visitor, in: language)
         let key = offers.map { String($0.revisionID) }.joined(separator: ",")
         var response = try views.cachedPage("pages/offers", key: key, generation: catalog.generation, in: language, values: viewer.values) {
@@ -48,8 +50,9 @@ struct CustomerPages: Sendable {
         return response
     }
 
-    func offer(_ request: HTTPRequest, viewer: Viewer = Viewer()) throws -> HTTPResponse {
-        let (language, cookie) = VisitorLanguage.resolve(request)
+    func offer(_ request: HTTPRequest, signedIn: SignedIn? = nil) throws -> HTTPResponse {
+        let viewer = signedIn?.viewer ?? Viewer()
+        let (language, cookie) = VisitorLanguage.resolve(request, memberChoice: signedIn?.language)
         guard let slug = request.parameter("slug"), let offer = catalog.offer(slug: slug, in: language) else {
             return try errors.page(.notFound, for: request)
         }

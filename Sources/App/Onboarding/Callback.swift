@@ -1,0 +1,90 @@
+import Foundation
+import HTTPServer
+import Logging
+import Storage
+import VippsLogin
+
+/// `GET /callback`: where Vipps sends the customer's browser. Three shapes:
+/// - `?code=…` from a login from phone number (no state, usually no cookie): the code is exchanged
+///   once, the ID token's `auth_req_id` must name an open login request of ours;
+/// - `?code=…&state=…` from the browser flow started at `/login`: state, nonce and PKCE checked;
+/// - `?error=…`: a page that says what happened.
+/// Success is a 303 to `/welcome` with a new session, so the code leaves the address bar.
+struct Callback: Sendable {
+    let client: VippsLoginClient?
+    let requests: LoginRequestStore
+    let sessions: MemberSession
+    let landing: Landing
+    let pool: DatabasePool
+    let exchanges: CodeExchanges
+    let browserLogins: BrowserLogin
+    let logger: Logger
+    /// How long a replayed callback still lands the member (a reload, a double tap).
+    static let replayWindow: TimeInterval = 600
+
+    func handle(_ request: HTTPRequest, pages: CallbackPages) async throws -> HTTPResponse {
+        if let error = request.queryValue("error") {
+            return try pages.problem(error == "access_denied" ? .accessDenied : .vippsError, for: request, vippsError: error)
+        }
+        guard let code = request.queryValue("code"), !code.isEmpty, code.count < 2048 else {
+            return try pages.problem(.codeInvalid, for: request)
+        }
+        let codeHash = Tokens.sha256Hex(code)
+        let outcome: CallbackOutcome
+        if let state = request.queryValue("state") {
+            outcome = await browserLogins.finish(code: code, state: state, request: request)
+        } else {
+            outcome = await exchanges.run(codeHash: codeHash) { await landPhoneLogin(code: code, codeHash: codeHash) }
+        }
+        switch outcome {
+        case .failed(let problem):
+            return try pages.problem(problem, for: request)
+        case .landed(let sub, _):
+            let (cookie, _) = try await pool.write { database in try sessions.start(sub: sub, at: Date(), in: database) }
+            var response = HTTPResponse.redirect(to: "/welcome")
+            response.setCookie(cookie)
+            response.headers.set("Referrer-Policy", "no-referrer")
+            return response
+        }
+    }
+
+    /// The redirect variant: replay first (same code, recent landing), else exchange and verify.
+    private func landPhoneLogin(code: String, codeHash: String) async -> CallbackOutcome {
+        do {
+            if let earlier = try await requests.find(codeHash: codeHash) {
+                guard let sub = earlier.memberSub, let confirmed = earlier.confirmedAt,
+                      Date().timeIntervalSince(confirmed) < Self.replayWindow else { return .failed(.codeInvalid) }
+                return .landed(sub: sub, loginRequestID: earlier.id)
+            }
+            guard let client else { return .failed(.vippsUnavailable) }
+            let tokens = try await client.exchangeRedirectCode(code)
+            let claims = try await client.verifyIDToken(tokens.idToken)
+            guard let authReqID = claims.authReqID, let loginRequest = try await requests.find(authReqID: authReqID),
+                  loginRequest.status(at: Date()) == .pending else {
+                logger.warning("callback: ID token for a login that is unknown here or no longer open")
+                return .failed(.foreignLogin)
+            }
+            _ = try await requests.claim(codeHash: codeHash, authReqID: authReqID)
+            let info = try await client.userInfo(accessToken: tokens.accessToken, expectedSubject: claims.sub)
+            try await landing.record(info, request: loginRequest, source: "login", at: Date())
+            return .landed(sub: claims.sub, loginRequestID: loginRequest.id)
+        } catch let error as VippsLoginError {
+            logger.warning("callback failed: \(Self.problem(for: error).rawValue)")
+            return .failed(Self.problem(for: error))
+        } catch {
+            logger.error("callback: storing the login failed: \(String(reflecting: type(of: error)))")
+            return .failed(.vippsUnavailable)
+        }
+    }
+
+    static func problem(for error: VippsLoginError) -> CallbackProblem {
+        switch error {
+        case .invalidGrant, .expiredToken: .codeInvalid
+        case .timeout, .transport, .serverError, .rateLimited: .vippsUnavailable
+        case .invalidIDToken, .subjectMismatch, .badResponse: .verificationFailed
+        case .accessDenied: .accessDenied
+        default: .vippsError
+        }
+    }
+
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Makes sure a code is exchanged once even when the same callback arrives twice at the same moment
+/// (a double tap, a link preview): the second caller waits for the first one's result.
+actor CodeExchanges {
+    private var running: [String: Task<CallbackOutcome, Never>] = [:]
+
+    func run(codeHash: String, _ work: @escaping @Sendable () async -> CallbackOutcome) async -> CallbackOutcome {
+        if let task = running[codeHash] { return await task.value }
+        let task = Task { await work() }
+        running[codeHash] = task
+        let outcome = await task.value
+        running[codeHash] = nil
+        return outcome
+    }
+}
+
+/// What a callback led to: a member to land (and which login request), or a reason to show.
+enum CallbackOutcome: Sendable {
+    case landed(sub: String, loginRequestID: String?)
+    case failed(CallbackProblem)
+}
+
+/// Why a callback could not land anyone, each with its own page.
+enum CallbackProblem: String, Sendable {
+    /// Unknown, expired or already failed code.
+    case codeInvalid = "code_invalid"
+    /// The ID token names a login we did not start, or one that is no longer open.
+    case foreignLogin = "foreign_login"
+    /// Vipps (or the simulator) did not answer.
+    case vippsUnavailable = "vipps_unavailable"
+    /// The ID token or userinfo did not check out.
+    case verificationFailed = "verification_failed"
+    /// The browser flow's state, nonce or PKCE did not match.
+    case browserLoginInvalid = "browser_login_invalid"
+    case accessDenied = "access_denied"
+    case vippsError = "vipps_error"
+}

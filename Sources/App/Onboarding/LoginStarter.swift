@@ -1,0 +1,86 @@
+import Foundation
+import Storage
+import VippsLogin
+
+/// Starts a login from phone number for a till: checks the input, stores the request before Vipps is
+/// called (so nothing is lost if Vipps fails), then asks Vipps to push it to the customer's phone with
+/// the redirect to our callback.
+struct LoginStarter: Sendable {
+    struct Input: Sendable {
+        var phone: String
+        /// nil for none, `auto` for a generated one, or the code to show.
+        var bindingMessage: String?
+        var store: String
+        var terminal: String?
+        var consents: Bool
+    }
+
+    enum Failure: Error, Equatable {
+        case invalidPhone
+        case invalidBindingMessage
+        case invalidStore
+        case invalidTerminal
+        case vipps(VippsLoginError)
+        case vippsNotConfigured
+    }
+
+    static let scopes = ["openid", "name", "phoneNumber", "email", "address", "birthDate"]
+
+    let client: VippsLoginClient?
+    let requests: LoginRequestStore
+    let events: FunnelEvents
+    let callbackURL: URL
+
+    func start(_ input: Input, at time: Date = Date()) async throws -> LoginRequest {
+        let phone: PhoneNumber
+        do { phone = try PhoneNumber(input.phone) } catch { throw Failure.invalidPhone }
+        var bindingMessage: BindingMessage?
+        if let text = input.bindingMessage?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            if text.lowercased() == "auto" {
+                bindingMessage = .random()
+            } else {
+                do { bindingMessage = try BindingMessage(text.uppercased()) } catch { throw Failure.invalidBindingMessage }
+            }
+        }
+        guard Self.isIdentifier(input.store) else { throw Failure.invalidStore }
+        if let terminal = input.terminal, !terminal.isEmpty, !Self.isIdentifier(terminal) { throw Failure.invalidTerminal }
+        guard let client else { throw Failure.vippsNotConfigured }
+
+        var request = LoginRequest(id: Tokens.random(bytes: 12), phoneHint: phone.msisdn, bindingMessage: bindingMessage?.text, store: input.store,
+                                   terminal: input.terminal.flatMap { $0.isEmpty ? nil : $0 }, askConsents: input.consents,
+                                   createdAt: time, expiresAt: time.addingTimeInterval(600))
+        try await requests.create(request)
+        let scopes = Self.scopes + (input.consents ? ["delegatedConsents"] : [])
+        do {
+            let login = try await client.startLogin(BackchannelLoginRequest(phone: phone, scopes: scopes, bindingMessage: bindingMessage,
+                                                                            flow: .loginToWebpage(redirectURI: callbackURL)))
+            request.authReqID = login.authReqID
+            request.expiresAt = time.addingTimeInterval(TimeInterval(login.expiresIn))
+            try await requests.started(id: request.id, authReqID: login.authReqID, expiresAt: request.expiresAt)
+            try await events.record("login_started", store: request.store, loginRequestID: request.id, at: time)
+            return request
+        } catch let error as VippsLoginError {
+            try await requests.fail(id: request.id, reason: Self.reason(error))
+            try await events.record("login_failed", store: request.store, loginRequestID: request.id, at: time)
+            throw Failure.vipps(error)
+        }
+    }
+
+    /// Stores, terminals: lower-case letters, digits and dashes, up to 40.
+    static func isIdentifier(_ text: String) -> Bool {
+        (1...40).contains(text.count) && text.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// A short, non-personal reason kept with a failed request.
+    static func reason(_ error: VippsLoginError) -> String {
+        switch error {
+        case .invalidUser: "invalid_user"
+        case .oldApp: "old_app"
+        case .rateLimited: "rate_limited"
+        case .invalidClient: "invalid_client"
+        case .timeout, .transport: "unreachable"
+        case .serverError: "server_error"
+        default: "error"
+        }
+    }
+}

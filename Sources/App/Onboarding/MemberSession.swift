@@ -1,0 +1,33 @@
+import Foundation
+import HTTPServer
+import Storage
+
+/// The member's session cookie: HttpOnly, SameSite=Lax, Secure under https, 30 days, renewed at each
+/// login. The database keeps only a hash of its value.
+struct MemberSession: Sendable {
+    static let cookieName = "velkommen_session"
+    static let lifetime: TimeInterval = 30 * 24 * 3600
+
+    let store: SessionStore
+    let secure: Bool
+
+    /// Creates a session for `sub` inside the caller's transaction; returns the cookie to set and the session.
+    func start(sub: String, at time: Date, in database: Database) throws -> (SetCookie, Session) {
+        let value = Tokens.random()
+        let session = Session(idHash: Tokens.sha256Hex(value), memberSub: sub, csrfToken: Tokens.random(bytes: 24),
+                              expiresAt: time.addingTimeInterval(Self.lifetime))
+        try SessionStore.create(session, at: time, in: database)
+        return (SetCookie(name: Self.cookieName, value: value, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax), session)
+    }
+
+    /// The request's session, if its cookie names a live one.
+    func current(_ request: HTTPRequest) async throws -> Session? {
+        guard let value = request.cookies[Self.cookieName], !value.isEmpty, value.count < 200 else { return nil }
+        return try await store.find(idHash: Tokens.sha256Hex(value))
+    }
+
+    func end(_ request: HTTPRequest) async throws -> SetCookie {
+        if let value = request.cookies[Self.cookieName] { try await store.delete(idHash: Tokens.sha256Hex(value)) }
+        return SetCookie.expired(Self.cookieName, secure: secure)
+    }
+}

@@ -1,0 +1,36 @@
+import Content
+import Foundation
+import HTTPServer
+import Storage
+
+/// Who is behind a request: nobody (anonymous), or a member with a session.
+struct SignedIn: Sendable {
+    let session: Session
+    let member: Member
+    let consents: [ConsentState]
+
+    /// The page audience and the values a page may show about this member.
+    var viewer: CustomerPages.Viewer {
+        let accepted = Set(consents.filter { $0.accepted && $0.revokedReportedAt == nil }.map(\.consentID))
+        var values: [Placeholder: String] = [:]
+        values[.givenName] = member.profile.givenName ?? member.profile.name
+        values[.familyName] = member.profile.familyName
+        values[.name] = member.profile.name
+        values[.store] = member.firstStore
+        return CustomerPages.Viewer(visitor: Visitor(isFirstVisit: member.loginCount <= 1, consents: accepted), values: values)
+    }
+
+    var language: Language? { member.language.flatMap(Language.init(rawValue:)) }
+}
+
+/// Resolves the member of a request from its session cookie.
+struct Visitors: Sendable {
+    let sessions: MemberSession
+    let members: MemberStore
+    let ledger: ConsentLedger
+
+    func signedIn(_ request: HTTPRequest) async throws -> SignedIn? {
+        guard let session = try await sessions.current(request), let member = try await members.find(sub: session.memberSub) else { return nil }
+        return SignedIn(session: session, member: member, consents: try await ledger.current(sub: member.profile.sub))
+    }
+}

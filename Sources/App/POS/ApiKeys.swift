@@ -1,0 +1,31 @@
+import Foundation
+import HTTPServer
+import Storage
+
+/// POS API keys: `vk_<prefix>_<secret>`. The prefix finds the key; only a SHA-256 of the secret is
+/// stored, so the key is shown once and cannot be recovered from the database.
+struct ApiKeys: Sendable {
+    let store: ApiKeyStore
+
+    /// Creates a key for `storeID` and returns it (the only time it exists in full).
+    func create(storeID: String, label: String) async throws -> String {
+        let prefix = Tokens.random(bytes: 6).replacingOccurrences(of: "_", with: "x").replacingOccurrences(of: "-", with: "y")
+        let secret = Tokens.random(bytes: 24)
+        try await store.create(prefix: prefix, secretHash: Tokens.sha256(secret), store: storeID, label: label)
+        return "vk_\(prefix)_\(secret)"
+    }
+
+    /// The key in `Authorization: Bearer …`, if it is one of ours and not revoked.
+    func authenticate(_ request: HTTPRequest) async throws -> ApiKey? {
+        guard let header = request.headers["Authorization"], header.hasPrefix("Bearer ") else { return nil }
+        return try await verify(String(header.dropFirst(7)))
+    }
+
+    func verify(_ key: String) async throws -> ApiKey? {
+        let parts = key.split(separator: "_", maxSplits: 2)
+        guard parts.count == 3, parts[0] == "vk", parts[1].count == 8, key.count < 200,
+              let stored = try await store.find(prefix: String(parts[1])), !stored.revoked else { return nil }
+        let hash = Tokens.sha256(String(parts[2]))
+        return Tokens.constantTimeEquals(hash.base64URL, stored.secretHash.base64URL) ? stored : nil
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import HTTPServer
+import Storage
+import VippsLogin
+
+/// The POS API (design.md §3): `POST /api/v1/logins` and `GET /api/v1/logins/{id}`, JSON in and out,
+/// `Authorization: Bearer <api key>`, errors as problem+json with a stable `type`.
+struct PosAPI: Sendable {
+    let keys: ApiKeys
+    let starter: LoginStarter
+    let requests: LoginRequestStore
+
+    struct StartBody: Decodable {
+        var phone: String?
+        var bindingMessage: String?
+        var store: String?
+        var terminal: String?
+        var consents: Bool?
+    }
+
+    func start(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard let key = try await keys.authenticate(request) else { throw Problem.unauthorized }
+        let body: StartBody
+        do {
+            body = try JSONDecoder().decode(StartBody.self, from: Data(request.body))
+        } catch {
+            throw Problem(.badRequest, "invalid-json", "The body is not the expected JSON",
+                          detail: #"Send {"phone": "+47 412 34 567", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": true}."#)
+        }
+        guard let phone = body.phone else { throw Problem(.badRequest, "invalid-phone", "phone is required") }
+        if let store = body.store, store != key.store {
+            throw Problem(.forbidden, "wrong-store", "This API key belongs to another store", detail: "The key acts for store \(key.store).")
+        }
+        let input = LoginStarter.Input(phone: phone, bindingMessage: body.bindingMessage, store: key.store, terminal: body.terminal,
+                                       consents: body.consents ?? false)
+        let login: LoginRequest
+        do {
+            login = try await starter.start(input)
+        } catch let failure as LoginStarter.Failure {
+            throw Self.problem(for: failure)
+        }
+        var response = json(summary(login), status: .created)
+        response.headers.set("Location", "/api/v1/logins/\(login.id)")
+        return response
+    }
+
+    func status(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard let key = try await keys.authenticate(request) else { throw Problem.unauthorized }
+        guard let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == key.store else { throw Problem.notFound }
+        return json(details(login))
+    }
+
+    func summary(_ login: LoginRequest) -> [String: Any] {
+        var object: [String: Any] = ["id": login.id, "expiresAt": Self.iso(login.expiresAt), "status": login.status(at: Date()).rawValue]
+        object["bindingMessage"] = login.bindingMessage ?? NSNull()
+        return object
+    }
+
+    func details(_ login: LoginRequest) -> [String: Any] {
+        var object = summary(login)
+        object["store"] = login.store
+        object["terminal"] = login.terminal ?? NSNull()
+        object["createdAt"] = Self.iso(login.createdAt)
+        for (name, date) in [("confirmedAt", login.confirmedAt), ("landedAt", login.landedAt), ("completedAt", login.completedAt)] {
+            object[name] = date.map(Self.iso) ?? NSNull()
+        }
+        object["phoneMismatch"] = login.phoneMismatch
+        if let failure = login.failure { object["failure"] = failure }
+        return object
+    }
+
+    func json(_ object: [String: Any], status: HTTPStatus = .ok) -> HTTPResponse {
+        .json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()), status: status)
+    }
+
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    static func problem(for failure: LoginStarter.Failure) -> Problem {
+        switch failure {
+        case .invalidPhone:
+            Problem(.badRequest, "invalid-phone", "The phone number is not a Norwegian mobile number",
+                    detail: "Use 8 digits, optionally with +47 or 0047, for example +47 412 34 567.")
+        case .invalidBindingMessage:
+            Problem(.badRequest, "invalid-binding-message", "The binding message must be 5 to 8 of A–Z, 0–9 and -",
+                    detail: "Or send \"auto\" to have one made, or leave it out.")
+        case .invalidStore: Problem(.badRequest, "invalid-store", "store must be lower-case letters, digits and dashes")
+        case .invalidTerminal: Problem(.badRequest, "invalid-terminal", "terminal must be lower-case letters, digits and dashes")
+        case .vippsNotConfigured: Problem(.serviceUnavailable, "vipps-unavailable", "Vipps Login is not configured on this server")
+        case .vipps(let error):
+            switch error {
+            case .invalidUser: Problem(.unprocessableContent, "vipps-invalid-user", "This customer has no Vipps",
+                                       detail: "No active Vipps account for this number, or the customer is under 15.")
+            case .oldApp: Problem(.unprocessableContent, "vipps-old-app", "The customer's Vipps app is too old", detail: "Ask them to update the app.")
+            case .rateLimited(let retryAfter):
+                Problem(.tooManyRequests, "vipps-rate-limited", "Too many logins for this customer at once",
+                        detail: "Wait before starting another.", retryAfter: Int(retryAfter ?? 10))
+            case .timeout, .transport, .serverError:
+                Problem(.serviceUnavailable, "vipps-unavailable", "Vipps is not answering", detail: "Try again in a moment.")
+            case .invalidClient: Problem(.badGateway, "vipps-configuration", "Vipps refused our credentials", detail: "Check VIPPS_CLIENT_ID and VIPPS_CLIENT_SECRET.")
+            default: Problem(.badGateway, "vipps-error", "Vipps refused the login", detail: error.description)
+            }
+        }
+    }
+}

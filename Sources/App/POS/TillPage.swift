@@ -1,0 +1,104 @@
+import Content
+import Foundation
+import HTTPServer
+import Storage
+import VippsLogin
+
+/// `/pos`: the till's page. Staff type the customer's phone number, start the login, and watch it
+/// complete: the binding message in large type and the live status (a small script polls; without
+/// JavaScript the page refreshes itself). Access: a POS API key kept in a cookie, or the simulator's
+/// demo mode. Staff login replaces the key with the staff issue.
+struct TillPage: Sendable {
+    static let keyCookie = "velkommen_pos"
+    static let csrfCookie = "velkommen_pos_csrf"
+    static let demoStore = "demo"
+
+    let keys: ApiKeys
+    let starter: LoginStarter
+    let requests: LoginRequestStore
+    let views: Views
+    let demo: Bool
+    let secure: Bool
+
+    /// The store this till acts for, or nil when it has no access.
+    func store(_ request: HTTPRequest) async throws -> String? {
+        if let key = request.cookies[Self.keyCookie], let found = try await keys.verify(key) { return found.store }
+        return demo ? Self.demoStore : nil
+    }
+
+    func show(_ request: HTTPRequest, error: String? = nil, phone: String = "", status: HTTPStatus = .ok) async throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request).language
+        guard let store = try await store(request) else {
+            return try views.page("pages/pos-key", in: language, status: error == nil ? .ok : status, ["error": error as Any? ?? false])
+        }
+        let csrf = request.cookies[Self.csrfCookie].flatMap { $0.count == 32 ? $0 : nil } ?? Tokens.random(bytes: 24)
+        var response = try views.page("pages/pos", in: language, status: status, ["store": store, "csrf": csrf, "error": error ?? "", "hasError": error != nil, "phone": phone])
+        response.setCookie(SetCookie(name: Self.csrfCookie, value: csrf, path: "/pos", secure: secure, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    /// `POST /pos/key`: keeps a valid API key in a cookie for this till.
+    func saveKey(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request).language
+        guard let key = request.formFields()?["key"], try await keys.verify(key) != nil else {
+            return try await show(request, error: views.text("pos_key_invalid", in: language), status: .unauthorized)
+        }
+        var response = HTTPResponse.redirect(to: "/pos")
+        response.setCookie(SetCookie(name: Self.keyCookie, value: key, path: "/pos", maxAge: 365 * 24 * 3600, secure: secure, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    func start(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request).language
+        guard let store = try await store(request) else { return try await show(request) }
+        let form = request.formFields()
+        guard let expected = request.cookies[Self.csrfCookie], CSRF.isValid(form, expected: expected) else {
+            return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
+        }
+        let input = LoginStarter.Input(phone: form?["phone"] ?? "", bindingMessage: "auto", store: store, terminal: form?["terminal"],
+                                       consents: form?["consents"] == "yes")
+        do {
+            let login = try await starter.start(input)
+            return .redirect(to: "/pos/logins/\(login.id)")
+        } catch let failure as LoginStarter.Failure {
+            return try await show(request, error: views.text(Self.message(for: failure), in: language), phone: input.phone, status: .unprocessableContent)
+        }
+    }
+
+    func progress(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request).language
+        guard let store = try await store(request), let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == store else {
+            return try views.page("pages/problem", in: language, status: .notFound,
+                                  ["heading": views.text("not_found_heading", in: language), "message": views.text("not_found_message", in: language)])
+        }
+        let status = login.status(at: Date())
+        let finished = [.completed, .expired, .failed].contains(status)
+        return try views.page("pages/pos-login", in: language, [
+            "id": login.id, "bindingMessage": login.bindingMessage ?? "", "status": status.rawValue,
+            "statusText": views.text("pos_status_\(status.rawValue)", in: language), "refresh": !finished,
+            "mismatch": login.phoneMismatch,
+        ])
+    }
+
+    func statusJSON(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request).language
+        guard let store = try await store(request), let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == store else {
+            return Problem.notFound.response
+        }
+        let status = login.status(at: Date())
+        let object: [String: Any] = ["status": status.rawValue, "text": views.text("pos_status_\(status.rawValue)", in: language)]
+        return .json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()))
+    }
+
+    static func message(for failure: LoginStarter.Failure) -> String {
+        switch failure {
+        case .invalidPhone: "pos_error_phone"
+        case .invalidBindingMessage, .invalidStore, .invalidTerminal: "pos_error_input"
+        case .vippsNotConfigured: "pos_error_unavailable"
+        case .vipps(.invalidUser): "pos_error_no_vipps"
+        case .vipps(.oldApp): "pos_error_old_app"
+        case .vipps(.rateLimited): "pos_error_rate_limited"
+        case .vipps: "pos_error_unavailable"
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import HTTPServer
+import Storage
+
+extension VelkommenApp {
+    /// `/preferences` and `/me` (with export and delete): for signed-in members; others are sent to log in.
+    func addMemberRoutes(to router: inout Router, visitors: Visitors, errors: ErrorPages) throws {
+        let questions = try PreferenceQuestions.load(path: configuration.templatesDirectory + "/preferences.json")
+        let preferences = PreferencesPage(questions: questions, answers: AnswerStore(pool: database), requests: LoginRequestStore(pool: database), views: views)
+        let myData = MyDataPage(members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, sessions: memberSession, views: views)
+        let signIn: @Sendable (HTTPRequest, (SignedIn) async throws -> HTTPResponse) async throws -> HTTPResponse = { request, body in
+            guard let signedIn = try await visitors.signedIn(request) else { return .redirect(to: "/login") }
+            return try await body(signedIn)
+        }
+        router.get("/preferences") { request in try await signIn(request) { try await preferences.show(request, signedIn: $0) } }
+        router.post("/preferences", maxBodyBytes: 16 * 1024) { request in try await signIn(request) { try await preferences.save(request, signedIn: $0) } }
+        router.get("/me") { request in try await signIn(request) { try await myData.show(request, signedIn: $0) } }
+        router.get("/me/export") { request in try await signIn(request) { try await myData.export(request, signedIn: $0) } }
+        router.post("/me/delete", maxBodyBytes: 4096) { request in try await signIn(request) { try await myData.delete(request, signedIn: $0) } }
+    }
+}
