@@ -91,6 +91,6 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ContentTests", dependencies: ["Content"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", "VippsLogin", "VippsSimulator", "Storage", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,67 @@
+import Foundation
+import TestSupport
+import VippsLogin
+import VippsSimulator
+@testable import App
+
+/// The app and the Vipps simulator side by side, on ephemeral ports, with a POS API key for store
+/// `oslo-1`. The simulator sends the phone's browser to `http://velkommen.test/callback`; tests take the
+/// code from that redirect and bring it to the app, as the phone's browser would.
+struct OnboardingHarness {
+    static let publicURL = "http://velkommen.test"
+
+    let app: TestApp
+    let simulator: VippsSimulator
+    let apiKey: String
+
+    var simulatorHTTP: Browser { Browser(port: Int(simulator.baseURL.split(separator: ":").last!)!) }
+
+    static func with(simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (OnboardingHarness) async throws -> Void) async throws {
+        var configuration = SimulatorConfiguration()
+        configuration.clients[0].redirectURIs = [publicURL + "/callback"]
+        adjust(&configuration)
+        let simulator = try await VippsSimulator(configuration: configuration, port: 0)
+        try await simulator.start()
+        let client = configuration.clients[0]
+        do {
+            try await TestApp.with({ app in
+                app.publicURL = publicURL
+                app.vipps = VippsLoginConfiguration(issuer: URL(string: simulator.issuer)!, clientID: client.id, clientSecret: client.secret)
+            }) { app in
+                let key = try await VelkommenApp.createApiKey(databasePath: app.app.configuration.databasePath, store: "oslo-1", label: "till 1")
+                try await body(OnboardingHarness(app: app, simulator: simulator, apiKey: key))
+            }
+        } catch {
+            await simulator.shutdown()
+            throw error
+        }
+        await simulator.shutdown()
+    }
+
+    /// Starts a login through the POS API; returns its id and auth_req_id.
+    func startLogin(phone: String = "+47 12 34 56 78", consents: Bool = true) async throws -> (id: String, authReqID: String) {
+        let browser = Browser(port: app.port)
+        let response = try await browser.postJSON("/api/v1/logins", json: #"{"phone": "\#(phone)", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": \#(consents)}"#, bearer: apiKey)
+        guard response.status == 201, let id = browser.json(response)["id"] as? String,
+              let request = try await app.app.starter.requests.find(id: id), let authReqID = request.authReqID else {
+            throw OnboardingError.startFailed(response.status, response.text)
+        }
+        return (id, authReqID)
+    }
+
+    /// The phone confirms (ticking `consents` on the consent screen) and follows the redirect; returns the code.
+    func confirmOnPhone(msisdn: String = "4712345678", authReqID: String, consents: [String] = ["sms", "email"]) async throws -> String {
+        let phone = simulatorHTTP
+        var response = try await phone.post("/phone/\(msisdn)/logins/\(authReqID)/confirm", form: [])
+        if response.status == 200, response.text.contains("name=\"consent\"") {
+            response = try await phone.post("/phone/\(msisdn)/logins/\(authReqID)/consents", form: consents.map { ("consent", $0) })
+        }
+        guard response.status == 303, let location = response.header("Location"),
+              let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value else {
+            throw OnboardingError.noRedirect(response.status)
+        }
+        return code
+    }
+}
+
+enum OnboardingError: Error { case startFailed(Int, String), noRedirect(Int) }
