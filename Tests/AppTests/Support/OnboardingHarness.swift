@@ -16,7 +16,8 @@ struct OnboardingHarness {
 
     var simulatorHTTP: Browser { Browser(port: Int(simulator.baseURL.split(separator: ":").last!)!) }
 
-    static func with(simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (OnboardingHarness) async throws -> Void) async throws {
+    static func with(demoTill: Bool = false, simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in },
+                     _ body: (OnboardingHarness) async throws -> Void) async throws {
         var configuration = SimulatorConfiguration()
         configuration.clients[0].redirectURIs = [publicURL + "/callback"]
         adjust(&configuration)
@@ -26,6 +27,7 @@ struct OnboardingHarness {
         do {
             try await TestApp.with({ app in
                 app.publicURL = publicURL
+                app.demoTill = demoTill
                 app.vipps = VippsLoginConfiguration(issuer: URL(string: simulator.issuer)!, clientID: client.id, clientSecret: client.secret)
             }) { app in
                 let key = try await VelkommenApp.createApiKey(databasePath: app.app.configuration.databasePath, store: "oslo-1", label: "till 1")
