@@ -31,6 +31,10 @@ public final class VippsSimulator: Sendable {
         serverConfiguration.host = host
         serverConfiguration.port = port
         serverConfiguration.eventLoopCount = 1
+        // The phone's forms end in a redirect to the merchant, another origin, which `form-action 'self'`
+        // would block; and the simulator's pages carry their small style inline.
+        serverConfiguration.defaultHeaders.set("Content-Security-Policy",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self' http: https:; frame-ancestors 'none'")
         server = HTTPServer(configuration: serverConfiguration, handler: SimulatorRoutes(state: state, base: base, configuration: configuration).router())
     }
 

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Walks the whole onboarding flow in headless Chromium and saves screenshots.
+
+usage: browser-test.py VELKOMMEN_BINARY [SCREENSHOT_DIR]
+Starts `velkommen serve` with its simulator on free ports and a fresh database, then, as real
+browsers: the till starts a login (/pos), the customer's phone confirms it with consents (the
+simulator's phone page), the phone's browser lands on the welcome page, answers preferences, and
+sees its data. The till's status line must update by itself (the page's script under the CSP).
+Screenshots: till.png, phone.png, consents.png, welcome.png, preferences.png, me.png.
+"""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915", "--lang=nb-NO"]:
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "nb-NO,nb"})
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print("ok:", message)
+
+
+def main(binary, shots):
+    os.makedirs(shots, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="velkommen-browser-")
+    port, sim_port = free_port(), free_port()
+    server = subprocess.Popen([binary, "serve", "--port", str(port), "--sim-port", str(sim_port), "--db", folder + "/v.sqlite"],
+                              stdout=open(folder + "/server.log", "w"), stderr=subprocess.STDOUT)
+    till = phone = None
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        base, sim = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sim_port}"
+        till, phone = browser(), browser()
+
+        till.get(base + "/pos")
+        till.find_element(By.ID, "phone").send_keys("12345678")
+        till.find_element(By.CSS_SELECTOR, "form button").click()
+        binding = till.find_element(By.CLASS_NAME, "binding-message").text
+        check(len(binding) == 7, f"the till shows the binding message {binding}")
+        till.save_screenshot(f"{shots}/till.png")
+
+        phone.get(sim + "/phone/4712345678")
+        check(binding in phone.page_source, "the phone shows the same binding message")
+        phone.save_screenshot(f"{shots}/phone.png")
+        phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
+        phone.find_element(By.CSS_SELECTOR, "input[value='sms']").click()
+        phone.save_screenshot(f"{shots}/consents.png")
+        phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
+        WebDriverWait(phone, 10).until(lambda d: d.current_url.startswith(base + "/welcome"))
+        check("Hei, Ada!" in phone.page_source, "the phone's browser lands on the welcome page, greeted by name")
+        check("code=" not in phone.current_url, "the code has left the address bar")
+        phone.save_screenshot(f"{shots}/welcome.png")
+
+        WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "pos-status").get_attribute("data-status") == "landed")
+        check(True, "the till's status updated by itself to landed")
+
+        phone.get(base + "/preferences")
+        phone.find_element(By.ID, "favourite_store-oslo-1").click()
+        phone.find_element(By.ID, "interests-coffee").click()
+        phone.save_screenshot(f"{shots}/preferences.png")
+        phone.find_element(By.CSS_SELECTOR, "form button").click()
+        check("Svarene dine er lagret" in phone.page_source, "the preferences are saved")
+        WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "pos-status").get_attribute("data-status") == "completed")
+        check(True, "the till shows the login as completed")
+
+        phone.get(base + "/me")
+        check("Ada Lovelace" in phone.page_source and "favourite_store: oslo-1" in phone.page_source, "my data shows the profile and the answers")
+        phone.save_screenshot(f"{shots}/me.png")
+        print(f"screenshots in {shots}")
+    finally:
+        for driver in (till, phone):
+            if driver:
+                driver.quit()
+        server.terminate()
+        server.wait(timeout=20)
+        subprocess.run(["rm", "-rf", folder])
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "screenshots")
