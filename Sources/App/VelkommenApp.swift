@@ -88,8 +88,14 @@ public final class VelkommenApp: Sendable {
         files.cacheControl = "public, max-age=300"
         router.on(.get, "/public/*", use: files)
         router.get("/") { _ in .redirect(to: "/welcome") }
+        let members = MemberStore(pool: database)
         router.get("/welcome") { request in
-            let signedIn = try await visitors.signedIn(request)
+            var signedIn = try await visitors.signedIn(request)
+            if let current = signedIn, let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)), current.language != asked {
+                // A member's language choice is kept with the member, for every device.
+                try await members.setLanguage(asked.rawValue, sub: current.member.profile.sub)
+                signedIn = try await visitors.signedIn(request)
+            }
             if let signedIn, let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
                 try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
             }

@@ -79,3 +79,22 @@ struct TillAndBrowserLoginTests {
         }
     }
 }
+
+@Suite("A member's language")
+struct MemberLanguageTests {
+    @Test("a member who picks English keeps it on another device")
+    func remembered() async throws {
+        try await OnboardingHarness.with { harness in
+            let (_, authReqID) = try await harness.startLogin()
+            let code = try await harness.confirmOnPhone(authReqID: authReqID)
+            let phone = Browser(port: harness.app.port)
+            _ = try await phone.get("/callback?code=\(code)")
+            #expect(try await phone.get("/welcome?lang=en").text.contains("Hi, Ada!"))
+            let session = try #require(phone.cookies["velkommen_session"])
+            let other = Browser(port: harness.app.port)
+            other.acceptLanguage = "nb-NO"
+            other.setCookie("velkommen_session", session)
+            #expect(try await other.get("/welcome").text.contains("Hi, Ada!"), "the member's choice beats the browser's Accept-Language")
+        }
+    }
+}

@@ -9,6 +9,8 @@ final class Browser: @unchecked Sendable {
 
     init(port: Int) { self.port = port }
 
+    func setCookie(_ name: String, _ value: String) { cookies[name] = value }
+
     @discardableResult
     func get(_ path: String) async throws -> RawClient.Response {
         try await send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers())Connection: close\r\n\r\n")
