@@ -21,6 +21,8 @@ public struct AppConfiguration: Sendable {
     /// `publicURL`, or the address the server listens on.
     public var baseURL: String { (publicURL ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
     public var callbackURL: URL { URL(string: baseURL + "/callback")! }
+    /// Where Vipps returns staff after their login.
+    public var staffCallbackURL: URL { URL(string: baseURL + "/admin/callback")! }
     public var secureCookies: Bool { baseURL.hasPrefix("https://") }
 
     public init() {}

@@ -50,6 +50,18 @@ public final class VelkommenApp: Sendable {
         return try await ApiKeys(store: ApiKeyStore(pool: openDatabase(databasePath))).create(storeID: store, label: label)
     }
 
+    /// `velkommen staff add`: adds staff (or changes their role), recorded in the audit log.
+    public static func addStaff(databasePath: String, phone: String, role: String) async throws -> String {
+        guard let normalised = StaffPhone.normalise(phone) else { throw ConfigurationError("--phone must be a Norwegian mobile number such as 4712345678, not \(phone)") }
+        guard let parsed = StaffMember.Role(rawValue: role) else {
+            throw ConfigurationError("--role must be one of \(StaffMember.Role.allCases.map(\.rawValue).joined(separator: ", ")), not \(role)")
+        }
+        let store = StaffStore(pool: try openDatabase(databasePath))
+        try await store.add(phone: normalised, role: parsed)
+        try await store.audit(nil, action: "staff.add", detail: "\(normalised) as \(parsed.rawValue)")
+        return normalised
+    }
+
     // MARK: Features
 
     var ledger: ConsentLedger { ConsentLedger(pool: database, hash: Tokens.sha256Hex) }
@@ -60,7 +72,7 @@ public final class VelkommenApp: Sendable {
     }
     var landing: Landing { Landing(pool: database, ledger: ledger) }
     var browserLogin: BrowserLogin {
-        BrowserLogin(client: vipps, sessions: SessionStore(pool: database), landing: landing, callbackURL: configuration.callbackURL,
+        BrowserLogin(cookieName: "velkommen_login", client: vipps, sessions: SessionStore(pool: database), landing: landing, callbackURL: configuration.callbackURL,
                      secure: configuration.secureCookies, logger: logger)
     }
     var callback: Callback {
@@ -118,6 +130,7 @@ public final class VelkommenApp: Sendable {
         router.post("/webhooks/vipps/consent-revoked", maxBodyBytes: 8192) { try await webhook.handle($0) }
         try addMemberRoutes(to: &router, visitors: visitors, errors: errors)
         try addTillRoutes(to: &router, errors: errors)
+        try addStaffRoutes(to: &router, errors: errors)
         router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
         router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }
         return router.wrapped(in: ErrorPages.Middleware(pages: errors))

@@ -7,6 +7,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "the whole product", sql: version1),
         Migration(version: 2, name: "onboarding: sessions, browser logins, hash-chained consent receipts", sql: version2),
+        Migration(version: 3, name: "staff: sessions and the audit log", sql: version3),
     ]
 
     static let version1 = """

@@ -89,7 +89,8 @@ extension Serve {
     /// app at it: the whole flow runs on one machine without credentials.
     func startSimulator(for app: inout AppConfiguration, logger: Logger) async throws -> VippsSimulator {
         var configuration = SimulatorConfiguration()
-        let callbacks = ["http://\(app.host):\(app.port)/callback", "http://127.0.0.1:\(app.port)/callback", "http://localhost:\(app.port)/callback"]
+        let callbacks = ["http://\(app.host):\(app.port)", "http://127.0.0.1:\(app.port)", "http://localhost:\(app.port)", app.baseURL]
+            .flatMap { [$0 + "/callback", $0 + "/admin/callback"] }
         configuration.clients[0].redirectURIs = Array(Set(callbacks)).sorted()
         let simulator: VippsSimulator
         do {

@@ -8,9 +8,10 @@ import VippsLogin
 /// `nonce`, bound to a short-lived cookie of the browser that started it, so a callback carried to
 /// another browser (login CSRF) does not land.
 struct BrowserLogin: Sendable {
-    static let cookieName = "velkommen_login"
     static let lifetime: TimeInterval = 600
 
+    /// `velkommen_login` for members, `velkommen_staff_login` for staff: two flows never share a binding.
+    let cookieName: String
     let client: VippsLoginClient?
     let sessions: SessionStore
     let landing: Landing
@@ -26,27 +27,42 @@ struct BrowserLogin: Sendable {
         try await sessions.saveBrowserLogin(state: authorization.state, bindingHash: Tokens.sha256Hex(binding), nonce: authorization.nonce,
                                             codeVerifier: authorization.codeVerifier, expiresAt: Date().addingTimeInterval(Self.lifetime))
         var response = HTTPResponse.redirect(to: authorization.url.absoluteString, status: .found)
-        response.setCookie(SetCookie(name: Self.cookieName, value: binding, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax))
+        response.setCookie(SetCookie(name: cookieName, value: binding, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax))
         return response
     }
 
     func finish(code: String, state: String, request: HTTPRequest) async -> CallbackOutcome {
-        guard let client, let binding = request.cookies[Self.cookieName], state.count < 512 else { return .failed(.browserLoginInvalid) }
+        switch await verify(code: code, state: state, request: request) {
+        case .failure(let problem):
+            return .failed(problem)
+        case .success(let info):
+            do {
+                try await landing.record(info, request: nil, source: "login", at: Date())
+                return .landed(sub: info.sub, loginRequestID: nil)
+            } catch {
+                logger.error("browser login: storing failed: \(String(reflecting: type(of: error)))")
+                return .failed(.vippsUnavailable)
+            }
+        }
+    }
+
+    /// Checks the callback against the login this browser started (state, then PKCE and nonce at the
+    /// exchange) and returns the user's verified userinfo.
+    func verify(code: String, state: String, request: HTTPRequest) async -> Result<UserInfo, CallbackProblem> {
+        guard let client, let binding = request.cookies[cookieName], state.count < 512 else { return .failure(.browserLoginInvalid) }
         do {
             guard let login = try await sessions.takeBrowserLogin(state: state, bindingHash: Tokens.sha256Hex(binding)) else {
-                return .failed(.browserLoginInvalid)
+                return .failure(.browserLoginInvalid)
             }
             let tokens = try await client.exchangeAuthorizationCode(code, redirectURI: callbackURL, codeVerifier: login.codeVerifier)
             let claims = try await client.verifyIDToken(tokens.idToken, nonce: login.nonce)
-            let info = try await client.userInfo(accessToken: tokens.accessToken, expectedSubject: claims.sub)
-            try await landing.record(info, request: nil, source: "login", at: Date())
-            return .landed(sub: claims.sub, loginRequestID: nil)
+            return .success(try await client.userInfo(accessToken: tokens.accessToken, expectedSubject: claims.sub))
         } catch let error as VippsLoginError {
             logger.warning("browser login failed: \(Callback.problem(for: error).rawValue)")
-            return .failed(Callback.problem(for: error))
+            return .failure(Callback.problem(for: error))
         } catch {
-            logger.error("browser login: storing failed: \(String(reflecting: type(of: error)))")
-            return .failed(.vippsUnavailable)
+            logger.error("browser login failed: \(String(reflecting: type(of: error)))")
+            return .failure(.vippsUnavailable)
         }
     }
 }

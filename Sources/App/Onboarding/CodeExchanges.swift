@@ -22,7 +22,7 @@ enum CallbackOutcome: Sendable {
 }
 
 /// Why a callback could not land anyone, each with its own page.
-enum CallbackProblem: String, Sendable {
+enum CallbackProblem: String, Error, Sendable {
     /// Unknown, expired or already failed code.
     case codeInvalid = "code_invalid"
     /// The ID token names a login we did not start, or one that is no longer open.
@@ -35,4 +35,6 @@ enum CallbackProblem: String, Sendable {
     case browserLoginInvalid = "browser_login_invalid"
     case accessDenied = "access_denied"
     case vippsError = "vipps_error"
+    /// A staff login by someone who is not on the staff list.
+    case notStaff = "not_staff"
 }

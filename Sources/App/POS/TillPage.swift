@@ -14,15 +14,20 @@ struct TillPage: Sendable {
     static let demoStore = "demo"
 
     let keys: ApiKeys
+    let access: StaffAccess
     let starter: LoginStarter
     let requests: LoginRequestStore
     let views: Views
     let demo: Bool
     let secure: Bool
 
+    /// Staff with the pos (or admin) role use the till for the main store.
+    static let staffStore = "main"
+
     /// The store this till acts for, or nil when it has no access.
     func store(_ request: HTTPRequest) async throws -> String? {
         if let key = request.cookies[Self.keyCookie], let found = try await keys.verify(key) { return found.store }
+        if let staff = try await access.current(request), [.pos, .admin].contains(staff.staff.role) { return Self.staffStore }
         return demo ? Self.demoStore : nil
     }
 

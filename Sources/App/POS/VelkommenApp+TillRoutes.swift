@@ -4,7 +4,7 @@ import Storage
 extension VelkommenApp {
     /// `/pos` and its forms.
     func addTillRoutes(to router: inout Router, errors: ErrorPages) throws {
-        let till = TillPage(keys: ApiKeys(store: ApiKeyStore(pool: database)), starter: starter, requests: LoginRequestStore(pool: database),
+        let till = TillPage(keys: ApiKeys(store: ApiKeyStore(pool: database)), access: staffAccess, starter: starter, requests: LoginRequestStore(pool: database),
                             views: views, demo: configuration.demoTill, secure: configuration.secureCookies)
         router.get("/pos") { try await till.show($0) }
         router.post("/pos/key", maxBodyBytes: 1024) { try await till.saveKey($0) }

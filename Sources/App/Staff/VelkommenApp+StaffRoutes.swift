@@ -1,0 +1,27 @@
+import HTTPServer
+import Storage
+
+extension VelkommenApp {
+    var staffAccess: StaffAccess { StaffAccess(store: StaffStore(pool: database), views: views, secure: configuration.secureCookies) }
+
+    /// `/admin`: staff login, the dashboard, staff and the audit log; the editor and statistics add theirs.
+    func addStaffRoutes(to router: inout Router, errors: ErrorPages) throws {
+        let access = staffAccess
+        let store = StaffStore(pool: database)
+        let flow = BrowserLogin(cookieName: "velkommen_staff_login", client: vipps, sessions: SessionStore(pool: database), landing: landing,
+                                callbackURL: configuration.staffCallbackURL, secure: configuration.secureCookies, logger: logger)
+        let login = StaffLogin(flow: flow, access: access, store: store, pages: CallbackPages(views: views), logger: logger)
+        let pages = StaffPages(access: access, store: store, views: views)
+        router.get("/admin/login") { request in try await login.start(request) ?? errors.page(.serviceUnavailable, for: request) }
+        router.get("/admin/callback") { try await login.callback($0) }
+        router.post("/admin/logout", maxBodyBytes: 1024) { request in
+            var response = HTTPResponse.redirect(to: "/welcome")
+            response.setCookie(try await access.end(request))
+            return response
+        }
+        router.get("/admin") { try await pages.dashboard($0) }
+        router.get("/admin/staff") { try await pages.staff($0) }
+        router.post("/admin/staff", maxBodyBytes: 4096) { try await pages.addStaff($0) }
+        router.get("/admin/audit") { try await pages.audit($0) }
+    }
+}
