@@ -131,6 +131,7 @@ public final class VelkommenApp: Sendable {
         try addMemberRoutes(to: &router, visitors: visitors, errors: errors)
         try addTillRoutes(to: &router, errors: errors)
         try addStaffRoutes(to: &router, errors: errors)
+        addEditorRoutes(to: &router)
         router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
         router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }
         return router.wrapped(in: ErrorPages.Middleware(pages: errors))

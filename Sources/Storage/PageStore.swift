@@ -112,18 +112,58 @@ public struct PageStore: Sendable {
         try await pool.read { database in try database.scalar("SELECT count(*) FROM pages") ?? 0 }
     }
 
+    static var selectRevisions: String { select }
+
     private static let select = """
         SELECT r.id, p.slug, p.lang, p.kind, r.title, r.audience, r.publish_at, r.expire_at, r.source, r.author,
                r.created_at, r.id = p.published_revision_id
         FROM page_revisions r JOIN pages p ON p.id = r.page_id
         """
 
-    private static func revision(_ row: Row) throws -> PageRevision {
+    static func revision(_ row: Row) throws -> PageRevision {
         PageRevision(
             id: try row[0],
             draft: PageDraft(slug: try row[1], lang: try row[2], kind: try row[3], title: try row[4], audience: try row[5],
                              publishAt: try row[6], expireAt: try row[7], source: try row[8], author: try row[9]),
             createdAt: try row[10],
             isPublished: (try row[11] as Bool?) ?? false)
+    }
+}
+
+/// One page for the editor's list: its newest revision and the published one.
+public struct PageOverview: Sendable, Equatable {
+    public var latest: PageRevision
+    public var published: PageRevision?
+}
+
+extension PageStore {
+    /// Every page with its newest and its published revision, by kind, slug and language.
+    public func overview() async throws -> [PageOverview] {
+        let revisions = try await pool.read { database in
+            try database.query(Self.selectRevisions + """
+                 WHERE r.id = (SELECT max(id) FROM page_revisions WHERE page_id = p.id) OR r.id = p.published_revision_id
+                 ORDER BY p.kind, p.slug, p.lang, r.id
+                """) { try Self.revision($0) }
+        }
+        var pages: [String: PageOverview] = [:]
+        var order: [String] = []
+        for revision in revisions {
+            let key = revision.draft.slug + "/" + revision.draft.lang
+            if pages[key] == nil { order.append(key) }
+            var entry = pages[key] ?? PageOverview(latest: revision, published: nil)
+            if revision.id >= entry.latest.id { entry.latest = revision }
+            if revision.isPublished { entry.published = revision }
+            pages[key] = entry
+        }
+        return order.compactMap { pages[$0] }
+    }
+
+    /// Takes a page off the site (its revisions stay).
+    @discardableResult
+    public func unpublish(slug: String, lang: String) async throws -> Bool {
+        try await pool.write { database in
+            try database.execute("UPDATE pages SET published_revision_id = NULL WHERE slug = ? AND lang = ?", [slug, lang])
+            return database.changes > 0
+        }
     }
 }

@@ -25,3 +25,20 @@ extension VelkommenApp {
         router.get("/admin/audit") { try await pages.audit($0) }
     }
 }
+
+extension VelkommenApp {
+    /// `/admin/pages…`: the content editor.
+    func addEditorRoutes(to router: inout Router) {
+        let access = staffAccess
+        let store = StaffStore(pool: database)
+        let editor = EditorPages(access: access, staff: store, library: pages, views: views,
+                                 pages: StaffPages(access: access, store: store, views: views))
+        router.get("/admin/pages") { try await editor.list($0) }
+        router.get("/admin/pages/edit") { try await editor.edit($0) }
+        router.post("/admin/pages/save", maxBodyBytes: 256 * 1024) { try await editor.save($0) }
+        router.get("/admin/pages/history") { try await editor.history($0) }
+        router.get("/admin/pages/diff") { try await editor.diff($0) }
+        router.post("/admin/pages/restore", maxBodyBytes: 4096) { try await editor.restore($0) }
+        router.post("/admin/pages/unpublish", maxBodyBytes: 4096) { try await editor.unpublish($0) }
+    }
+}

@@ -6,6 +6,8 @@ final class Browser: @unchecked Sendable {
     let port: Int
     private(set) var cookies: [String: String] = [:]
     var acceptLanguage = "nb"
+    /// Kept by helpers that end in a response the test may want to look at.
+    var lastResponse: RawClient.Response?
 
     init(port: Int) { self.port = port }
 

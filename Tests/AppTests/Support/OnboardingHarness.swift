@@ -19,7 +19,7 @@ struct OnboardingHarness {
     static func with(demoTill: Bool = false, simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in },
                      _ body: (OnboardingHarness) async throws -> Void) async throws {
         var configuration = SimulatorConfiguration()
-        configuration.clients[0].redirectURIs = [publicURL + "/callback"]
+        configuration.clients[0].redirectURIs = [publicURL + "/callback", publicURL + "/admin/callback"]
         adjust(&configuration)
         let simulator = try await VippsSimulator(configuration: configuration, port: 0)
         try await simulator.start()
@@ -63,6 +63,26 @@ struct OnboardingHarness {
             throw OnboardingError.noRedirect(response.status)
         }
         return code
+    }
+}
+
+extension OnboardingHarness {
+    /// A browser logged in as staff with `role` (the simulated Vipps user `msisdn` logs in at /admin/login).
+    func staff(_ role: String?, msisdn: String) async throws -> Browser {
+        if let role { _ = try await VelkommenApp.addStaff(databasePath: app.app.configuration.databasePath, phone: msisdn, role: role) }
+        let browser = Browser(port: app.port)
+        let start = try await browser.get("/admin/login")
+        guard let authorize = start.header("Location").flatMap(URL.init(string:)) else { throw OnboardingError.noRedirect(start.status) }
+        let vipps = simulatorHTTP
+        let form = try await vipps.get(authorize.path + "?" + (authorize.query ?? ""))
+        guard let session = Browser.hidden("session", in: form.text) else { throw OnboardingError.noRedirect(form.status) }
+        _ = try await vipps.post("/access-management-1.0/access/oauth2/auth/phone", form: [("session", session), ("phone", msisdn)])
+        let back = try await vipps.post("/access-management-1.0/access/oauth2/auth/decision", form: [("session", session), ("decision", "confirm")])
+        guard let callback = back.header("Location").flatMap(URLComponents.init(string:)) else { throw OnboardingError.noRedirect(back.status) }
+        let landed = try await browser.get(callback.path + "?" + (callback.percentEncodedQuery ?? ""))
+        guard role == nil || (landed.status == 303 && browser.cookies["velkommen_staff"] != nil) else { throw OnboardingError.noRedirect(landed.status) }
+        browser.lastResponse = landed
+        return browser
     }
 }
 

@@ -1,0 +1,160 @@
+import Content
+import Foundation
+import HTTPServer
+import Storage
+
+/// The content editor for marketing: the page list with states, an edit form with front-matter fields,
+/// a server-rendered preview per persona, revisions with history, diff and restore, publish and unpublish.
+/// Every change is a new revision and an audit entry.
+struct EditorPages: Sendable {
+    let access: StaffAccess
+    let staff: StaffStore
+    let library: PageLibrary
+    let views: Views
+    let pages: StaffPages
+
+    static let roles: Set<StaffMember.Role> = [.marketing]
+
+    func list(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require(Self.roles, request)
+        let now = Date()
+        let rows: [[String: Any]] = try await library.store.overview().map { page in
+            let draft = page.latest.draft
+            return ["slug": draft.slug, "lang": draft.lang, "kind": draft.kind, "audience": draft.audience, "title": draft.title,
+                    "state": Self.state(page, at: now), "editor": draft.author, "updated": PosAPI.iso(page.latest.createdAt),
+                    "otherLang": draft.lang == "nb" ? "en" : "nb"]
+        }
+        return try pages.page("pages/admin-pages", request, session, ["pages": rows])
+    }
+
+    /// draft (never published), scheduled, live, expired, or draft-changes when the newest revision is not the live one.
+    static func state(_ page: PageOverview, at time: Date) -> String {
+        guard let published = page.published else { return "draft" }
+        if let publishAt = published.draft.publishAt, publishAt > time { return "scheduled" }
+        if let expireAt = published.draft.expireAt, expireAt <= time { return "expired" }
+        return published.id == page.latest.id ? "live" : "live, newer draft"
+    }
+
+    func edit(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require(Self.roles, request)
+        var form = PageForm()
+        if let slug = request.queryValue("slug"), let lang = request.queryValue("lang") {
+            if let latest = try await library.store.history(slug: slug, lang: lang).first {
+                form = PageForm(source: latest.draft.source)
+            } else if let variantOf = request.queryValue("from"), let original = try await library.store.history(slug: slug, lang: variantOf).first {
+                // A new language variant starts from the other language's text.
+                form = PageForm(source: original.draft.source)
+                form.lang = lang
+            }
+        }
+        return try render(form, session: session, request: request)
+    }
+
+    func save(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require(Self.roles, request)
+        let fields = request.formFields() ?? URLEncodedForm()
+        try access.checkCSRF(fields, session, request)
+        let form = PageForm(fields)
+        let action = fields["action"] ?? "draft"
+        let page: Page
+        do {
+            page = try Page.parse(form.source)
+        } catch {
+            let (field, bodyLine) = PageForm.location(ofLine: error.line)
+            let language = VisitorLanguage.resolve(request).language
+            let message = bodyLine.map { "\(views.text("editor_body_line", in: language)) \($0): \(error.description)" } ?? "\(field): \(error.description)"
+            return try render(form, session: session, request: request, error: message, errorField: field, status: .unprocessableContent)
+        }
+        if action == "preview" {
+            return try preview(page, persona: fields["persona"] ?? "first")
+        }
+        let publish = action == "publish"
+        let revision = try await library.save(source: form.source, author: session.staff.name ?? session.staff.phone, publish: publish)
+        try await staff.audit(session.staff, action: publish ? "page.publish" : "page.save", detail: "\(page.slug)/\(page.lang.rawValue) revision \(revision.id)")
+        return .redirect(to: "/admin/pages/history?slug=\(page.slug)&lang=\(page.lang.rawValue)")
+    }
+
+    func history(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require(Self.roles, request)
+        guard let slug = request.queryValue("slug"), let lang = request.queryValue("lang") else { throw StaffAccess.Denied(response: .status(.notFound)) }
+        let revisions = try await library.store.history(slug: slug, lang: lang)
+        let rows: [[String: Any]] = revisions.enumerated().map { index, revision in
+            var row: [String: Any] = ["id": revision.id, "author": revision.draft.author, "at": PosAPI.iso(revision.createdAt),
+                                      "published": revision.isPublished, "title": revision.draft.title]
+            if index + 1 < revisions.count { row["previous"] = revisions[index + 1].id }
+            return row
+        }
+        return try pages.page("pages/admin-history", request, session, ["slug": slug, "lang": lang, "revisions": rows])
+    }
+
+    func diff(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require(Self.roles, request)
+        guard let from = request.queryValue("from").flatMap(Int64.init), let to = request.queryValue("to").flatMap(Int64.init),
+              let old = try await library.store.revision(id: from), let new = try await library.store.revision(id: to) else {
+            throw StaffAccess.Denied(response: .status(.notFound))
+        }
+        let lines: [[String: Any]] = LineDiff.diff(old.draft.source, new.draft.source).map { line in
+            switch line {
+            case .same(let text): ["text": text, "kind": "same", "mark": " "]
+            case .removed(let text): ["text": text, "kind": "removed", "mark": "−"]
+            case .added(let text): ["text": text, "kind": "added", "mark": "+"]
+            }
+        }
+        return try pages.page("pages/admin-diff", request, session, ["from": from, "to": to, "lines": lines,
+                                                                     "slug": new.draft.slug, "lang": new.draft.lang])
+    }
+
+    /// Restores an old revision as a new one (history only grows), published when it was asked to be.
+    func restore(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require(Self.roles, request)
+        let fields = request.formFields()
+        try access.checkCSRF(fields, session, request)
+        guard let id = fields?["revision"].flatMap(Int64.init), let old = try await library.store.revision(id: id) else {
+            throw StaffAccess.Denied(response: .status(.notFound))
+        }
+        let publish = fields?["publish"] == "yes"
+        let revision = try await library.save(source: old.draft.source, author: session.staff.name ?? session.staff.phone, publish: publish)
+        try await staff.audit(session.staff, action: "page.restore", detail: "\(old.draft.slug)/\(old.draft.lang) revision \(id) as \(revision.id)")
+        return .redirect(to: "/admin/pages/history?slug=\(old.draft.slug)&lang=\(old.draft.lang)")
+    }
+
+    func unpublish(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require(Self.roles, request)
+        let fields = request.formFields()
+        try access.checkCSRF(fields, session, request)
+        guard let slug = fields?["slug"], let lang = fields?["lang"] else { throw StaffAccess.Denied(response: .status(.notFound)) }
+        try await library.store.unpublish(slug: slug, lang: lang)
+        try await library.reload()
+        try await staff.audit(session.staff, action: "page.unpublish", detail: "\(slug)/\(lang)")
+        return .redirect(to: "/admin/pages")
+    }
+
+    /// The page as the customer will see it, for a persona: first visit, returning, or with a consent.
+    func preview(_ page: Page, persona: String) throws -> HTTPResponse {
+        let rendered = RenderedPage(revisionID: 0, page: page)
+        let values: [Placeholder: String] = [.givenName: "Ada", .familyName: "Lovelace", .name: "Ada Lovelace", .store: "Oslo sentrum"]
+        let named = persona != "anonymous"
+        var response: HTTPResponse
+        if page.kind == .welcome {
+            let greeting = named ? views.text("greeting_named", in: page.lang).replacingOccurrences(of: "{name}", with: "Ada") : views.text("greeting_anonymous", in: page.lang)
+            response = try views.page("pages/welcome", in: page.lang, ["greeting": greeting, "signedIn": named,
+                "page": ["title": page.title, "html": rendered.html.render(named ? values : [:]), "lang": page.lang.rawValue]])
+        } else {
+            response = try views.page("pages/offer", in: page.lang, ["title": page.title, "html": rendered.html.render(named ? values : [:]),
+                                                                    "pageLang": page.lang.rawValue])
+        }
+        response.headers.set("Cache-Control", "no-store")
+        response.headers.set("X-Velkommen-Preview", persona)
+        return response
+    }
+
+    private func render(_ form: PageForm, session: StaffSession, request: HTTPRequest, error: String? = nil, errorField: String? = nil,
+                        status: HTTPStatus = .ok) throws -> HTTPResponse {
+        var context = form.context
+        context["error"] = error ?? ""
+        context["hasError"] = error != nil
+        if let errorField { context["error_" + errorField] = true }
+        context["placeholders"] = Placeholder.names
+        return try pages.page("pages/admin-edit", request, session, context, status: status)
+    }
+}
