@@ -132,6 +132,7 @@ public final class VelkommenApp: Sendable {
         try addTillRoutes(to: &router, errors: errors)
         try addStaffRoutes(to: &router, errors: errors)
         addEditorRoutes(to: &router)
+        addStatsRoutes(to: &router)
         router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
         router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }
         return router.wrapped(in: ErrorPages.Middleware(pages: errors))

@@ -42,3 +42,16 @@ extension VelkommenApp {
         router.post("/admin/pages/unpublish", maxBodyBytes: 4096) { try await editor.unpublish($0) }
     }
 }
+
+extension VelkommenApp {
+    /// `/admin/stats…`: the merchant's numbers and exports.
+    func addStatsRoutes(to router: inout Router) {
+        let access = staffAccess
+        let store = StaffStore(pool: database)
+        let stats = StatsPage(access: access, staff: store, stats: StatsStore(pool: database),
+                              pages: StaffPages(access: access, store: store, views: views), pool: database)
+        router.get("/admin/stats") { try await stats.show($0) }
+        router.get("/admin/stats.csv") { try await stats.csv($0) }
+        router.get("/admin/stats/members.csv") { try await stats.consentedMembers($0) }
+    }
+}

@@ -1,0 +1,116 @@
+import Content
+import Foundation
+import HTTPServer
+import Storage
+
+/// `/admin/stats` for merchants: signups per day (SVG), first visits against returning, the funnel per
+/// store and terminal with median times, consent rates, answers, flagged numbers and revocations; a
+/// date range and a store filter; CSV of the aggregates, and for admins the members who consented to a
+/// channel (audit-logged).
+struct StatsPage: Sendable {
+    let access: StaffAccess
+    let staff: StaffStore
+    let stats: StatsStore
+    let pages: StaffPages
+    let pool: DatabasePool
+
+    struct Filter {
+        var from: Date
+        var to: Date
+        var store: String?
+        var fromText: String
+        var toText: String
+    }
+
+    /// `from`/`to` as `YYYY-MM-DD` (to inclusive); the last 30 days by default.
+    static func filter(_ request: HTTPRequest, now: Date = Date()) -> Filter {
+        let calendar = Calendar(identifier: .gregorian)
+        var utc = calendar
+        utc.timeZone = .gmt
+        let today = utc.startOfDay(for: now)
+        let to = request.queryValue("to").flatMap(PreferenceQuestions.date).map { utc.startOfDay(for: $0.addingTimeInterval(12 * 3600)) } ?? today
+        let from = request.queryValue("from").flatMap(PreferenceQuestions.date).map { utc.startOfDay(for: $0.addingTimeInterval(12 * 3600)) }
+            ?? to.addingTimeInterval(-29 * 86400)
+        let store = request.queryValue("store").flatMap { $0.isEmpty || !LoginStarter.isIdentifier($0) ? nil : $0 }
+        let format = Date.ISO8601FormatStyle().year().month().day()
+        return Filter(from: min(from, to), to: max(from, to).addingTimeInterval(86400), store: store,
+                      fromText: min(from, to).formatted(format), toText: max(from, to).formatted(format))
+    }
+
+    func show(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require([.merchant], request)
+        let filter = Self.filter(request)
+        let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
+        let stores = try await stats.stores()
+        func seconds(_ value: Double?) -> String { value.map { $0 < 120 ? "\(Int($0)) s" : "\(Int($0 / 60)) min" } ?? "–" }
+        return try pages.page("pages/admin-stats", request, session, [
+            "from": filter.fromText, "to": filter.toText,
+            "stores": stores.map { ["name": $0, "selected": $0 == filter.store] },
+            "chart": SignupChart.svg(numbers.signupsPerDay, label: "Signups per day"),
+            "firstVisits": SmallCount.text(numbers.firstVisits), "returning": SmallCount.text(numbers.returningVisits),
+            "funnel": numbers.funnel.map { row in
+                ["store": row.store, "terminal": row.terminal, "started": SmallCount.text(row.started), "confirmed": SmallCount.text(row.confirmed),
+                 "landed": SmallCount.text(row.landed), "completed": SmallCount.text(row.completed),
+                 "toConfirm": seconds(row.medianToConfirm), "toLand": seconds(row.medianToLand), "toComplete": seconds(row.medianToComplete)]
+            },
+            "consents": numbers.consents.map { ["id": $0.id, "accepted": SmallCount.text($0.accepted), "rate": SmallCount.percent($0.accepted, of: $0.asked)] },
+            "answers": numbers.answers.map { ["question": $0.question, "value": $0.value, "count": SmallCount.text($0.count)] },
+            "mismatches": SmallCount.text(numbers.phoneMismatches), "revocations": SmallCount.text(numbers.revocations),
+            "query": "from=\(filter.fromText)&to=\(filter.toText)" + (filter.store.map { "&store=\($0)" } ?? ""),
+            "isAdmin": session.staff.role == .admin,
+        ])
+    }
+
+    /// The aggregates as CSV, with the same small-count hiding.
+    func csv(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require([.merchant], request)
+        let filter = Self.filter(request)
+        let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
+        var rows = [["section", "key", "detail", "value"]]
+        rows += numbers.signupsPerDay.map { ["signups", $0.day, "", SmallCount.text($0.count)] }
+        rows.append(["visits", "first", "", SmallCount.text(numbers.firstVisits)])
+        rows.append(["visits", "returning", "", SmallCount.text(numbers.returningVisits)])
+        for row in numbers.funnel {
+            for (step, count) in [("started", row.started), ("confirmed", row.confirmed), ("landed", row.landed), ("completed", row.completed)] {
+                rows.append(["funnel", "\(row.store)/\(row.terminal)", step, SmallCount.text(count)])
+            }
+        }
+        rows += numbers.consents.map { ["consent", $0.id, "accepted", SmallCount.text($0.accepted)] }
+        rows += numbers.answers.map { ["answer", $0.question, $0.value, SmallCount.text($0.count)] }
+        rows.append(["logins", "phone_mismatch", "", SmallCount.text(numbers.phoneMismatches)])
+        rows.append(["consent", "revoked", "", SmallCount.text(numbers.revocations)])
+        try await staff.audit(session.staff, action: "stats.export", detail: "\(filter.fromText)..\(filter.toText) \(filter.store ?? "all stores")")
+        return Self.csvResponse(rows, filename: "velkommen-stats-\(filter.fromText)-\(filter.toText).csv")
+    }
+
+    /// Admins: the members who accepted consent `channel` (for the customer club's mailing), audit-logged.
+    func consentedMembers(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require([.admin], request)
+        guard let channel = request.queryValue("consent"), LoginStarter.isIdentifier(channel) else { throw StaffAccess.Denied(response: .status(.badRequest)) }
+        let rows = try await pool.read { database in
+            try database.query("""
+                SELECT m.sub, coalesce(m.name, ''), coalesce(m.email, ''), coalesce(m.phone_number, '') FROM member_consents c
+                JOIN members m ON m.sub = c.member_sub
+                WHERE c.consent_id = ? AND c.accepted = 1 AND c.revoked_reported_at IS NULL ORDER BY m.created_at
+                """, [channel]) { [try $0[0] as String, try $0[1] as String, try $0[2] as String, try $0[3] as String] }
+        }
+        try await staff.audit(session.staff, action: "members.export", detail: "consent \(channel): \(rows.count) members")
+        return Self.csvResponse([["sub", "name", "email", "phone"]] + rows, filename: "velkommen-consent-\(channel).csv")
+    }
+
+    static func csvResponse(_ rows: [[String]], filename: String) -> HTTPResponse {
+        let text = rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        var response = HTTPResponse(status: .ok, headers: ["Content-Type": "text/csv; charset=utf-8"], body: Array(text.utf8))
+        response.headers.set("Content-Disposition", "attachment; filename=\"\(filename)\"")
+        response.headers.set("Cache-Control", "no-store")
+        return response
+    }
+
+    /// RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.
+    static func csvField(_ value: String) -> String {
+        var value = value
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        guard value.contains(where: { ",\"\r\n".contains($0) }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Storage
+import Testing
+import TestSupport
+@testable import App
+
+@Suite("Statistics pages and exports", .serialized)
+struct StatsPageTests {
+    /// Seven members at oslo-1 on 2026-11-10 (all accepted sms) and two at bergen-1 (one accepted).
+    static func seed(_ pool: DatabasePool) async throws {
+        let day = Date(timeIntervalSince1970: 1_794_312_000)
+        try await pool.write { database in
+            for index in 0..<9 {
+                let store = index < 7 ? "oslo-1" : "bergen-1"
+                try database.execute("INSERT INTO members (sub, name, email, first_store, created_at, last_login_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                     ["m\(index)", "Member \(index)", "=HYPERLINK(\"x\")", store, day, day])
+                try database.execute("""
+                    INSERT INTO login_requests (id, auth_req_id, phone_hint, store, terminal, status, created_at, expires_at, confirmed_at)
+                    VALUES (?, ?, '', ?, 't1', 'confirmed', ?, ?, ?)
+                    """, ["r\(index)", "a\(index)", store, day, day.addingTimeInterval(600), day.addingTimeInterval(30)])
+                try database.execute("INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, 'sms', ?, ?)",
+                                     ["m\(index)", index != 8, day])
+            }
+        }
+    }
+
+    @Test("the page draws the chart and hides counts below 5; the CSV agrees")
+    func pageAndCSV() async throws {
+        try await OnboardingHarness.with { harness in
+            try await Self.seed(harness.app.app.database)
+            let merchant = try await harness.staff("merchant", msisdn: "4741111111")
+            let page = try await merchant.get("/admin/stats?from=2026-11-01&to=2026-11-30")
+            #expect(page.status == 200)
+            #expect(page.text.contains("<svg"))
+            #expect(page.text.contains("<title>2026-11-10: 9</title>"))
+            #expect(page.text.contains("<td>oslo-1 t1</td><td>7</td><td>7</td>"))
+            #expect(page.text.contains("<td>bergen-1 t1</td><td>&lt; 5</td>"), "two starts are shown as < 5")
+            let csv = try await merchant.get("/admin/stats.csv?from=2026-11-01&to=2026-11-30&store=bergen-1")
+            #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
+            #expect(csv.text.contains("funnel,bergen-1/t1,started,< 5\r\n"))
+            #expect(!csv.text.contains("oslo-1"), "the store filter applies to the export")
+            #expect(try await merchant.get("/admin/stats/members.csv?consent=sms").status == 403, "member lists are for admins")
+        }
+    }
+
+    @Test("admins export members who consented, with formula injection defused, and it is audit-logged")
+    func membersExport() async throws {
+        try await OnboardingHarness.with { harness in
+            try await Self.seed(harness.app.app.database)
+            let admin = try await harness.staff("admin", msisdn: "4712345678")
+            let csv = try await admin.get("/admin/stats/members.csv?consent=sms")
+            let lines = csv.text.split(separator: "\r\n")
+            #expect(lines.count == 9, "header and eight members who accepted")
+            #expect(csv.text.contains("\"'=HYPERLINK(\"\"x\"\")\""))
+            #expect(try await admin.get("/admin/audit").text.contains("members.export"))
+        }
+    }
+}
