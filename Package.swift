@@ -73,6 +73,7 @@ let package = Package(
                 "HTTPServer",
                 "VippsLogin",
                 "VippsSimulator",
+                "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

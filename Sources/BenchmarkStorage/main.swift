@@ -2,6 +2,7 @@
 // write path (AnswerStore over DatabasePool: a hop to the writer queue, BEGIN IMMEDIATE, supersede,
 // INSERT, COMMIT), against the same SQL on a bare connection as the floor.
 // Usage: velkommen-bench-storage [--count N] [--concurrency C] [--dir DIR]
+//        velkommen-bench-storage --stats DATABASE   (times the statistics page's queries, e.g. after seed-demo)
 import Foundation
 import Storage
 
@@ -33,6 +34,11 @@ func report(_ name: String, count: Int, seconds: Double, latencies: [Double]) {
                       name, count, seconds, Double(count) / seconds,
                       percentile(sorted, 0.5) * 1e6, percentile(sorted, 0.99) * 1e6, (sorted.last ?? 0) * 1e3)
     print(line)
+}
+
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--stats" {
+    try await StatsTiming.run(path: CommandLine.arguments[2])
+    exit(0)
 }
 
 let options = Options(CommandLine.arguments)

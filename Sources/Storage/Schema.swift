@@ -8,6 +8,7 @@ public enum Schema {
         Migration(version: 1, name: "the whole product", sql: version1),
         Migration(version: 2, name: "onboarding: sessions, browser logins, hash-chained consent receipts", sql: version2),
         Migration(version: 3, name: "staff: sessions and the audit log", sql: version3),
+        Migration(version: 4, name: "statistics indexes", sql: version4),
     ]
 
     static let version1 = """

@@ -1,0 +1,31 @@
+import App
+import ArgumentParser
+import Foundation
+import Storage
+
+/// `velkommen seed-demo --members N`: fills a database with realistic demo data for the statistics.
+struct SeedDemo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seed-demo", abstract: "Fill a database with realistic demo members.")
+
+    @Option(help: "How many members to add.")
+    var members = 1000
+
+    @Option(name: .customLong("db"), help: "The database.")
+    var databasePath = "data/velkommen.sqlite"
+
+    func run() async throws {
+        do {
+            let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let pool = try DatabasePool(path: databasePath)
+            let start = Date()
+            let total = members
+            try await DemoData(pool: pool).seed(members: total) { done in
+                if done % 100_000 == 0 || done == total { print("\(done) of \(total) login requests") }
+            }
+            print(String(format: "seeded %d in %.1f s", total, Date().timeIntervalSince(start)))
+        } catch {
+            throw CommandFailure("seed-demo failed", error)
+        }
+    }
+}
