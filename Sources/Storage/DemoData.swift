@@ -25,6 +25,8 @@ public struct DemoData: Sendable {
             done = range.upperBound
             progress(done)
         }
+        // Roll the days up now, so the first statistics page after seeding does not have to.
+        try await pool.write { database in try StatsRollup.refresh(now: now, in: database) }
     }
 
     static func insert(member index: Int, now: Date, random: inout SeededGenerator, in database: Database) throws {

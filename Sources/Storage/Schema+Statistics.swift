@@ -8,3 +8,19 @@ extension Schema {
     CREATE INDEX answers_time ON answers (answered_at);
     """
 }
+
+extension Schema {
+    /// Version 5: daily rollups for the statistics page, so a range of days reads a few thousand rows
+    /// however many members there are. One generic table: a count per (day, store, terminal, metric).
+    static let version5 = """
+    CREATE TABLE stats_daily (
+        day       TEXT NOT NULL,
+        store     TEXT NOT NULL,
+        terminal  TEXT NOT NULL,
+        metric    TEXT NOT NULL,
+        value     INTEGER NOT NULL,
+        PRIMARY KEY (day, store, terminal, metric)
+    ) WITHOUT ROWID;
+    CREATE TABLE stats_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+    """
+}

@@ -9,6 +9,7 @@ public enum Schema {
         Migration(version: 2, name: "onboarding: sessions, browser logins, hash-chained consent receipts", sql: version2),
         Migration(version: 3, name: "staff: sessions and the audit log", sql: version3),
         Migration(version: 4, name: "statistics indexes", sql: version4),
+        Migration(version: 5, name: "statistics daily rollups", sql: version5),
     ]
 
     static let version1 = """

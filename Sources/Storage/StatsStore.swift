@@ -19,9 +19,9 @@ public struct SignupStats: Sendable, Equatable {
     public var firstVisits: Int
     public var returningVisits: Int
     public var funnel: [FunnelRow]
-    /// Per consent id: members who accepted, members asked.
+    /// Per consent id, for the members who signed up in the range: how many accepted, of how many asked.
     public var consents: [(id: String, accepted: Int, asked: Int)]
-    /// Per question and value: members whose current answer it is.
+    /// Per question and value: the answers given in the range.
     public var answers: [(question: String, value: String, count: Int)]
     public var phoneMismatches: Int
     public var revocations: Int
@@ -35,81 +35,92 @@ public struct SignupStats: Sendable, Equatable {
     }
 }
 
-/// Reads `SignupStats` in one read transaction (one consistent snapshot).
+/// Reads `SignupStats` from the daily rollups.
 public struct StatsStore: Sendable {
     let pool: DatabasePool
 
     public init(pool: DatabasePool) { self.pool = pool }
 
-    /// `from` inclusive, `to` exclusive; days are UTC dates.
-    public func stats(from: Date, to: Date, store: String?) async throws -> SignupStats {
-        try await pool.read { database in
-            let storeFilter = store == nil ? "" : " AND first_store = ?3"
-            let requestFilter = store == nil ? "" : " AND store = ?3"
-            var arguments: [any SQLBindable] = [from, to]
-            if let store { arguments.append(store) }
-
-            let perDay = try database.query("""
-                SELECT date(created_at, 'unixepoch') AS day, count(*) FROM members
-                WHERE created_at >= ?1 AND created_at < ?2\(storeFilter) GROUP BY day ORDER BY day
-                """, arguments) { (day: try $0[0] as String, count: try $0[1] as Int) }
-            let firstVisits = perDay.reduce(0) { $0 + $1.count }
-            let confirmedLogins = try database.scalar("""
-                SELECT count(*) FROM login_requests WHERE confirmed_at >= ?1 AND confirmed_at < ?2\(requestFilter)
-                """, arguments, as: Int.self) ?? 0
-
-            var funnel: [SignupStats.FunnelRow] = []
-            var current: SignupStats.FunnelRow?
-            var toConfirm: [Double] = [], toLand: [Double] = [], toComplete: [Double] = []
-            func finish() {
-                guard var row = current else { return }
-                row.medianToConfirm = Self.median(&toConfirm)
-                row.medianToLand = Self.median(&toLand)
-                row.medianToComplete = Self.median(&toComplete)
-                funnel.append(row)
-                toConfirm = []; toLand = []; toComplete = []
+    /// Whole UTC days from the day of `from` to the day before `to` (`to` exclusive), from the daily rollups,
+    /// which are brought up to date first (today and yesterday are recomputed; see `StatsRollup`).
+    public func stats(from: Date, to: Date, store: String?, now: Date = Date()) async throws -> SignupStats {
+        try await pool.write { database in try StatsRollup.refresh(now: now, in: database) }
+        let first = StatsRollup.dayText(from), last = StatsRollup.dayText(to.addingTimeInterval(-1))
+        let rows = try await pool.read { database in
+            try database.query("SELECT day, store, terminal, metric, value FROM stats_daily WHERE day >= ? AND day <= ?"
+                               + (store == nil ? "" : " AND store = ?"), store.map { [first, last, $0] } ?? [first, last]) { row in
+                (day: try row[0] as String, store: try row[1] as String, terminal: try row[2] as String, metric: try row[3] as String, value: try row[4] as Int)
             }
-            // One ordered pass: counts and the step durations for the medians.
-            _ = try database.query("""
-                SELECT store, coalesce(terminal, ''), created_at, confirmed_at, landed_at, completed_at FROM login_requests
-                WHERE created_at >= ?1 AND created_at < ?2 AND auth_req_id IS NOT NULL\(requestFilter)
-                ORDER BY store, coalesce(terminal, '')
-                """, arguments) { row -> Void in
-                let store: String = try row[0], terminal: String = try row[1]
-                if current?.store != store || current?.terminal != terminal {
-                    finish()
-                    current = SignupStats.FunnelRow(store: store, terminal: terminal, started: 0, confirmed: 0, landed: 0, completed: 0)
-                }
-                let created: Double = try row[2]
-                let confirmed: Double? = try row[3], landed: Double? = try row[4], completed: Double? = try row[5]
-                current!.started += 1
-                if let confirmed { current!.confirmed += 1; toConfirm.append(confirmed - created) }
-                if let landed { current!.landed += 1; if let confirmed { toLand.append(landed - confirmed) } }
-                if let completed { current!.completed += 1; if let landed { toComplete.append(completed - landed) } }
-            }
-            finish()
-
-            let consents = try database.query("""
-                SELECT c.consent_id, sum(c.accepted), count(*) FROM member_consents c JOIN members m ON m.sub = c.member_sub
-                WHERE c.changed_at >= ?1 AND c.changed_at < ?2\(storeFilter.replacingOccurrences(of: "first_store", with: "m.first_store"))
-                GROUP BY c.consent_id ORDER BY c.consent_id
-                """, arguments) { (id: try $0[0] as String, accepted: try $0[1] as Int, asked: try $0[2] as Int) }
-            let answers = try database.query("""
-                SELECT a.question, a.value, count(*) FROM answers a JOIN members m ON m.sub = a.member_sub
-                WHERE a.answered_at >= ?1 AND a.answered_at < ?2\(storeFilter.replacingOccurrences(of: "first_store", with: "m.first_store"))
-                  AND a.answered_at = (SELECT max(answered_at) FROM answers WHERE member_sub = a.member_sub AND question = a.question)
-                GROUP BY a.question, a.value ORDER BY a.question, count(*) DESC
-                """, arguments) { (question: try $0[0] as String, value: try $0[1] as String, count: try $0[2] as Int) }
-            let mismatches = try database.scalar("""
-                SELECT count(*) FROM login_requests WHERE phone_mismatch = 1 AND created_at >= ?1 AND created_at < ?2\(requestFilter)
-                """, arguments, as: Int.self) ?? 0
-            let revocations = try database.scalar("""
-                SELECT count(DISTINCT c.member_sub) FROM member_consents c JOIN members m ON m.sub = c.member_sub
-                WHERE c.revoked_reported_at >= ?1 AND c.revoked_reported_at < ?2\(storeFilter.replacingOccurrences(of: "first_store", with: "m.first_store"))
-                """, arguments, as: Int.self) ?? 0
-            return SignupStats(signupsPerDay: perDay, firstVisits: firstVisits, returningVisits: max(0, confirmedLogins - firstVisits),
-                               funnel: funnel, consents: consents, answers: answers, phoneMismatches: mismatches, revocations: revocations)
         }
+        return Self.assemble(rows)
+    }
+
+    static func assemble(_ rows: [(day: String, store: String, terminal: String, metric: String, value: Int)]) -> SignupStats {
+        var perDay: [String: Int] = [:]
+        var logins = 0, mismatches = 0, revocations = 0
+        var funnel: [String: SignupStats.FunnelRow] = [:]
+        var histograms: [String: [String: [Int: Int]]] = [:]
+        var accepted: [String: Int] = [:], asked: [String: Int] = [:]
+        var answers: [String: Int] = [:]
+        for row in rows {
+            let key = row.store + "\u{0}" + row.terminal
+            switch row.metric {
+            case "signups": perDay[row.day, default: 0] += row.value
+            case "logins": logins += row.value
+            case "mismatch": mismatches += row.value
+            case "revocations": revocations += row.value
+            case "started", "confirmed", "landed", "completed":
+                var entry = funnel[key] ?? SignupStats.FunnelRow(store: row.store, terminal: row.terminal, started: 0, confirmed: 0, landed: 0, completed: 0)
+                switch row.metric {
+                case "started": entry.started += row.value
+                case "confirmed": entry.confirmed += row.value
+                case "landed": entry.landed += row.value
+                default: entry.completed += row.value
+                }
+                funnel[key] = entry
+            default:
+                let parts = row.metric.split(separator: ":", maxSplits: 2).map(String.init)
+                if parts.count == 3, parts[0] == "duration", let seconds = Int(parts[2]) {
+                    histograms[key, default: [:]][parts[1], default: [:]][seconds, default: 0] += row.value
+                } else if parts.count == 3, parts[0] == "consent" {
+                    if parts[2] == "accepted" { accepted[parts[1], default: 0] += row.value } else { asked[parts[1], default: 0] += row.value }
+                } else if parts.count >= 2, parts[0] == "answer" {
+                    answers[String(row.metric.dropFirst("answer:".count)), default: 0] += row.value
+                }
+            }
+        }
+        let rowsOut = funnel.sorted { ($0.value.store, $0.value.terminal) < ($1.value.store, $1.value.terminal) }.map { key, value -> SignupStats.FunnelRow in
+            var row = value
+            row.medianToConfirm = median(histograms[key]?["confirm"])
+            row.medianToLand = median(histograms[key]?["land"])
+            row.medianToComplete = median(histograms[key]?["complete"])
+            return row
+        }
+        let firstVisits = perDay.values.reduce(0, +)
+        let answerRows = answers.compactMap { key, count -> (question: String, value: String, count: Int)? in
+            guard let equals = key.firstIndex(of: "=") else { return nil }
+            return (String(key[..<equals]), String(key[key.index(after: equals)...]), count)
+        }.sorted { ($0.question, -$0.count, $0.value) < ($1.question, -$1.count, $1.value) }
+        return SignupStats(signupsPerDay: perDay.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, firstVisits: firstVisits,
+                           returningVisits: max(0, logins - firstVisits), funnel: rowsOut,
+                           consents: asked.keys.sorted().map { ($0, accepted[$0] ?? 0, asked[$0] ?? 0) },
+                           answers: answerRows, phoneMismatches: mismatches, revocations: revocations)
+    }
+
+    /// The median of a histogram of whole seconds.
+    static func median(_ histogram: [Int: Int]?) -> Double? {
+        guard let histogram, !histogram.isEmpty else { return nil }
+        let total = histogram.values.reduce(0, +)
+        let sorted = histogram.sorted { $0.key < $1.key }
+        func value(at rank: Int) -> Int {
+            var seen = 0
+            for (seconds, count) in sorted {
+                seen += count
+                if seen > rank { return seconds }
+            }
+            return sorted.last!.key
+        }
+        return total % 2 == 1 ? Double(value(at: total / 2)) : Double(value(at: total / 2 - 1) + value(at: total / 2)) / 2
     }
 
     /// The stores that have login requests, for the filter.
@@ -117,10 +128,4 @@ public struct StatsStore: Sendable {
         try await pool.read { database in try database.query("SELECT DISTINCT store FROM login_requests ORDER BY store") { try $0[0] as String } }
     }
 
-    static func median(_ values: inout [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        values.sort()
-        let middle = values.count / 2
-        return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
-    }
 }

@@ -52,7 +52,8 @@ struct StatsStoreTests {
     func allStores() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
             try await Self.seed(pool)
-            let stats = try await StatsStore(pool: pool).stats(from: Self.day0, to: Self.day0.addingTimeInterval(2 * 86400), store: nil)
+            let stats = try await StatsStore(pool: pool).stats(from: Self.day0, to: Self.day0.addingTimeInterval(2 * 86400), store: nil,
+                                                               now: Self.day0.addingTimeInterval(3 * 86400))
             #expect(stats.signupsPerDay.map(\.day) == ["2026-11-08", "2026-11-09"])
             #expect(stats.signupsPerDay.map(\.count) == [2, 2])
             #expect(stats.firstVisits == 4)
@@ -65,7 +66,7 @@ struct StatsStoreTests {
             #expect(oslo.medianToComplete == Double(60))
             #expect(stats.consents.first?.accepted == 3)
             #expect(stats.consents.first?.asked == 4)
-            #expect(stats.answers.map { "\($0.value)=\($0.count)" } == ["coffee=2", "tea=1"], "only current answers count")
+            #expect(stats.answers.map { "\($0.value)=\($0.count)" } == ["coffee=3", "tea=1"], "every answer given in the range")
             #expect(stats.phoneMismatches == 1)
             #expect(stats.revocations == 1)
         }
@@ -75,11 +76,32 @@ struct StatsStoreTests {
     func filtered() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
             try await Self.seed(pool)
-            let stats = try await StatsStore(pool: pool).stats(from: Self.day0.addingTimeInterval(86400), to: Self.day0.addingTimeInterval(2 * 86400), store: "oslo-1")
+            let stats = try await StatsStore(pool: pool).stats(from: Self.day0.addingTimeInterval(86400), to: Self.day0.addingTimeInterval(2 * 86400),
+                                                               store: "oslo-1", now: Self.day0.addingTimeInterval(3 * 86400))
             #expect(stats.signupsPerDay.map(\.count) == [1])
             #expect(stats.funnel.map(\.started) == [2])
             #expect(stats.answers.map { "\($0.value)=\($0.count)" } == ["coffee=1"])
             #expect(stats.phoneMismatches == 0)
+        }
+    }
+}
+
+@Suite("Statistics rollups")
+struct StatsRollupTests {
+    @Test("a refresh is idempotent and later changes to today and yesterday are picked up")
+    func refresh() async throws {
+        try await TemporaryDirectory.withPool { pool, _ in
+            try await StatsStoreTests.seed(pool)
+            let store = StatsStore(pool: pool)
+            let now = StatsStoreTests.day0.addingTimeInterval(86400 + 7200)
+            let range = (from: StatsStoreTests.day0, to: StatsStoreTests.day0.addingTimeInterval(2 * 86400))
+            let first = try await store.stats(from: range.from, to: range.to, store: nil, now: now)
+            #expect(try await store.stats(from: range.from, to: range.to, store: nil, now: now) == first)
+            try await pool.write { database in
+                try database.execute("UPDATE login_requests SET confirmed_at = created_at + 50 WHERE id = 'r4'")
+            }
+            let later = try await store.stats(from: range.from, to: range.to, store: nil, now: now)
+            #expect(later.funnel.first { $0.store == "oslo-1" }?.confirmed == 4)
         }
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Keeps `stats_daily` in step with the base tables. A day's rows are recomputed from scratch (delete,
+/// then aggregate), which makes a refresh idempotent. Days up to yesterday are rolled up once and then
+/// only yesterday and today are recomputed, because nothing older changes: a login request lives ten
+/// minutes, and consents and answers count on the day they were given.
+///
+/// Metrics per (day, store, terminal): `started`, `confirmed`, `landed`, `completed`, `mismatch` (by the
+/// request's day), `duration:<step>:<seconds>` histograms for the medians (exact to 60 s, then 5 s, then
+/// 30 s buckets). Per (day, store, ''): `signups`, `logins` (confirmed that day), `revocations`,
+/// `consent:<id>:accepted` and `consent:<id>:asked` (members who signed up that day), and
+/// `answer:<question>=<value>` (answers given that day).
+struct StatsRollup: Sendable {
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        return calendar
+    }()
+
+    static func dayStart(_ date: Date) -> Date { calendar.startOfDay(for: date) }
+
+    static func dayText(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    /// Brings the rollups up to `now`: every day not yet rolled up, then yesterday and today again.
+    static func refresh(now: Date, in database: Database) throws {
+        let today = dayStart(now)
+        let yesterday = today.addingTimeInterval(-86400)
+        var day: Date
+        if let through = try database.scalar("SELECT value FROM stats_meta WHERE key = 'complete_through'", as: String.self),
+           let parsed = parse(through) {
+            day = min(parsed.addingTimeInterval(86400), yesterday)
+        } else {
+            let oldest = try database.scalar("SELECT min(created_at) FROM login_requests", as: Date.self)
+            day = dayStart(oldest ?? now)
+        }
+        while day <= today {
+            try rollUp(day: day, in: database)
+            day = day.addingTimeInterval(86400)
+        }
+        try database.execute("INSERT INTO stats_meta (key, value) VALUES ('complete_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                             [dayText(yesterday)])
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
+    static func rollUp(day: Date, in database: Database) throws {
+        let text = dayText(day)
+        let arguments: [any SQLBindable] = [text, day, day.addingTimeInterval(86400)]
+        try database.execute("DELETE FROM stats_daily WHERE day = ?", [text])
+        try database.execute("""
+            INSERT INTO stats_daily (day, store, terminal, metric, value)
+            SELECT ?1, store, coalesce(terminal, ''), metric, value FROM (
+                SELECT store, terminal, 'started' AS metric, count(*) AS value FROM login_requests
+                    WHERE created_at >= ?2 AND created_at < ?3 AND auth_req_id IS NOT NULL GROUP BY store, terminal
+                UNION ALL SELECT store, terminal, 'confirmed', count(confirmed_at) FROM login_requests
+                    WHERE created_at >= ?2 AND created_at < ?3 AND auth_req_id IS NOT NULL GROUP BY store, terminal
+                UNION ALL SELECT store, terminal, 'landed', count(landed_at) FROM login_requests
+                    WHERE created_at >= ?2 AND created_at < ?3 AND auth_req_id IS NOT NULL GROUP BY store, terminal
+                UNION ALL SELECT store, terminal, 'completed', count(completed_at) FROM login_requests
+                    WHERE created_at >= ?2 AND created_at < ?3 AND auth_req_id IS NOT NULL GROUP BY store, terminal
+                UNION ALL SELECT store, terminal, 'mismatch', sum(phone_mismatch) FROM login_requests
+                    WHERE created_at >= ?2 AND created_at < ?3 GROUP BY store, terminal
+            ) WHERE value > 0
+            """, arguments)
+        // Step durations as histograms.
+        for (step, from, to) in [("confirm", "created_at", "confirmed_at"), ("land", "confirmed_at", "landed_at"), ("complete", "landed_at", "completed_at")] {
+            try database.execute("""
+                INSERT INTO stats_daily (day, store, terminal, metric, value)
+                SELECT ?1, store, coalesce(terminal, ''), 'duration:\(step):' || bucket, count(*) FROM (
+                    SELECT store, terminal, CASE
+                        WHEN d < 60 THEN d WHEN d < 300 THEN (d / 5) * 5 ELSE min((d / 30) * 30, 3600) END AS bucket
+                    FROM (SELECT store, terminal, CAST(\(to) - \(from) AS INTEGER) AS d FROM login_requests
+                          WHERE created_at >= ?2 AND created_at < ?3 AND \(to) IS NOT NULL AND \(from) IS NOT NULL))
+                GROUP BY store, terminal, bucket
+                """, arguments)
+        }
+        try database.execute("""
+            INSERT INTO stats_daily (day, store, terminal, metric, value)
+            SELECT ?1, coalesce(first_store, ''), '', 'signups', count(*) FROM members WHERE created_at >= ?2 AND created_at < ?3 GROUP BY first_store
+            """, arguments)
+        try database.execute("""
+            INSERT INTO stats_daily (day, store, terminal, metric, value)
+            SELECT ?1, store, '', 'logins', count(*) FROM login_requests WHERE confirmed_at >= ?2 AND confirmed_at < ?3 GROUP BY store
+            """, arguments)
+        try database.execute("""
+            INSERT INTO stats_daily (day, store, terminal, metric, value)
+            SELECT ?1, coalesce(m.first_store, ''), '', 'consent:' || c.consent_id || ':asked', count(*) FROM member_consents c
+            JOIN members m ON m.sub = c.member_sub WHERE m.created_at >= ?2 AND m.created_at < ?3 GROUP BY m.first_store, c.consent_id
+            """, arguments)
+        try database.execute("""
+            INSERT INTO stats_daily (day, store, terminal, metric, value)
+            SELECT ?1, coalesce(m.first_store, ''), '', 'consent:' || c.consent_id || ':accepted', sum(c.accepted) FROM member_consents c
+            JOIN members m ON m.sub = c.member_sub WHERE m.created_at >= ?2 AND m.created_at < ?3 GROUP BY m.first_store, c.consent_id
+            """, arguments)
+        try database.execute("""
+            INSERT INTO stats_daily (day, store, terminal, metric, value)
+            SELECT ?1, coalesce(m.first_store, ''), '', 'revocations', count(DISTINCT c.member_sub) FROM member_consents c
+            JOIN members m ON m.sub = c.member_sub WHERE c.revoked_reported_at >= ?2 AND c.revoked_reported_at < ?3 GROUP BY m.first_store
+            """, arguments)
+        try database.execute("""
+            INSERT INTO stats_daily (day, store, terminal, metric, value)
+            SELECT ?1, coalesce(m.first_store, ''), '', 'answer:' || a.question || '=' || a.value, count(*) FROM answers a
+            JOIN members m ON m.sub = a.member_sub WHERE a.answered_at >= ?2 AND a.answered_at < ?3 GROUP BY m.first_store, a.question, a.value
+            """, arguments)
+    }
+}
