@@ -12,15 +12,17 @@ public final class VelkommenApp: Sendable {
     public let database: DatabasePool
     public let pages: PageLibrary
     public let views: Views
+    let questions: QuestionBook
     let vipps: VippsLoginClient?
     let logger: Logger
     let exchanges = CodeExchanges()
 
-    init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, logger: Logger) {
+    init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.pages = pages
         self.views = views
+        self.questions = questions
         vipps = configuration.vipps.map { VippsLoginClient(configuration: $0) }
         self.logger = logger
     }
@@ -35,7 +37,8 @@ public final class VelkommenApp: Sendable {
         let seeded = try await pages.seedIfEmpty(from: configuration.templatesDirectory + "/seed")
         if seeded > 0 { logger.info("seeded \(seeded) pages into a new database") }
         try await pages.reload()
-        return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, logger: logger)
+        let questions = try await QuestionBook.load(store: QuestionStore(pool: database), seedFile: configuration.templatesDirectory + "/preferences.json")
+        return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, questions: questions, logger: logger)
     }
 
     static func openDatabase(_ path: String) throws -> DatabasePool {
@@ -60,6 +63,23 @@ public final class VelkommenApp: Sendable {
         try await store.add(phone: normalised, role: parsed)
         try await store.audit(nil, action: "staff.add", detail: "\(normalised) as \(parsed.rawValue)")
         return normalised
+    }
+
+    /// Background work: the answer-retention purge, now and every hour.
+    public func startBackgroundJobs() {
+        let job = RetentionJob(book: questions, staff: StaffStore(pool: database))
+        let logger = logger
+        Task.detached {
+            while !Task.isCancelled {
+                do {
+                    let purged = try await job.run()
+                    if !purged.isEmpty { logger.info("retention: purged \(purged.values.reduce(0, +)) answers") }
+                } catch {
+                    logger.error("retention job failed: \(String(reflecting: type(of: error)))")
+                }
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
     }
 
     // MARK: Features
@@ -133,6 +153,7 @@ public final class VelkommenApp: Sendable {
         try addStaffRoutes(to: &router, errors: errors)
         addEditorRoutes(to: &router)
         addStatsRoutes(to: &router)
+        addQuestionRoutes(to: &router)
         router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
         router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }
         return router.wrapped(in: ErrorPages.Middleware(pages: errors))

@@ -26,3 +26,16 @@ extension Schema {
     ALTER TABLE page_revisions ADD COLUMN unpublished INTEGER NOT NULL DEFAULT 0;
     """
 }
+
+extension Schema {
+    /// Version 6: preference questions editable by marketing (each with its purpose and how long its
+    /// answers are kept), seeded from `Templates/preferences.json`.
+    static let version6 = """
+    CREATE TABLE preference_questions (
+        id              TEXT PRIMARY KEY NOT NULL,
+        position        INTEGER NOT NULL,
+        definition      TEXT NOT NULL,
+        updated_at      REAL NOT NULL
+    ) WITHOUT ROWID;
+    """
+}

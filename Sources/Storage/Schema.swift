@@ -10,6 +10,7 @@ public enum Schema {
         Migration(version: 3, name: "staff: sessions and the audit log", sql: version3),
         Migration(version: 4, name: "statistics indexes", sql: version4),
         Migration(version: 5, name: "statistics daily rollups", sql: version5),
+        Migration(version: 6, name: "editable preference questions", sql: version6),
     ]
 
     static let version1 = """

@@ -54,7 +54,9 @@ struct Serve: AsyncParsableCommand {
 
         let router: any HTTPHandler
         do {
-            router = try await VelkommenApp.start(app, logger: logger).router()
+            let velkommen = try await VelkommenApp.start(app, logger: logger)
+            router = try velkommen.router()
+            velkommen.startBackgroundJobs()
         } catch {
             throw CommandFailure("cannot start", error)
         }

@@ -4,10 +4,10 @@ import Foundation
 /// The preference questions, from `Templates/preferences.json`: each with a type, nb and en labels,
 /// whether it is required, and optionally the Vipps claim that already answers it (then it is not asked).
 struct PreferenceQuestions: Sendable {
-    struct Question: Decodable, Sendable, Equatable {
-        enum Kind: String, Decodable, Sendable { case text, single, multiple, yesno, date, postcode }
+    struct Question: Codable, Sendable, Equatable {
+        enum Kind: String, Codable, Sendable, CaseIterable { case text, single, multiple, yesno, date, postcode }
 
-        struct Option: Decodable, Sendable, Equatable {
+        struct Option: Codable, Sendable, Equatable {
             var value: String
             var label: [String: String]
         }
@@ -20,6 +20,10 @@ struct PreferenceQuestions: Sendable {
         var maxLength: Int?
         /// `birthdate` or `address`: asked only when Vipps did not give it.
         var fromVipps: String?
+        /// Why the merchant asks, in nb and en (shown to marketing, and kept for the record of processing).
+        var purpose: [String: String]?
+        /// Answers older than this many days are deleted by the retention job; nil keeps them.
+        var retentionDays: Int?
 
         func label(in language: Language) -> String { label[language.rawValue] ?? label["nb"] ?? id }
     }
@@ -36,6 +40,8 @@ struct PreferenceQuestions: Sendable {
         }
         return PreferenceQuestions(questions: file.questions)
     }
+
+    func question(_ id: String) -> Question? { questions.first { $0.id == id } }
 
     /// What to ask this member now: unanswered questions Vipps has not answered, at most `perVisit`;
     /// when all are answered, all of them, to change.

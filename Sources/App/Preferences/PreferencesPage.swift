@@ -6,12 +6,13 @@ import Storage
 /// `/preferences`: a few questions per visit, checked on the server; errors are shown next to their
 /// fields with what was typed kept. Saved answers keep their history.
 struct PreferencesPage: Sendable {
-    let questions: PreferenceQuestions
+    let book: QuestionBook
     let answers: AnswerStore
     let requests: LoginRequestStore
     let views: Views
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
+        let questions = book.questions
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
         let current = try await answers.current(sub: signedIn.member.profile.sub)
         let asked = questions.toAsk(answered: current, vippsGave: Self.vippsGave(signedIn.member))
@@ -20,6 +21,7 @@ struct PreferencesPage: Sendable {
     }
 
     func save(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
+        let questions = book.questions
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
         let form = request.formFields()
         guard CSRF.isValid(form, expected: signedIn.session.csrfToken) else {

@@ -55,3 +55,14 @@ extension VelkommenApp {
         router.get("/admin/stats/members.csv") { try await stats.consentedMembers($0) }
     }
 }
+
+extension VelkommenApp {
+    /// `/admin/questions`: the preference questions.
+    func addQuestionRoutes(to router: inout Router) {
+        let access = staffAccess
+        let store = StaffStore(pool: database)
+        let editor = QuestionEditor(access: access, staff: store, book: questions, pages: StaffPages(access: access, store: store, views: views))
+        router.get("/admin/questions") { try await editor.list($0) }
+        router.post("/admin/questions", maxBodyBytes: 64 * 1024) { try await editor.save($0) }
+    }
+}
