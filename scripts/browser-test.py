@@ -6,7 +6,9 @@ Starts `velkommen serve` with its simulator on free ports and a fresh database, 
 browsers: the till starts a login (/pos), the customer's phone confirms it with consents (the
 simulator's phone page), the phone's browser lands on the welcome page, answers preferences, and
 sees its data. The till's status line must update by itself (the page's script under the CSP).
-Screenshots: till.png, phone.png, consents.png, welcome.png, preferences.png, me.png.
+Then staff log in with Vipps: marketing's editor with a preview, and the merchant's statistics.
+Screenshots: till.png, phone.png, consents.png, welcome.png, preferences.png, me.png, editor.png,
+preview.png, stats.png.
 """
 import os
 import socket
@@ -46,9 +48,11 @@ def main(binary, shots):
     os.makedirs(shots, exist_ok=True)
     folder = tempfile.mkdtemp(prefix="velkommen-browser-")
     port, sim_port = free_port(), free_port()
+    subprocess.run([binary, "staff", "add", "--phone", "4798765432", "--role", "admin", "--db", folder + "/v.sqlite"], check=True,
+                   stdout=subprocess.DEVNULL)
     server = subprocess.Popen([binary, "serve", "--port", str(port), "--sim-port", str(sim_port), "--db", folder + "/v.sqlite"],
                               stdout=open(folder + "/server.log", "w"), stderr=subprocess.STDOUT)
-    till = phone = None
+    till = phone = staff = None
     try:
         for _ in range(100):
             try:
@@ -93,9 +97,29 @@ def main(binary, shots):
         phone.get(base + "/me")
         check("Ada Lovelace" in phone.page_source and "favourite_store: oslo-1" in phone.page_source, "my data shows the profile and the answers")
         phone.save_screenshot(f"{shots}/me.png")
+
+        staff = browser()
+        staff.get(base + "/admin/login")
+        staff.find_element(By.ID, "phone").send_keys("98765432")
+        staff.find_element(By.CSS_SELECTOR, "form button").click()
+        staff.find_element(By.XPATH, "//button[text()='Confirm']").click()
+        WebDriverWait(staff, 10).until(lambda d: d.current_url == base + "/admin")
+        check("Administrasjon" in staff.page_source, "staff log in with Vipps and reach the admin area")
+        staff.get(base + "/admin/pages/edit?slug=coffee&lang=nb")
+        staff.save_screenshot(f"{shots}/editor.png")
+        staff.find_element(By.CSS_SELECTOR, "button[value='preview']").click()
+        WebDriverWait(staff, 10).until(lambda d: len(d.window_handles) == 2)
+        staff.switch_to.window(staff.window_handles[1])
+        WebDriverWait(staff, 10).until(lambda d: "Kaffe og bolle" in d.page_source)
+        check("Kaffe og bolle" in staff.page_source, "the preview shows the page as customers see it")
+        staff.save_screenshot(f"{shots}/preview.png")
+        staff.switch_to.window(staff.window_handles[0])
+        staff.get(base + "/admin/stats")
+        check("<svg" in staff.page_source and "&lt; 5" in staff.page_source, "the statistics page draws its chart and hides small counts")
+        staff.save_screenshot(f"{shots}/stats.png")
         print(f"screenshots in {shots}")
     finally:
-        for driver in (till, phone):
+        for driver in (till, phone, staff):
             if driver:
                 driver.quit()
         server.terminate()

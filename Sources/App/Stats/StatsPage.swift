@@ -46,7 +46,7 @@ struct StatsPage: Sendable {
         return try pages.page("pages/admin-stats", request, session, [
             "from": filter.fromText, "to": filter.toText,
             "stores": stores.map { ["name": $0, "selected": $0 == filter.store] },
-            "chart": SignupChart.svg(numbers.signupsPerDay, label: "Signups per day"),
+            "chart": SignupChart.svg(Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to), label: "Signups per day"),
             "firstVisits": SmallCount.text(numbers.firstVisits), "returning": SmallCount.text(numbers.returningVisits),
             "funnel": numbers.funnel.map { row in
                 ["store": row.store, "terminal": row.terminal, "started": SmallCount.text(row.started), "confirmed": SmallCount.text(row.confirmed),
@@ -59,6 +59,19 @@ struct StatsPage: Sendable {
             "query": "from=\(filter.fromText)&to=\(filter.toText)" + (filter.store.map { "&store=\($0)" } ?? ""),
             "isAdmin": session.staff.role == .admin,
         ])
+    }
+
+    /// Every day of the range, with 0 for days without signups, so the chart is a timeline.
+    static func everyDay(_ days: [(day: String, count: Int)], from: Date, to: Date) -> [(day: String, count: Int)] {
+        let counts = Dictionary(days.map { ($0.day, $0.count) }, uniquingKeysWith: +)
+        var result: [(day: String, count: Int)] = []
+        var day = from
+        while day < to && result.count < 3660 {
+            let text = String(day.formatted(Date.ISO8601FormatStyle().year().month().day()))
+            result.append((text, counts[text] ?? 0))
+            day = day.addingTimeInterval(86400)
+        }
+        return result
     }
 
     /// The aggregates as CSV, with the same small-count hiding.
