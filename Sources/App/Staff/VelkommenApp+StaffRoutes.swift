@@ -15,6 +15,7 @@ extension VelkommenApp {
         router.get("/admin/login") { request in try await login.start(request) ?? errors.page(.serviceUnavailable, for: request) }
         router.get("/admin/callback") { try await login.callback($0) }
         router.post("/admin/logout", maxBodyBytes: 1024) { request in
+            if let session = try await access.current(request) { try access.checkCSRF(request.formFields(), session, request) }
             var response = HTTPResponse.redirect(to: "/welcome")
             response.setCookie(try await access.end(request))
             return response
