@@ -43,14 +43,34 @@ public struct StatsStore: Sendable {
 
     /// Whole UTC days from the day of `from` to the day before `to` (`to` exclusive), from the daily rollups,
     /// which are brought up to date first (today and yesterday are recomputed; see `StatsRollup`).
-    public func stats(from: Date, to: Date, store: String?, now: Date = Date()) async throws -> SignupStats {
-        try await pool.write { database in try StatsRollup.refresh(now: now, in: database) }
+    /// `maxAge`: rollups refreshed less than this long ago are used as they are (the page shows numbers up
+    /// to a minute old rather than recomputing today on every view).
+    public func stats(from: Date, to: Date, store: String?, now: Date = Date(), maxAge: TimeInterval = 60) async throws -> SignupStats {
+        try await pool.write { database in
+            let refreshed = try database.scalar("SELECT value FROM stats_meta WHERE key = 'refreshed_at'", as: String.self).flatMap(Double.init)
+            guard refreshed.map({ now.timeIntervalSince1970 - $0 >= maxAge || now.timeIntervalSince1970 < $0 }) ?? true else { return }
+            try StatsRollup.refresh(now: now, in: database)
+            try database.execute("INSERT INTO stats_meta (key, value) VALUES ('refreshed_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                 [String(now.timeIntervalSince1970)])
+        }
         let first = StatsRollup.dayText(from), last = StatsRollup.dayText(to.addingTimeInterval(-1))
+        let storeFilter = store == nil ? "" : " AND store = ?3"
+        let arguments: [any SQLBindable] = store.map { [first, last, $0] } ?? [first, last]
+        // Summed in SQL: a year holds about a million histogram rows, which Swift need not see one by one.
         let rows = try await pool.read { database in
-            try database.query("SELECT day, store, terminal, metric, value FROM stats_daily WHERE day >= ? AND day <= ?"
-                               + (store == nil ? "" : " AND store = ?"), store.map { [first, last, $0] } ?? [first, last]) { row in
+            let totals = try database.query("""
+                SELECT '', store, terminal, metric, sum(value) FROM stats_daily WHERE day >= ?1 AND day <= ?2\(storeFilter)
+                GROUP BY store, terminal, metric
+                """, arguments) { row in
+                (day: try row[0] as String, store: try row[1] as String, terminal: try row[2] as String, metric: try row[3] as String, value: try row[4] as Int)
+            }.filter { $0.metric != "signups" }
+            let days = try database.query("""
+                SELECT day, '', '', 'signups', sum(value) FROM stats_daily WHERE day >= ?1 AND day <= ?2 AND metric = 'signups'\(storeFilter)
+                GROUP BY day
+                """, arguments) { row in
                 (day: try row[0] as String, store: try row[1] as String, terminal: try row[2] as String, metric: try row[3] as String, value: try row[4] as Int)
             }
+            return totals + days
         }
         return Self.assemble(rows)
     }
