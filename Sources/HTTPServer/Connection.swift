@@ -51,6 +51,10 @@ final class Connection: @unchecked Sendable {
     private var lingerWhenFlushed = false
     private var lingeredBytes = 0
     private var shutdownRequested = false
+    /// A streamed body is being written: the response ends when its producer does.
+    private var streaming = false
+    /// The producer of a streamed body, waiting for its last piece to reach the kernel.
+    private var streamWaiter: CheckedContinuation<Bool, Never>?
 
     init(fd: Int32, remoteAddress: String, loop: EventLoop) {
         self.fd = fd
@@ -283,6 +287,10 @@ final class Connection: @unchecked Sendable {
         guard phase == .responding else { return }
         let keepAlive = head.keepAlive && !shutdownRequested && !loop.isDraining
         let sendsBody = head.method != .head && response.status.allowsBody
+        if let stream = response.bodyStream, sendsBody {
+            startStreaming(stream, response: response, head: head, keepAlive: keepAlive)
+            return
+        }
         outbound.append(ResponseHeadWriter.head(
             for: response, bodyLength: response.body.count, date: loop.dateLine(), keepAlive: keepAlive,
             requestVersion: head.version, defaults: loop.context.encodedDefaults))
@@ -311,6 +319,62 @@ final class Connection: @unchecked Sendable {
         flush()
     }
 
+    // MARK: Streaming
+
+    private func startStreaming(_ stream: ResponseBodyStream, response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {
+        // HTTP/1.0 has no chunked coding: the body ends with the connection.
+        let chunked = head.version != .http1_0
+        closeWhenFlushed = !(keepAlive && chunked)
+        outbound.append(ResponseHeadWriter.head(
+            for: response, bodyLength: nil, date: loop.dateLine(), keepAlive: keepAlive && chunked,
+            requestVersion: head.version, defaults: loop.context.encodedDefaults, chunked: chunked))
+        streaming = true
+        let status = response.status.code
+        Task(executorPreference: loop) {
+            var total = 0
+            do {
+                while let piece = try await stream.next() {
+                    guard !piece.isEmpty else { continue }
+                    total += piece.count
+                    guard await self.send(chunked ? Self.chunk(piece) : piece) else { return }
+                }
+                if chunked { guard await self.send(Array("0\r\n\r\n".utf8)) else { return } }
+                let bytes = total
+                self.loop.runOnLoop { self.finishStreaming(head: head, status: status, bytes: bytes) }
+            } catch {
+                self.loop.context.configuration.errorLog?("stream error \(type(of: error)) for \(head.method) \(head.path)")
+                self.loop.runOnLoop { self.close() }
+            }
+        }
+        flush()
+    }
+
+    /// Queues `bytes` and waits until they are with the kernel; false when the connection went away.
+    private func send(_ bytes: [UInt8]) async -> Bool {
+        await withCheckedContinuation { continuation in
+            loop.runOnLoop {
+                guard self.phase == .responding, self.streaming else { continuation.resume(returning: false); return }
+                self.outbound.append(bytes)
+                self.streamWaiter = continuation
+                self.flush()
+            }
+        }
+    }
+
+    private func finishStreaming(head: HTTPRequestHead, status: Int, bytes: Int) {
+        guard streaming else { return }
+        streaming = false
+        if let log = loop.context.configuration.accessLog {
+            log(AccessLogEntry(method: head.method, path: head.path, status: status, bodyBytes: bytes,
+                               durationMicroseconds: MonotonicClock.microseconds() - requestStartMicros))
+        }
+        if outbound.isEmpty { flushed() } else { flush() }
+    }
+
+    static func chunk(_ piece: [UInt8]) -> [UInt8] {
+        Array(String(piece.count, radix: 16).utf8) + [.cr, .lf] + piece + [.cr, .lf]
+    }
+
     // MARK: Writing
 
     private func flush() {
@@ -325,6 +389,14 @@ final class Connection: @unchecked Sendable {
                 close()
                 return
             }
+        }
+        if streaming {
+            // The producer may go on; no write is pending, so no write deadline either.
+            deadline = 0
+            let waiter = streamWaiter
+            streamWaiter = nil
+            waiter?.resume(returning: true)
+            return
         }
         flushed()
     }
@@ -350,6 +422,10 @@ final class Connection: @unchecked Sendable {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
+        streaming = false
+        let waiter = streamWaiter
+        streamWaiter = nil
+        waiter?.resume(returning: false)
         deadline = 0
         pendingBody = nil
         outbound.removeAll()

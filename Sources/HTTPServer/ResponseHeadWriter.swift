@@ -17,18 +17,23 @@ struct ResponseHeadWriter {
     private static let reserved = ["content-length", "transfer-encoding", "connection", "date"]
 
     /// Serializes the head of `response`.
+    /// `bodyLength` nil: a streamed body, `chunked` or (for HTTP/1.0) delimited by the close.
     static func head(
-        for response: HTTPResponse, bodyLength: Int, date: [UInt8], keepAlive: Bool, requestVersion: HTTPVersion,
-        defaults: EncodedDefaults
+        for response: HTTPResponse, bodyLength: Int?, date: [UInt8], keepAlive: Bool, requestVersion: HTTPVersion,
+        defaults: EncodedDefaults, chunked: Bool = false
     ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + defaults.bytes.reduce(0) { $0 + $1.count } + response.headers.count * 48)
         out += "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n".utf8
         out += date
         if response.status.allowsBody {
-            out += "Content-Length: ".utf8
-            appendDecimal(bodyLength, to: &out)
-            out += [.cr, .lf]
+            if let bodyLength {
+                out += "Content-Length: ".utf8
+                appendDecimal(bodyLength, to: &out)
+                out += [.cr, .lf]
+            } else if chunked {
+                out += "Transfer-Encoding: chunked\r\n".utf8
+            }
         }
         if !keepAlive {
             out += "Connection: close\r\n".utf8

@@ -63,7 +63,7 @@ public final class RawClient: @unchecked Sendable {
         }
     }
 
-    /// Reads one response (a 1xx counts as one); the body by Content-Length, or to the close.
+    /// Reads one response (a 1xx counts as one); the body by Content-Length, chunked, or to the close.
     public func readResponse(head isHead: Bool = false) async throws -> Response {
         try await offThePool { try self.blockingReadResponse(head: isHead) }
     }
@@ -102,7 +102,19 @@ public final class RawClient: @unchecked Sendable {
         }
         var response = Response(status: status, headers: headers, body: [])
         if isHead || status < 200 || status == 204 || status == 304 { return response }
-        if let length = response.header("Content-Length").flatMap(Int.init) {
+        if response.header("Transfer-Encoding")?.lowercased() == "chunked" {
+            while true {
+                let lineEnd = try fill(until: { $0.prefix(64).firstRange(of: Array("\r\n".utf8))?.upperBound })
+                guard let size = Int(String(decoding: buffer[..<(lineEnd - 2)], as: UTF8.self), radix: 16) else {
+                    throw Failure.malformed("chunk size")
+                }
+                buffer.removeFirst(lineEnd)
+                _ = try fill(until: { $0.count >= size + 2 ? size + 2 : nil })
+                response.body += buffer[..<size]
+                buffer.removeFirst(size + 2)
+                if size == 0 { break }
+            }
+        } else if let length = response.header("Content-Length").flatMap(Int.init) {
             _ = try fill(until: { $0.count >= length ? length : nil })
             response.body = Array(buffer[..<length])
             buffer.removeFirst(length)

@@ -1,4 +1,5 @@
 import HTTPServer
+import Synchronization
 import TestSupport
 
 /// Starts a server on a free port with the routes the end-to-end tests use, runs `body`, and shuts
@@ -17,6 +18,18 @@ enum TestServer {
             let milliseconds = Int(request.queryValue("ms") ?? "") ?? 100
             try await Task.sleep(for: .milliseconds(milliseconds))
             return .text("slow \(milliseconds)")
+        }
+        router.get("/stream") { request in
+            let count = Int(request.queryValue("n") ?? "") ?? 3
+            let size = Int(request.queryValue("size") ?? "") ?? 8
+            let pulls = StreamCounter.shared
+            let produced = Counter()
+            return .streaming(headers: ["Content-Type": "text/plain"], ResponseBodyStream {
+                let index = produced.next()
+                guard index < count else { return nil }
+                pulls.increment()
+                return Array(repeating: UInt8(ascii: "a") + UInt8(index % 26), count: size)
+            })
         }
         router.get("/gate") { _ in
             await gate.wait()
@@ -72,5 +85,25 @@ actor Gate {
         isOpen = true
         for waiter in waiters { waiter.resume() }
         waiters.removeAll()
+    }
+}
+
+/// Counts the pieces a streamed body has produced, so a test can see the server pull only as fast as
+/// the client reads.
+final class StreamCounter: Sendable {
+    static let shared = StreamCounter()
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    func reset() { value.withLock { $0 = 0 } }
+    var count: Int { value.withLock { $0 } }
+}
+
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func next() -> Int {
+        value.withLock { count in
+            defer { count += 1 }
+            return count
+        }
     }
 }
