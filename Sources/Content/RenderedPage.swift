@@ -31,6 +31,9 @@ public struct Visitor: Sendable, Equatable {
 
     public static let anonymous = Visitor()
 
+    /// Whether a page for `audience` is shown to this visitor.
+    public func sees(_ audience: Audience) -> Bool { specificity(of: audience) != nil }
+
     /// Whether a page for `audience` is meant for this visitor, and how specifically (higher wins).
     func specificity(of audience: Audience) -> Int? {
         switch audience {

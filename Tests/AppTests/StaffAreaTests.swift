@@ -128,8 +128,11 @@ struct StaffAreaTests {
             #expect(named.text.contains("<html lang=\"en\">"))
             #expect(named.text.contains("<h1>Hi, Ada!</h1>"))
             #expect(named.text.contains("Welcome, Ada!"))
+            #expect(named.header("X-Velkommen-Preview-Shown") == "yes")
             let anonymous = try await editor.post("/admin/pages/save", form: fields + [("persona", "anonymous")])
             #expect(anonymous.text.contains("<h1>Welcome!</h1>"))
+            let returning = try await editor.post("/admin/pages/save", form: fields + [("persona", "sms")])
+            #expect(returning.header("X-Velkommen-Preview-Shown") == "no", "a first-visit page is not shown to a returning member")
             #expect(try await harness.app.app.pages.store.pageCount() == 8, "a preview saves nothing")
         }
     }

@@ -132,6 +132,12 @@ struct EditorPages: Sendable {
     /// The page as the customer will see it, for a persona: first visit, returning, or with a consent.
     func preview(_ page: Page, persona: String) throws -> HTTPResponse {
         let rendered = RenderedPage(revisionID: 0, page: page)
+        // Personas: first, returning, anonymous, or a consent id (a returning member who accepted it).
+        let visitor = switch persona {
+        case "first", "anonymous": Visitor(isFirstVisit: true)
+        case "returning": Visitor(isFirstVisit: false)
+        default: Visitor(isFirstVisit: false, consents: [persona])
+        }
         let values: [Placeholder: String] = [.givenName: "Ada", .familyName: "Lovelace", .name: "Ada Lovelace", .store: "Oslo sentrum"]
         let named = persona != "anonymous"
         var response: HTTPResponse
@@ -145,6 +151,8 @@ struct EditorPages: Sendable {
         }
         response.headers.set("Cache-Control", "no-store")
         response.headers.set("X-Velkommen-Preview", persona)
+        // The page is rendered either way; the header says whether this persona would be shown it.
+        response.headers.set("X-Velkommen-Preview-Shown", visitor.sees(page.audience) ? "yes" : "no")
         return response
     }
 
