@@ -1,6 +1,7 @@
 import Content
 import HTTPServer
 import Logging
+import Storage
 
 /// Every error a visitor can meet, as a page in their language with the right status: unknown pages,
 /// wrong methods, bad input, and failures of our own (which are logged, without personal data, and
@@ -33,6 +34,18 @@ struct ErrorPages: Sendable {
                 return try await next.handle(request)
             } catch let error as any HTTPResponseConvertible {
                 return error.response
+            } catch let error as DatabaseError where error.isUnavailable {
+                // Busy past the timeout, full, read-only or failing disk: the write did not happen (its
+                // transaction rolled back), and trying again later is the right advice.
+                pages.logger.error("\(request.method.rawValue) \(request.path): database unavailable (\(error.extendedCode))")
+                if request.path.hasPrefix("/api/") {
+                    var problem = Problem(.serviceUnavailable, "database-unavailable", "Storage is unavailable; nothing was saved", detail: "Try again shortly.")
+                    problem.retryAfter = 30
+                    return problem.response
+                }
+                var response = try pages.page(.serviceUnavailable, for: request)
+                response.headers.set("Retry-After", "30")
+                return response
             } catch {
                 // The path only: queries may carry login codes.
                 pages.logger.error("\(request.method.rawValue) \(request.path) failed: \(String(reflecting: type(of: error)))")

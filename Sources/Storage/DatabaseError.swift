@@ -20,6 +20,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
     public var isUniqueViolation: Bool { extendedCode == Self.constraintUnique || extendedCode == Self.constraintPrimaryKey }
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    /// The database cannot take the request now (busy, full, read-only, failing I/O): a 503, not a bug.
+    public var isUnavailable: Bool {
+        isBusy || [SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOMEM].contains(code)
+    }
 
     // SQLITE_CONSTRAINT_UNIQUE and _PRIMARYKEY are C macro expressions, which Swift does not import.
     static let constraintUnique: Int32 = SQLITE_CONSTRAINT | (8 << 8)
