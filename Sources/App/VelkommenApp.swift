@@ -16,6 +16,7 @@ public final class VelkommenApp: Sendable {
     let vipps: VippsLoginClient?
     let logger: Logger
     let exchanges = CodeExchanges()
+    let limits = RateLimits()
 
     init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, logger: Logger) {
         self.configuration = configuration
@@ -88,7 +89,7 @@ public final class VelkommenApp: Sendable {
     var memberSession: MemberSession { MemberSession(store: SessionStore(pool: database), secure: configuration.secureCookies) }
     var visitors: Visitors { Visitors(sessions: memberSession, members: MemberStore(pool: database), ledger: ledger) }
     var starter: LoginStarter {
-        LoginStarter(client: vipps, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL)
+        LoginStarter(client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL)
     }
     var landing: Landing { Landing(pool: database, ledger: ledger) }
     var browserLogin: BrowserLogin {
@@ -135,7 +136,15 @@ public final class VelkommenApp: Sendable {
         }
         router.get("/offers") { try customer.offers($0, signedIn: try await visitors.signedIn($0)) }
         router.get("/offers/{slug}") { try customer.offer($0, signedIn: try await visitors.signedIn($0)) }
-        router.get("/callback") { try await callback.handle($0, pages: callbackPages) }
+        let limits = limits
+        router.get("/callback") { request in
+            if let wait = limits.perAddress.take("address:" + request.remoteAddress) {
+                var response = try callbackPages.problem(.rateLimited, for: request)
+                response.headers.set("Retry-After", String(wait))
+                return response
+            }
+            return try await callback.handle(request, pages: callbackPages)
+        }
         router.get("/login") { request in
             try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request)
         }

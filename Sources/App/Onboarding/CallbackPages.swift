@@ -9,6 +9,7 @@ struct CallbackPages: Sendable {
         let language = VisitorLanguage.resolve(request).language
         let status: HTTPStatus = switch problem {
         case .vippsUnavailable: .serviceUnavailable
+        case .rateLimited: .tooManyRequests
         case .accessDenied: .ok
         default: .badRequest
         }

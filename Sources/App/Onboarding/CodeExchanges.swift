@@ -37,4 +37,6 @@ enum CallbackProblem: String, Error, Sendable {
     case vippsError = "vipps_error"
     /// A staff login by someone who is not on the staff list.
     case notStaff = "not_staff"
+    /// Too many callbacks from one address.
+    case rateLimited = "rate_limited"
 }

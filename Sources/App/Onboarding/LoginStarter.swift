@@ -22,18 +22,25 @@ struct LoginStarter: Sendable {
         case invalidTerminal
         case vipps(VippsLoginError)
         case vippsNotConfigured
+        /// Too many logins from this till or towards this phone; try again after the seconds given.
+        case rateLimited(retryAfter: Int)
     }
 
     static let scopes = ["openid", "name", "phoneNumber", "email", "address", "birthDate"]
 
     let client: VippsLoginClient?
+    let limits: RateLimits
     let requests: LoginRequestStore
     let events: FunnelEvents
     let callbackURL: URL
 
-    func start(_ input: Input, at time: Date = Date()) async throws -> LoginRequest {
+    /// `till` names who is asking (an API key's prefix, or the store for the till page), for the rate limit.
+    func start(_ input: Input, till: String, at time: Date = Date()) async throws -> LoginRequest {
         let phone: PhoneNumber
         do { phone = try PhoneNumber(input.phone) } catch { throw Failure.invalidPhone }
+        if let wait = limits.perTill.take("till:" + till, now: time) ?? limits.perPhone.take("phone:" + phone.msisdn, now: time) {
+            throw Failure.rateLimited(retryAfter: wait)
+        }
         var bindingMessage: BindingMessage?
         if let text = input.bindingMessage?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             if text.lowercased() == "auto" {

@@ -35,7 +35,7 @@ struct PosAPI: Sendable {
                                        consents: body.consents ?? false)
         let login: LoginRequest
         do {
-            login = try await starter.start(input)
+            login = try await starter.start(input, till: "key:" + key.prefix)
         } catch let failure as LoginStarter.Failure {
             throw Self.problem(for: failure)
         }
@@ -86,6 +86,9 @@ struct PosAPI: Sendable {
         case .invalidStore: Problem(.badRequest, "invalid-store", "store must be lower-case letters, digits and dashes")
         case .invalidTerminal: Problem(.badRequest, "invalid-terminal", "terminal must be lower-case letters, digits and dashes")
         case .vippsNotConfigured: Problem(.serviceUnavailable, "vipps-unavailable", "Vipps Login is not configured on this server")
+        case .rateLimited(let wait):
+            Problem(.tooManyRequests, "rate-limited", "Too many logins started", detail: "From this till, or towards this phone number. Wait before trying again.",
+                    retryAfter: wait)
         case .vipps(let error):
             switch error {
             case .invalidUser: Problem(.unprocessableContent, "vipps-invalid-user", "This customer has no Vipps",

@@ -63,7 +63,7 @@ struct TillPage: Sendable {
         let input = LoginStarter.Input(phone: form?["phone"] ?? "", bindingMessage: "auto", store: store, terminal: form?["terminal"],
                                        consents: form?["consents"] == "yes")
         do {
-            let login = try await starter.start(input)
+            let login = try await starter.start(input, till: "store:" + store)
             return .redirect(to: "/pos/logins/\(login.id)")
         } catch let failure as LoginStarter.Failure {
             return try await show(request, error: views.text(Self.message(for: failure), in: language), phone: input.phone, status: .unprocessableContent)
@@ -102,7 +102,7 @@ struct TillPage: Sendable {
         case .vippsNotConfigured: "pos_error_unavailable"
         case .vipps(.invalidUser): "pos_error_no_vipps"
         case .vipps(.oldApp): "pos_error_old_app"
-        case .vipps(.rateLimited): "pos_error_rate_limited"
+        case .vipps(.rateLimited), .rateLimited: "pos_error_rate_limited"
         case .vipps: "pos_error_unavailable"
         }
     }

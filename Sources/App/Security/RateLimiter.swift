@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// Token buckets per key (an API key, a phone number, a client address), in memory. Over the limit the
+/// caller answers 429 with `Retry-After`: the seconds until the next token.
+final class RateLimiter: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updated: Double
+    }
+
+    let capacity: Double
+    let refillPerSecond: Double
+    private let buckets = Mutex<[String: Bucket]>([:])
+    /// Bounds memory under a flood of distinct keys; a full table forgets everyone (limits reset).
+    private let maxKeys: Int
+
+    /// `burst` requests at once, then `perMinute` a minute.
+    init(burst: Int, perMinute: Double, maxKeys: Int = 100_000) {
+        capacity = Double(burst)
+        refillPerSecond = perMinute / 60
+        self.maxKeys = maxKeys
+    }
+
+    /// Takes a token for `key`; nil when allowed, else the seconds to wait.
+    func take(_ key: String, now: Date = Date()) -> Int? {
+        let time = now.timeIntervalSince1970
+        return buckets.withLock { buckets in
+            if buckets.count >= maxKeys, buckets[key] == nil { buckets.removeAll(keepingCapacity: true) }
+            var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: time)
+            bucket.tokens = min(capacity, bucket.tokens + (time - bucket.updated) * refillPerSecond)
+            bucket.updated = time
+            guard bucket.tokens >= 1 else {
+                buckets[key] = bucket
+                return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up)))
+            }
+            bucket.tokens -= 1
+            buckets[key] = bucket
+            return nil
+        }
+    }
+}
+
+/// The limits Velkommen applies.
+struct RateLimits: Sendable {
+    /// Login starts per API key (or till): a busy till starts a few a minute.
+    let perTill = RateLimiter(burst: 20, perMinute: 60)
+    /// Login starts per phone number, mirroring Vipps' 429 for "too many logins towards the same user".
+    let perPhone = RateLimiter(burst: 3, perMinute: 1)
+    /// Callbacks per client address: a phone lands once, a reload or two is plenty.
+    let perAddress = RateLimiter(burst: 20, perMinute: 30)
+}
