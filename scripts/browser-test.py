@@ -38,6 +38,23 @@ def browser():
     return webdriver.Chrome(service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
 
 
+AXE = None
+
+
+def accessibility(driver, name, findings):
+    """Runs axe-core (WCAG 2 A and AA rules) on the current page and keeps what it finds."""
+    global AXE
+    if AXE is None:
+        import axe_selenium_python
+        AXE = open(os.path.join(os.path.dirname(axe_selenium_python.__file__), "node_modules", "axe-core", "axe.min.js")).read()
+    driver.execute_script(AXE)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}}).then(r => done(r.violations));")
+    for violation in result:
+        findings.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} — {len(violation['nodes'])} element(s)")
+
+
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
@@ -53,6 +70,7 @@ def main(binary, shots):
     server = subprocess.Popen([binary, "serve", "--port", str(port), "--sim-port", str(sim_port), "--db", folder + "/v.sqlite"],
                               stdout=open(folder + "/server.log", "w"), stderr=subprocess.STDOUT)
     till = phone = staff = None
+    findings = []
     try:
         for _ in range(100):
             try:
@@ -69,6 +87,7 @@ def main(binary, shots):
         binding = till.find_element(By.CLASS_NAME, "binding-message").text
         check(len(binding) == 7, f"the till shows the binding message {binding}")
         till.save_screenshot(f"{shots}/till.png")
+        accessibility(till, "till progress", findings)
 
         phone.get(sim + "/phone/4712345678")
         check(binding in phone.page_source, "the phone shows the same binding message")
@@ -81,6 +100,7 @@ def main(binary, shots):
         check("Hei, Ada!" in phone.page_source, "the phone's browser lands on the welcome page, greeted by name")
         check("code=" not in phone.current_url, "the code has left the address bar")
         phone.save_screenshot(f"{shots}/welcome.png")
+        accessibility(phone, "welcome", findings)
 
         WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "pos-status").get_attribute("data-status") == "landed")
         check(True, "the till's status updated by itself to landed")
@@ -89,7 +109,10 @@ def main(binary, shots):
         phone.find_element(By.ID, "favourite_store-oslo-1").click()
         phone.find_element(By.ID, "interests-coffee").click()
         phone.save_screenshot(f"{shots}/preferences.png")
+        accessibility(phone, "preferences", findings)
         phone.find_element(By.CSS_SELECTOR, "form button").click()
+        if "Svarene dine er lagret" not in phone.page_source:
+            print(phone.current_url, phone.page_source[-2500:])
         check("Svarene dine er lagret" in phone.page_source, "the preferences are saved")
         WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "pos-status").get_attribute("data-status") == "completed")
         check(True, "the till shows the login as completed")
@@ -97,6 +120,12 @@ def main(binary, shots):
         phone.get(base + "/me")
         check("Ada Lovelace" in phone.page_source and "favourite_store: oslo-1" in phone.page_source, "my data shows the profile and the answers")
         phone.save_screenshot(f"{shots}/me.png")
+        accessibility(phone, "my data", findings)
+        for path, name in [("/offers", "offers"), ("/offers/coffee", "offer"), ("/nowhere", "not found"), ("/welcome?lang=en", "welcome in English")]:
+            phone.get(base + path)
+            accessibility(phone, name, findings)
+        till.get(base + "/pos")
+        accessibility(till, "till form", findings)
 
         staff = browser()
         staff.get(base + "/admin/login")
@@ -107,6 +136,7 @@ def main(binary, shots):
         check("Administrasjon" in staff.page_source, "staff log in with Vipps and reach the admin area")
         staff.get(base + "/admin/pages/edit?slug=coffee&lang=nb")
         staff.save_screenshot(f"{shots}/editor.png")
+        accessibility(staff, "editor", findings)
         staff.find_element(By.CSS_SELECTOR, "button[value='preview']").click()
         WebDriverWait(staff, 10).until(lambda d: len(d.window_handles) == 2)
         staff.switch_to.window(staff.window_handles[1])
@@ -117,6 +147,14 @@ def main(binary, shots):
         staff.get(base + "/admin/stats")
         check("<svg" in staff.page_source and "&lt; 5" in staff.page_source, "the statistics page draws its chart and hides small counts")
         staff.save_screenshot(f"{shots}/stats.png")
+        accessibility(staff, "statistics", findings)
+        for path, name in [("/admin", "admin"), ("/admin/pages", "page list"), ("/admin/questions", "questions"), ("/admin/staff", "staff"),
+                           ("/admin/audit", "audit log"), ("/admin/pages/history?slug=coffee&lang=nb", "history")]:
+            staff.get(base + path)
+            accessibility(staff, name, findings)
+        for finding in findings:
+            print("accessibility:", finding)
+        check(not findings, f"axe-core finds no WCAG 2 A/AA violations on the pages walked")
         print(f"screenshots in {shots}")
     finally:
         for driver in (till, phone, staff):
