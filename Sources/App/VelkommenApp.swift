@@ -87,7 +87,7 @@ public final class VelkommenApp: Sendable {
 
     var ledger: ConsentLedger { ConsentLedger(pool: database, hash: Tokens.sha256Hex) }
     var memberSession: MemberSession { MemberSession(store: SessionStore(pool: database), secure: configuration.secureCookies) }
-    var visitors: Visitors { Visitors(sessions: memberSession, members: MemberStore(pool: database), ledger: ledger) }
+    var visitors: Visitors { Visitors(sessions: memberSession) }
     var starter: LoginStarter {
         LoginStarter(client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL)
     }

@@ -67,12 +67,14 @@ public struct ConsentLedger: Sendable {
     }
 
     public func current(sub: String) async throws -> [ConsentState] {
-        try await pool.read { database in
-            try database.query("""
-                SELECT consent_id, accepted, changed_at, revoked_reported_at FROM member_consents WHERE member_sub = ? ORDER BY consent_id
-                """, [sub]) { row in
-                ConsentState(consentID: try row[0], accepted: try row[1], changedAt: try row[2], revokedReportedAt: try row[3])
-            }
+        try await pool.read { database in try Self.current(sub: sub, in: database) }
+    }
+
+    static func current(sub: String, in database: Database) throws -> [ConsentState] {
+        try database.query("""
+            SELECT consent_id, accepted, changed_at, revoked_reported_at FROM member_consents WHERE member_sub = ? ORDER BY consent_id
+            """, [sub]) { row in
+            ConsentState(consentID: try row[0], accepted: try row[1], changedAt: try row[2], revokedReportedAt: try row[3])
         }
     }
 

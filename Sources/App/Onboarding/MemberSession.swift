@@ -22,8 +22,14 @@ struct MemberSession: Sendable {
 
     /// The request's session, if its cookie names a live one.
     func current(_ request: HTTPRequest) async throws -> Session? {
+        guard let idHash = idHash(request) else { return nil }
+        return try await store.find(idHash: idHash)
+    }
+
+    /// The stored form of the request's session cookie, if it has a plausible one.
+    func idHash(_ request: HTTPRequest) -> String? {
         guard let value = request.cookies[Self.cookieName], !value.isEmpty, value.count < 200 else { return nil }
-        return try await store.find(idHash: Tokens.sha256Hex(value))
+        return Tokens.sha256Hex(value)
     }
 
     func end(_ request: HTTPRequest) async throws -> SetCookie {

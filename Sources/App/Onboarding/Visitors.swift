@@ -26,11 +26,9 @@ struct SignedIn: Sendable {
 /// Resolves the member of a request from its session cookie.
 struct Visitors: Sendable {
     let sessions: MemberSession
-    let members: MemberStore
-    let ledger: ConsentLedger
 
     func signedIn(_ request: HTTPRequest) async throws -> SignedIn? {
-        guard let session = try await sessions.current(request), let member = try await members.find(sub: session.memberSub) else { return nil }
-        return SignedIn(session: session, member: member, consents: try await ledger.current(sub: member.profile.sub))
+        guard let idHash = sessions.idHash(request), let (session, member, consents) = try await sessions.store.signedIn(idHash: idHash) else { return nil }
+        return SignedIn(session: session, member: member, consents: consents)
     }
 }

@@ -1,3 +1,4 @@
+import Content
 import Foundation
 
 /// Signups per day as an SVG bar chart drawn on the server: readable without JavaScript, with a text
@@ -25,7 +26,5 @@ enum SignupChart {
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 }
