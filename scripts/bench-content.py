@@ -2,7 +2,8 @@
 """Benchmarks the content and storage layers beside an anchors run (issue: storage and content).
 
 usage: bench-content.py RESULTS_DIR BIN_DIR RAW_SQLITE_BINARY
-1. Starts `velkommen serve` (release) on a fresh database and drives GET /welcome with wrk exactly as
+1. Starts `velkommen serve` (release) on a fresh database, logs a member in through the demo till and the
+   simulated phone, and drives her personalised GET /welcome with wrk exactly as
    the anchors drive /page (-t2 -c64 -d10s, two repeats), then compares each repeat with Hummingbird's
    /page from the same RESULTS_DIR (target: at least 1.0 times).
 2. Single-row answer inserts, one transaction each, through AnswerStore over DatabasePool
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 DURATION = os.environ.get("DURATION", "10s")
@@ -34,6 +36,36 @@ def wrk(url, headers=()):
     return rps, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def member_cookie(port, sim_port):
+    """Logs Ada in through the demo till and the simulated phone; returns her session cookie."""
+    opener = urllib.request.build_opener(NoRedirect)
+
+    def call(url, data=None, cookie=""):
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode() if data is not None else None,
+                                         headers={"Cookie": cookie} if cookie else {})
+        try:
+            response = opener.open(request, timeout=10)
+        except urllib.error.HTTPError as error:
+            response = error
+        return response.status, response.headers, response.read().decode()
+
+    _, headers, page = call(f"http://127.0.0.1:{port}/pos")
+    csrf_cookie = headers["Set-Cookie"].split(";")[0]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    call(f"http://127.0.0.1:{port}/pos/logins", {"csrf": csrf, "phone": "12345678"}, cookie=csrf_cookie)
+    _, _, phone = call(f"http://127.0.0.1:{sim_port}/phone/4712345678")
+    action = re.search(r'action="(/phone/4712345678/logins/[^"]+/confirm)"', phone).group(1)
+    status, headers, _ = call(f"http://127.0.0.1:{sim_port}{action}", {})
+    code = urllib.parse.parse_qs(urllib.parse.urlparse(headers["Location"]).query)["code"][0]
+    _, headers, _ = call(f"http://127.0.0.1:{port}/callback?code={code}")
+    return headers["Set-Cookie"].split(";")[0]
+
+
 def hummingbird_page(results):
     rows = {}
     with open(os.path.join(results, "http.tsv"), newline="") as f:
@@ -45,8 +77,8 @@ def hummingbird_page(results):
 
 def welcome(results, bin_dir):
     folder = tempfile.mkdtemp(prefix="velkommen-bench-")
-    port = 18097
-    server = subprocess.Popen([os.path.join(bin_dir, "velkommen"), "serve", "--port", str(port),
+    port, sim_port = 18097, 18096
+    server = subprocess.Popen([os.path.join(bin_dir, "velkommen"), "serve", "--port", str(port), "--sim-port", str(sim_port),
                                "--db", os.path.join(folder, "bench.sqlite")],
                               stdout=open(os.path.join(results, "server-velkommen.log"), "w"), stderr=subprocess.STDOUT)
     try:
@@ -57,12 +89,15 @@ def welcome(results, bin_dir):
             except OSError:
                 time.sleep(0.1)
         base = hummingbird_page(results)
-        print("## GET /welcome (velkommen serve, access log on) against Hummingbird /page, same run\n")
+        cookie = member_cookie(port, sim_port)
+        greeting = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/welcome", headers={"Cookie": cookie})).read().decode()
+        assert "Hei, Ada!" in greeting, "the benchmark's member is not greeted by name"
+        print("## GET /welcome for a signed-in member (\"Hei, Ada!\"; velkommen serve, access log on) against Hummingbird /page, same run\n")
         print("| rep | /welcome req/s | p99 ms | HB /page req/s | HB p99 ms | ratio | target >= 1.0 |")
         print("|---:|---:|---:|---:|---:|---:|---|")
         ok = True
         for rep in ("1", "2"):
-            rps, p99, errors = wrk(f"http://127.0.0.1:{port}/welcome", ["Accept-Language: en-GB,en;q=0.9"])
+            rps, p99, errors = wrk(f"http://127.0.0.1:{port}/welcome", [f"Cookie: {cookie}"])
             hb = base.get(rep)
             ratio = rps / hb[0] if hb else 0
             met = hb is not None and ratio >= 1.0 and errors == 0

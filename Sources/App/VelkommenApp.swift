@@ -17,6 +17,8 @@ public final class VelkommenApp: Sendable {
     let logger: Logger
     let exchanges = CodeExchanges()
     let limits = RateLimits()
+    let signedInCache = SignedInCache()
+    let pendingLandings = PendingLandings()
 
     init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, logger: Logger) {
         self.configuration = configuration
@@ -87,18 +89,18 @@ public final class VelkommenApp: Sendable {
 
     var ledger: ConsentLedger { ConsentLedger(pool: database, hash: Tokens.sha256Hex) }
     var memberSession: MemberSession { MemberSession(store: SessionStore(pool: database), secure: configuration.secureCookies) }
-    var visitors: Visitors { Visitors(sessions: memberSession) }
+    var visitors: Visitors { Visitors(sessions: memberSession, cache: signedInCache) }
     var starter: LoginStarter {
         LoginStarter(client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL)
     }
-    var landing: Landing { Landing(pool: database, ledger: ledger) }
+    var landing: Landing { Landing(pool: database, ledger: ledger, cache: signedInCache) }
     var browserLogin: BrowserLogin {
         BrowserLogin(cookieName: "velkommen_login", client: vipps, sessions: SessionStore(pool: database), landing: landing, callbackURL: configuration.callbackURL,
                      secure: configuration.secureCookies, logger: logger)
     }
     var callback: Callback {
         Callback(client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing, pool: database,
-                 exchanges: exchanges, browserLogins: browserLogin, logger: logger)
+                 exchanges: exchanges, browserLogins: browserLogin, pendingLandings: pendingLandings, logger: logger)
     }
 
     /// Every route, with errors turned into pages in the visitor's language.
@@ -112,7 +114,7 @@ public final class VelkommenApp: Sendable {
         let memberSession = memberSession
         let requests = LoginRequestStore(pool: database)
         let api = PosAPI(keys: ApiKeys(store: ApiKeyStore(pool: database)), starter: starter, requests: requests)
-        let webhook = ConsentWebhook(ledger: ledger, logger: logger)
+        let webhook = ConsentWebhook(ledger: ledger, cache: signedInCache, logger: logger)
         let openAPI = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory + "/api/openapi.json"))
 
         var router = Router()
@@ -122,14 +124,18 @@ public final class VelkommenApp: Sendable {
         router.on(.get, "/public/*", use: files)
         router.get("/") { _ in .redirect(to: "/welcome") }
         let members = MemberStore(pool: database)
+        let cache = signedInCache
+        let pendingLandings = pendingLandings
         router.get("/welcome") { request in
             var signedIn = try await visitors.signedIn(request)
             if let current = signedIn, let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)), current.language != asked {
                 // A member's language choice is kept with the member, for every device.
                 try await members.setLanguage(asked.rawValue, sub: current.member.profile.sub)
+                cache.forget(sub: current.member.profile.sub)
                 signedIn = try await visitors.signedIn(request)
             }
-            if let signedIn, let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
+            if let signedIn, pendingLandings.take(signedIn.member.profile.sub),
+               let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
                 try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
             }
             return try customer.welcome(request, signedIn: signedIn)
@@ -149,6 +155,7 @@ public final class VelkommenApp: Sendable {
             try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request)
         }
         router.get("/logout") { request in
+            if let idHash = memberSession.idHash(request) { cache.forget(idHash: idHash) }
             var response = HTTPResponse.redirect(to: "/welcome")
             response.setCookie(try await memberSession.end(request))
             return response

@@ -9,6 +9,7 @@ struct MyDataPage: Sendable {
     let answers: AnswerStore
     let ledger: ConsentLedger
     let sessions: MemberSession
+    let cache: SignedInCache
     let views: Views
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
@@ -73,6 +74,7 @@ struct MyDataPage: Sendable {
                                   ["heading": views.text("delete_unconfirmed_heading", in: language), "message": views.text("delete_unconfirmed_message", in: language)])
         }
         try await members.delete(sub: signedIn.member.profile.sub)
+        cache.forget(sub: signedIn.member.profile.sub)
         var response = try views.page("pages/problem", in: language,
                                       ["heading": views.text("deleted_heading", in: language), "message": views.text("deleted_message", in: language)])
         response.setCookie(try await sessions.end(request))

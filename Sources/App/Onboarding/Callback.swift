@@ -18,6 +18,7 @@ struct Callback: Sendable {
     let pool: DatabasePool
     let exchanges: CodeExchanges
     let browserLogins: BrowserLogin
+    let pendingLandings: PendingLandings
     let logger: Logger
     /// How long a replayed callback still lands the member (a reload, a double tap).
     static let replayWindow: TimeInterval = 600
@@ -39,7 +40,8 @@ struct Callback: Sendable {
         switch outcome {
         case .failed(let problem):
             return try pages.problem(problem, for: request)
-        case .landed(let sub, _):
+        case .landed(let sub, let loginRequestID):
+            if loginRequestID != nil { pendingLandings.add(sub) }
             let (cookie, _) = try await pool.write { database in try sessions.start(sub: sub, at: Date(), in: database) }
             var response = HTTPResponse.redirect(to: "/welcome")
             response.setCookie(cookie)

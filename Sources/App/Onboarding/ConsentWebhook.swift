@@ -8,6 +8,7 @@ import Storage
 /// kept as a receipt. Nothing is deleted. Anything that is not such a token gets 400.
 struct ConsentWebhook: Sendable {
     let ledger: ConsentLedger
+    let cache: SignedInCache
     let logger: Logger
 
     func handle(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -16,6 +17,7 @@ struct ConsentWebhook: Sendable {
             return Problem(.badRequest, "invalid-webhook", "The body is not a CONSENT_REVOKED token").response
         }
         let known = try await ledger.reportRevoked(sub: event.sub, payload: event.payload)
+        cache.forget(sub: event.sub)
         logger.info("consent-revoked webhook: \(known ? "recorded" : "for an unknown member, ignored")")
         return HTTPResponse(status: .noContent)
     }

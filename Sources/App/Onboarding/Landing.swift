@@ -7,6 +7,7 @@ import VippsLogin
 struct Landing: Sendable {
     let pool: DatabasePool
     let ledger: ConsentLedger
+    let cache: SignedInCache
 
     func record(_ info: UserInfo, request: LoginRequest?, source: String, at time: Date) async throws {
         let profile = MemberProfile(sub: info.sub, name: info.name, givenName: info.givenName, familyName: info.familyName,
@@ -27,6 +28,8 @@ struct Landing: Sendable {
             }
             try FunnelEvents.record("confirmed", store: request?.store, loginRequestID: request?.id, sub: info.sub, at: time, in: database)
         }
+        // The member's other sessions show the refreshed profile and consents at once.
+        cache.forget(sub: info.sub)
     }
 
     /// The address as JSON, or nil for Vipps' address of empty strings.

@@ -26,9 +26,14 @@ struct SignedIn: Sendable {
 /// Resolves the member of a request from its session cookie.
 struct Visitors: Sendable {
     let sessions: MemberSession
+    let cache: SignedInCache
 
     func signedIn(_ request: HTTPRequest) async throws -> SignedIn? {
-        guard let idHash = sessions.idHash(request), let (session, member, consents) = try await sessions.store.signedIn(idHash: idHash) else { return nil }
-        return SignedIn(session: session, member: member, consents: consents)
+        guard let idHash = sessions.idHash(request) else { return nil }
+        if let cached = cache.get(idHash) { return cached }
+        guard let (session, member, consents) = try await sessions.store.signedIn(idHash: idHash) else { return nil }
+        let signedIn = SignedIn(session: session, member: member, consents: consents)
+        cache.put(idHash, signedIn)
+        return signedIn
     }
 }
