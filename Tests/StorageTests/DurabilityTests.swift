@@ -60,7 +60,10 @@ struct DurabilityTests {
                 }
                 return written
             }
-            try await Task.sleep(for: .milliseconds(100))
+            // Back up only once writes are flowing (under a loaded machine the writer may start late).
+            while try await pool.read({ try $0.scalar("SELECT count(*) FROM answers", as: Int.self) ?? 0 }) < 20 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let copy = directory.file("backup.sqlite")
             try await pool.backup(to: copy)
             try await Task.sleep(for: .milliseconds(50))
