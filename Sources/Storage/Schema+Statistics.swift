@@ -24,3 +24,12 @@ extension Schema {
     CREATE TABLE stats_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
     """
 }
+
+extension Schema {
+    /// Version 7: the answers' time index goes. It doubled the pages every saved answer writes (an
+    /// answer insert went from 38k/s to 25k/s on a bare connection); the statistics now read answers
+    /// through the members who signed up in the range, by member, as the consents already did.
+    static let version7 = """
+    DROP INDEX answers_time;
+    """
+}

@@ -11,6 +11,7 @@ public enum Schema {
         Migration(version: 4, name: "statistics indexes", sql: version4),
         Migration(version: 5, name: "statistics daily rollups", sql: version5),
         Migration(version: 6, name: "editable preference questions", sql: version6),
+        Migration(version: 7, name: "no time index on answers", sql: version7),
     ]
 
     static let version1 = """

@@ -8,8 +8,8 @@ import Foundation
 /// Metrics per (day, store, terminal): `started`, `confirmed`, `landed`, `completed`, `mismatch` (by the
 /// request's day), `duration:<step>:<seconds>` histograms for the medians (exact to 60 s, then 5 s, then
 /// 30 s buckets). Per (day, store, ''): `signups`, `logins` (confirmed that day), `revocations`,
-/// `consent:<id>:accepted` and `consent:<id>:asked` (members who signed up that day), and
-/// `answer:<question>=<value>` (answers given that day).
+/// `consent:<id>:accepted` and `consent:<id>:asked`, and `answer:<question>=<value>` (the current
+/// consents and answers of the members who signed up that day).
 struct StatsRollup: Sendable {
     static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
@@ -106,8 +106,11 @@ struct StatsRollup: Sendable {
             """, arguments)
         try database.execute("""
             INSERT INTO stats_daily (day, store, terminal, metric, value)
-            SELECT ?1, coalesce(m.first_store, ''), '', 'answer:' || a.question || '=' || a.value, count(*) FROM answers a
-            JOIN members m ON m.sub = a.member_sub WHERE a.answered_at >= ?2 AND a.answered_at < ?3 GROUP BY m.first_store, a.question, a.value
+            SELECT ?1, coalesce(m.first_store, ''), '', 'answer:' || a.question || '=' || a.value, count(*)
+            FROM members m JOIN answers a ON a.member_sub = m.sub
+            WHERE m.created_at >= ?2 AND m.created_at < ?3
+              AND a.answered_at = (SELECT max(answered_at) FROM answers WHERE member_sub = a.member_sub AND question = a.question)
+            GROUP BY m.first_store, a.question, a.value
             """, arguments)
     }
 }

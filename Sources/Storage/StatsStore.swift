@@ -21,7 +21,7 @@ public struct SignupStats: Sendable, Equatable {
     public var funnel: [FunnelRow]
     /// Per consent id, for the members who signed up in the range: how many accepted, of how many asked.
     public var consents: [(id: String, accepted: Int, asked: Int)]
-    /// Per question and value: the answers given in the range.
+    /// Per question and value, for the members who signed up in the range: their current answers.
     public var answers: [(question: String, value: String, count: Int)]
     public var phoneMismatches: Int
     public var revocations: Int
