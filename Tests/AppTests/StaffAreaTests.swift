@@ -94,7 +94,7 @@ struct StaffAreaTests {
             #expect(try await editor.post("/admin/pages/unpublish", form: [("csrf", csrf), ("slug", "coffee"), ("lang", "nb")]).status == 303)
             #expect(try await customer.get("/offers/coffee").status == 200, "the English variant is still there")
             let list = try await editor.get("/admin/pages")
-            #expect(list.text.contains("draft"))
+            #expect(list.text.contains("<td>utkast</td>"), "the unpublished page shows as a draft, in Norwegian")
         }
     }
 
@@ -106,12 +106,11 @@ struct StaffAreaTests {
             let badDate = try await editor.post("/admin/pages/save", form: [("csrf", csrf), ("title", "Jul"), ("slug", "jul"), ("kind", "offer"),
                 ("lang", "nb"), ("audience", "all"), ("publish_at", "i morgen"), ("body", "Tekst"), ("action", "draft")])
             #expect(badDate.status == 422)
-            #expect(badDate.text.contains("publish_at: line 7"))
+            #expect(badDate.text.contains("publish_at (linje 7): «i morgen» er ingen dato"), "in the marketer's language, at its line")
             #expect(badDate.text.contains("value=\"i morgen\""), "what was typed is kept")
             let badPlaceholder = try await editor.post("/admin/pages/save", form: [("csrf", csrf), ("title", "Jul"), ("slug", "jul"), ("kind", "offer"),
                 ("lang", "nb"), ("audience", "all"), ("body", "Hei\n{{telefon}}"), ("action", "publish")])
-            #expect(badPlaceholder.text.contains("tekstlinje 2"))
-            #expect(badPlaceholder.text.contains("{{telefon}}"))
+            #expect(badPlaceholder.text.contains("tekstlinje 2: ukjent plassholder {{telefon}}"))
             let pages = try await harness.app.app.pages.store.pageCount()
             #expect(pages == 8, "nothing was saved")
         }

@@ -18,21 +18,22 @@ struct EditorPages: Sendable {
     func list(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try await access.require(Self.roles, request)
         let now = Date()
+        let language = VisitorLanguage.resolve(request).language
         let rows: [[String: Any]] = try await library.store.overview().map { page in
             let draft = page.latest.draft
             return ["slug": draft.slug, "lang": draft.lang, "kind": draft.kind, "audience": draft.audience, "title": draft.title,
-                    "state": Self.state(page, at: now), "editor": draft.author, "updated": PosAPI.iso(page.latest.createdAt),
+                    "state": views.text("editor_state_" + Self.state(page, at: now), in: language), "editor": draft.author, "updated": PosAPI.iso(page.latest.createdAt),
                     "otherLang": draft.lang == "nb" ? "en" : "nb"]
         }
         return try pages.page("pages/admin-pages", request, session, ["pages": rows])
     }
 
-    /// draft (never published), scheduled, live, expired, or draft-changes when the newest revision is not the live one.
+    /// draft (never published), scheduled, live, expired, or live_draft when the newest revision is not the live one.
     static func state(_ page: PageOverview, at time: Date) -> String {
         guard let published = page.published else { return "draft" }
         if let publishAt = published.draft.publishAt, publishAt > time { return "scheduled" }
         if let expireAt = published.draft.expireAt, expireAt <= time { return "expired" }
-        return published.id == page.latest.id ? "live" : "live, newer draft"
+        return published.id == page.latest.id ? "live" : "live_draft"
     }
 
     func edit(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -62,7 +63,9 @@ struct EditorPages: Sendable {
         } catch {
             let (field, bodyLine) = PageForm.location(ofLine: error.line)
             let language = VisitorLanguage.resolve(request).language
-            let message = bodyLine.map { "\(views.text("editor_body_line", in: language)) \($0): \(error.description)" } ?? "\(field): \(error.description)"
+            let explanation = EditorMessages.frontMatter(error, views: views, language: language)
+            let message = bodyLine.map { "\(views.text("editor_body_line", in: language)) \($0): \(explanation)" }
+                ?? "\(field) (\(views.text("editor_line", in: language)) \(error.line)): \(explanation)"
             return try render(form, session: session, request: request, error: message, errorField: field, status: .unprocessableContent)
         }
         if action == "preview" {

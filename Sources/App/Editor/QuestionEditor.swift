@@ -34,7 +34,8 @@ struct QuestionEditor: Sendable {
         do {
             question = try Self.question(from: form)
         } catch let error as QuestionError {
-            return try await list(request, error: error.message, status: .unprocessableContent)
+            let language = VisitorLanguage.resolve(request).language
+            return try await list(request, error: EditorMessages.fill(pages.views.text(error.key, in: language), error.values), status: .unprocessableContent)
         }
         if let index = questions.firstIndex(where: { $0.id == question.id }) { questions[index] = question } else { questions.append(question) }
         try await book.replace(with: questions)
@@ -42,28 +43,32 @@ struct QuestionEditor: Sendable {
         return .redirect(to: "/admin/questions")
     }
 
-    struct QuestionError: Error { let message: String }
+    /// A UI string key and what to fill into it.
+    struct QuestionError: Error {
+        let key: String
+        var values: [String: String] = [:]
+    }
 
     static func question(from form: URLEncodedForm) throws -> PreferenceQuestions.Question {
         let id = (form["id"] ?? "").trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty, id.count <= 40, id.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
-            throw QuestionError(message: "id: lower-case letters, digits and _ (for example favourite_store)")
+            throw QuestionError(key: "question_error_id")
         }
-        guard let type = form["type"].flatMap(PreferenceQuestions.Question.Kind.init(rawValue:)) else { throw QuestionError(message: "\(id): choose a type") }
+        guard let type = form["type"].flatMap(PreferenceQuestions.Question.Kind.init(rawValue:)) else { throw QuestionError(key: "question_error_type", values: ["id": id]) }
         let nb = (form["label_nb"] ?? "").trimmingCharacters(in: .whitespaces), en = (form["label_en"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard !nb.isEmpty, !en.isEmpty, nb.count <= 200, en.count <= 200 else { throw QuestionError(message: "\(id): the question needs a label in nb and en") }
+        guard !nb.isEmpty, !en.isEmpty, nb.count <= 200, en.count <= 200 else { throw QuestionError(key: "question_error_label", values: ["id": id]) }
         var options: [PreferenceQuestions.Question.Option] = []
         for (number, line) in (form["options"] ?? "").split(whereSeparator: \.isNewline).enumerated() {
             let parts = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
-                throw QuestionError(message: "\(id): option line \(number + 1) must be “value | nb label | en label”")
+                throw QuestionError(key: "question_error_option", values: ["id": id, "line": String(number + 1)])
             }
             options.append(.init(value: parts[0], label: ["nb": parts[1], "en": parts[2]]))
         }
-        if [.single, .multiple].contains(type) && options.count < 2 { throw QuestionError(message: "\(id): a choice needs at least two options") }
+        if [.single, .multiple].contains(type) && options.count < 2 { throw QuestionError(key: "question_error_options", values: ["id": id]) }
         var retention: Int?
         if let text = form["retention_days"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            guard let days = Int(text), (1...3650).contains(days) else { throw QuestionError(message: "\(id): retention is a number of days from 1 to 3650") }
+            guard let days = Int(text), (1...3650).contains(days) else { throw QuestionError(key: "question_error_retention", values: ["id": id]) }
             retention = days
         }
         let fromVipps = form["from_vipps"].flatMap { ["birthdate", "address"].contains($0) ? $0 : nil }

@@ -47,7 +47,8 @@ struct StatsPage: Sendable {
         return try pages.page("pages/admin-stats", request, session, [
             "from": filter.fromText, "to": filter.toText,
             "stores": stores.map { ["name": $0, "selected": $0 == filter.store] },
-            "chart": SignupChart.svg(Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to), label: "Signups per day"),
+            "chart": SignupChart.svg(Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to),
+                                     label: pages.views.text("stats_signups", in: VisitorLanguage.resolve(request).language)),
             "firstVisits": SmallCount.text(numbers.firstVisits), "returning": SmallCount.text(numbers.returningVisits),
             "funnel": numbers.funnel.map { row in
                 ["store": row.store, "terminal": row.terminal, "started": SmallCount.text(row.started), "confirmed": SmallCount.text(row.confirmed),
