@@ -20,9 +20,7 @@ struct ErrorPages: Sendable {
         case 503: "unavailable"
         default: "server_error"
         }
-        return try views.cachedPage("pages/problem", key: key, generation: 0, in: language, status: status, values: [:]) {
-            ["heading": views.text(key + "_heading", in: language), "message": views.text(key + "_message", in: language)]
-        }
+        return try views.problem(key, in: language, status: status)
     }
 
     /// Catches what a handler throws and answers with a page instead of a bare 500.

@@ -75,17 +75,37 @@ extension HTTPRequest {
     /// The cookies the client sent, by name; the first of two with one name wins, values percent-decoded.
     public var cookies: [String: String] {
         var cookies: [String: String] = [:]
+        forEachCookie { name, value in
+            if cookies[name] == nil { cookies[name] = PercentDecoding.decodeString(value, plusAsSpace: false) }
+            return true
+        }
+        return cookies
+    }
+
+    /// One cookie's value (the first of that name), without building the whole table: the session and
+    /// language cookies are read on every page view.
+    public func cookie(_ wanted: String) -> String? {
+        var found: String?
+        forEachCookie { name, value in
+            guard name == wanted else { return true }
+            found = PercentDecoding.decodeString(value, plusAsSpace: false)
+            return false
+        }
+        return found
+    }
+
+    /// Calls `body` with each well-formed cookie's name and raw value, in order, until it returns false.
+    private func forEachCookie(_ body: (String, Substring.UTF8View.SubSequence) -> Bool) {
         for header in headers.values("Cookie") {
             for pair in header.utf8.split(separator: .semicolon) {
                 guard let equals = pair.firstIndex(of: .equals) else { continue }
                 let name = String(decoding: pair[..<equals].trimmingASCIISpaces, as: UTF8.self)
                 var value = pair[pair.index(after: equals)...].trimmingASCIISpaces
                 if value.count >= 2, value.first == .quote, value.last == .quote { value = value.dropFirst().dropLast() }
-                guard !name.isEmpty, name.utf8.allSatisfy(ByteClass.isTokenCharacter), cookies[name] == nil else { continue }
-                cookies[name] = PercentDecoding.decodeString(value, plusAsSpace: false)
+                guard !name.isEmpty, name.utf8.allSatisfy(ByteClass.isTokenCharacter) else { continue }
+                if !body(name, value) { return }
             }
         }
-        return cookies
     }
 }
 

@@ -43,17 +43,18 @@ public struct DemoData: Sendable {
         let completedAt = landedAt.flatMap { Double.random(in: 0..<1, using: &random) < 0.62 ? $0.addingTimeInterval(Double.random(in: 30...300, using: &random)) : nil }
         let status = completedAt != nil ? "completed" : landedAt != nil ? "landed" : confirmedAt != nil ? "confirmed" : "expired"
         let mismatch = Double.random(in: 0..<1, using: &random) < 0.01
+        let phone = "47" + String(40_000_000 + index % 59_999_999)
         try database.execute("""
             INSERT INTO login_requests (id, auth_req_id, phone_hint, binding_message, store, terminal, ask_consents, status, member_sub,
                                         phone_mismatch, created_at, expires_at, confirmed_at, landed_at, completed_at)
             VALUES (?, ?, ?, NULL, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?)
-            """, ["demo-r\(index)", "demo-a\(index)", "47" + String(40_000_000 + index % 59_999_999), store, terminal, status, mismatch,
+            """, ["demo-r\(index)", "demo-a\(index)", phone, store, terminal, status, mismatch,
                   created, created.addingTimeInterval(600), confirmedAt, landedAt, completedAt])
         guard let confirmedAt else { return }
         try database.execute("""
             INSERT INTO members (sub, name, given_name, family_name, email, email_verified, phone_number, first_store, created_at, last_login_at, login_count)
             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
-            """, [sub, "\(given) \(family)", given, family, "\(given.lowercased()).\(index)@example.com", "47" + String(40_000_000 + index % 59_999_999),
+            """, [sub, "\(given) \(family)", given, family, "\(given.lowercased()).\(index)@example.com", phone,
                   store, confirmedAt, confirmedAt, Double.random(in: 0..<1, using: &random) < 0.8 ? 1 : 2])
         try database.execute("UPDATE login_requests SET member_sub = ? WHERE id = ?", [sub, "demo-r\(index)"])
         for (consent, rate) in [("email", 0.55), ("sms", 0.40), ("digital", 0.30), ("personal", 0.45)] {

@@ -13,10 +13,3 @@ enum PKCE {
         Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncoded
     }
 }
-
-extension Data {
-    var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}

@@ -80,6 +80,11 @@ struct FormParsingTests {
             "cookie": "lang=nb%2Den; bad name=x",
         ]))
         #expect(request.cookies == ["session": "abc", "theme": "dark", "lang": "nb-en"])
+        #expect(request.cookie("session") == "abc")
+        #expect(request.cookie("theme") == "dark")
+        #expect(request.cookie("lang") == "nb-en")
+        #expect(request.cookie("bad name") == nil)
+        #expect(request.cookie("missing") == nil)
     }
 
     @Test("a set cookie carries every attribute")

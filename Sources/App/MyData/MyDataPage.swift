@@ -66,17 +66,14 @@ struct MyDataPage: Sendable {
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
         let form = request.formFields()
         guard CSRF.isValid(form, expected: signedIn.session.csrfToken) else {
-            return try views.page("pages/problem", in: language, status: .forbidden,
-                                  ["heading": views.text("csrf_heading", in: language), "message": views.text("csrf_message", in: language)])
+            return try views.problem("csrf", in: language, status: .forbidden)
         }
         guard form?["confirm"] == "yes" else {
-            return try views.page("pages/problem", in: language, status: .unprocessableContent,
-                                  ["heading": views.text("delete_unconfirmed_heading", in: language), "message": views.text("delete_unconfirmed_message", in: language)])
+            return try views.problem("delete_unconfirmed", in: language, status: .unprocessableContent)
         }
         try await members.delete(sub: signedIn.member.profile.sub)
         cache.forget(sub: signedIn.member.profile.sub)
-        var response = try views.page("pages/problem", in: language,
-                                      ["heading": views.text("deleted_heading", in: language), "message": views.text("deleted_message", in: language)])
+        var response = try views.problem("deleted", in: language, status: .ok)
         response.setCookie(try await sessions.end(request))
         return response
     }

@@ -49,7 +49,7 @@ struct BrowserLogin: Sendable {
     /// Checks the callback against the login this browser started (state, then PKCE and nonce at the
     /// exchange) and returns the user's verified userinfo.
     func verify(code: String, state: String, request: HTTPRequest) async -> Result<UserInfo, CallbackProblem> {
-        guard let client, let binding = request.cookies[cookieName], state.count < 512 else { return .failure(.browserLoginInvalid) }
+        guard let client, let binding = request.cookie(cookieName), state.count < 512 else { return .failure(.browserLoginInvalid) }
         do {
             guard let login = try await sessions.takeBrowserLogin(state: state, bindingHash: Tokens.sha256Hex(binding)) else {
                 return .failure(.browserLoginInvalid)

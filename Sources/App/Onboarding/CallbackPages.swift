@@ -13,10 +13,7 @@ struct CallbackPages: Sendable {
         case .accessDenied: .ok
         default: .badRequest
         }
-        var response = try views.cachedPage("pages/problem", key: "callback-" + problem.rawValue, generation: 0, in: language, status: status, values: [:]) {
-            ["heading": views.text("callback_\(problem.rawValue)_heading", in: language),
-             "message": views.text("callback_\(problem.rawValue)_message", in: language)]
-        }
+        var response = try views.problem("callback_" + problem.rawValue, in: language, status: status)
         // The address holds a login code or an error from Vipps: it must not travel on as a referrer.
         response.headers.set("Referrer-Policy", "no-referrer")
         return response

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Logging
 import Storage
+import VippsLogin
 
 /// `POST /webhooks/vipps/consent-revoked`: Vipps' unsigned `CONSENT_REVOKED` JWT (`text/plain`). It is
 /// unsigned, so it is only a hint: the member's consents are marked as reported revoked and the event is
@@ -26,20 +27,13 @@ struct ConsentWebhook: Sendable {
     static func parse(_ token: String) -> (sub: String, payload: String)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard (2...3).contains(parts.count), token.count < 4096,
-              let headerData = Data(base64URL: String(parts[0])), let payloadData = Data(base64URL: String(parts[1])),
+              let headerData = Data(base64URL: parts[0].trimmingCharacters(in: .whitespacesAndNewlines)),
+              let payloadData = Data(base64URL: parts[1].trimmingCharacters(in: .whitespacesAndNewlines)),
               let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
               (header["alg"] as? String)?.lowercased() == "none",
               let payload = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any],
               payload["event"] as? String == "CONSENT_REVOKED", let sub = payload["sub"] as? String, !sub.isEmpty, sub.count < 200
         else { return nil }
         return (sub, String(decoding: payloadData, as: UTF8.self))
-    }
-}
-
-extension Data {
-    init?(base64URL text: String) {
-        var base64 = text.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
     }
 }

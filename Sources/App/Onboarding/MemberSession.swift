@@ -28,12 +28,12 @@ struct MemberSession: Sendable {
 
     /// The stored form of the request's session cookie, if it has a plausible one.
     func idHash(_ request: HTTPRequest) -> String? {
-        guard let value = request.cookies[Self.cookieName], !value.isEmpty, value.count < 200 else { return nil }
+        guard let value = request.cookie(Self.cookieName), !value.isEmpty, value.count < 200 else { return nil }
         return Tokens.sha256Hex(value)
     }
 
     func end(_ request: HTTPRequest) async throws -> SetCookie {
-        if let value = request.cookies[Self.cookieName] { try await store.delete(idHash: Tokens.sha256Hex(value)) }
+        if let value = request.cookie(Self.cookieName) { try await store.delete(idHash: Tokens.sha256Hex(value)) }
         return SetCookie.expired(Self.cookieName, secure: secure)
     }
 }

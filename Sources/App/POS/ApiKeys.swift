@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Storage
+import VippsLogin
 
 /// POS API keys: `vk_<prefix>_<secret>`. The prefix finds the key; only a SHA-256 of the secret is
 /// stored, so the key is shown once and cannot be recovered from the database.
@@ -26,6 +27,6 @@ struct ApiKeys: Sendable {
         guard parts.count == 3, parts[0] == "vk", parts[1].count == 8, key.count < 200,
               let stored = try await store.find(prefix: String(parts[1])), !stored.revoked else { return nil }
         let hash = Tokens.sha256(String(parts[2]))
-        return Tokens.constantTimeEquals(hash.base64URL, stored.secretHash.base64URL) ? stored : nil
+        return Tokens.constantTimeEquals(hash.base64URLEncoded, stored.secretHash.base64URLEncoded) ? stored : nil
     }
 }

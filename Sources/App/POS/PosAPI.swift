@@ -73,7 +73,8 @@ struct PosAPI: Sendable {
         .json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()), status: status)
     }
 
-    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    /// `2026-11-25T08:00:00Z`. A format style, not a new ISO8601DateFormatter per call: exports call it per row.
+    static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
 
     static func problem(for failure: LoginStarter.Failure) -> Problem {
         switch failure {

@@ -26,7 +26,7 @@ struct TillPage: Sendable {
 
     /// The store this till acts for, or nil when it has no access.
     func store(_ request: HTTPRequest) async throws -> String? {
-        if let key = request.cookies[Self.keyCookie], let found = try await keys.verify(key) { return found.store }
+        if let key = request.cookie(Self.keyCookie), let found = try await keys.verify(key) { return found.store }
         if let staff = try await access.current(request), [.pos, .admin].contains(staff.staff.role) { return Self.staffStore }
         return demo ? Self.demoStore : nil
     }
@@ -36,7 +36,7 @@ struct TillPage: Sendable {
         guard let store = try await store(request) else {
             return try views.page("pages/pos-key", in: language, status: error == nil ? .ok : status, ["error": error as Any? ?? false])
         }
-        let csrf = request.cookies[Self.csrfCookie].flatMap { $0.count == 32 ? $0 : nil } ?? Tokens.random(bytes: 24)
+        let csrf = request.cookie(Self.csrfCookie).flatMap { $0.count == 32 ? $0 : nil } ?? Tokens.random(bytes: 24)
         var response = try views.page("pages/pos", in: language, status: status, ["store": store, "csrf": csrf, "error": error ?? "", "hasError": error != nil, "phone": phone])
         response.setCookie(SetCookie(name: Self.csrfCookie, value: csrf, path: "/pos", secure: secure, httpOnly: true, sameSite: .strict))
         return response
@@ -57,7 +57,7 @@ struct TillPage: Sendable {
         let language = VisitorLanguage.resolve(request).language
         guard let store = try await store(request) else { return try await show(request) }
         let form = request.formFields()
-        guard let expected = request.cookies[Self.csrfCookie], CSRF.isValid(form, expected: expected) else {
+        guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(form, expected: expected) else {
             return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
         }
         let input = LoginStarter.Input(phone: form?["phone"] ?? "", bindingMessage: "auto", store: store, terminal: form?["terminal"],
@@ -73,8 +73,7 @@ struct TillPage: Sendable {
     func progress(_ request: HTTPRequest) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
         guard let store = try await store(request), let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == store else {
-            return try views.page("pages/problem", in: language, status: .notFound,
-                                  ["heading": views.text("not_found_heading", in: language), "message": views.text("not_found_message", in: language)])
+            return try views.problem("not_found", in: language, status: .notFound)
         }
         let status = login.status(at: Date())
         let finished = [.completed, .expired, .failed].contains(status)

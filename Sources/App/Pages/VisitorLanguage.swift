@@ -10,9 +10,9 @@ enum VisitorLanguage {
     static func resolve(_ request: HTTPRequest, memberChoice: Language? = nil) -> (language: Language, cookie: SetCookie?) {
         if let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)) {
             let cookie = SetCookie(name: cookieName, value: asked.rawValue, maxAge: 365 * 24 * 3600)
-            return (asked, request.cookies[cookieName] == asked.rawValue ? nil : cookie)
+            return (asked, request.cookie(cookieName) == asked.rawValue ? nil : cookie)
         }
-        let choice = memberChoice ?? request.cookies[cookieName].flatMap(Language.init(rawValue:))
+        let choice = memberChoice ?? request.cookie(cookieName).flatMap(Language.init(rawValue:))
         return (Language.negotiate(choice: choice, acceptLanguage: request.headers["Accept-Language"]), nil)
     }
 }

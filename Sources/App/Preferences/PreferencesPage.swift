@@ -25,8 +25,7 @@ struct PreferencesPage: Sendable {
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
         let form = request.formFields()
         guard CSRF.isValid(form, expected: signedIn.session.csrfToken) else {
-            return try views.page("pages/problem", in: language, status: .forbidden,
-                                  ["heading": views.text("csrf_heading", in: language), "message": views.text("csrf_message", in: language)])
+            return try views.problem("csrf", in: language, status: .forbidden)
         }
         let submittedIDs = Set((form?.values("asked") ?? []))
         let asked = questions.questions.filter { submittedIDs.contains($0.id) }

@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
+import VippsLogin
 
 /// Random values for cookies and CSRF tokens, and the hashes stored in their place.
 enum Tokens {
     /// `count` random bytes, base64url without padding.
     static func random(bytes count: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
-        return Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64URL
+        return Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64URLEncoded
     }
 
     /// Lowercase hex of the SHA-256. Runs on every signed-in request (the session cookie), so it avoids
@@ -29,12 +30,5 @@ enum Tokens {
         let a = Array(lhs.utf8), b = Array(rhs.utf8)
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-}
-
-extension Data {
-    var base64URL: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

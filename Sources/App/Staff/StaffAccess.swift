@@ -19,7 +19,7 @@ struct StaffAccess: Sendable {
     }
 
     func current(_ request: HTTPRequest) async throws -> StaffSession? {
-        guard let value = request.cookies[Self.cookieName], !value.isEmpty, value.count < 200 else { return nil }
+        guard let value = request.cookie(Self.cookieName), !value.isEmpty, value.count < 200 else { return nil }
         return try await store.session(idHash: Tokens.sha256Hex(value))
     }
 
@@ -30,9 +30,7 @@ struct StaffAccess: Sendable {
         }
         guard session.staff.role == .admin || roles.contains(session.staff.role) else {
             let language = VisitorLanguage.resolve(request).language
-            throw Denied(response: try views.page("pages/problem", in: language, status: .forbidden,
-                                                  ["heading": views.text("staff_forbidden_heading", in: language),
-                                                   "message": views.text("staff_forbidden_message", in: language)]))
+            throw Denied(response: try views.problem("staff_forbidden", in: language, status: .forbidden))
         }
         return session
     }
@@ -41,8 +39,7 @@ struct StaffAccess: Sendable {
     func checkCSRF(_ form: URLEncodedForm?, _ session: StaffSession, _ request: HTTPRequest) throws {
         guard CSRF.isValid(form, expected: session.csrfToken) else {
             let language = VisitorLanguage.resolve(request).language
-            throw Denied(response: try views.page("pages/problem", in: language, status: .forbidden,
-                                                  ["heading": views.text("csrf_heading", in: language), "message": views.text("csrf_message", in: language)]))
+            throw Denied(response: try views.problem("csrf", in: language, status: .forbidden))
         }
     }
 
@@ -54,7 +51,7 @@ struct StaffAccess: Sendable {
     }
 
     func end(_ request: HTTPRequest) async throws -> SetCookie {
-        if let value = request.cookies[Self.cookieName] { try await store.endSession(idHash: Tokens.sha256Hex(value)) }
+        if let value = request.cookie(Self.cookieName) { try await store.endSession(idHash: Tokens.sha256Hex(value)) }
         return SetCookie.expired(Self.cookieName, secure: secure)
     }
 }

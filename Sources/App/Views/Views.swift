@@ -48,6 +48,14 @@ public struct Views: Sendable {
         HTTPResponse(status: status, headers: ["Content-Type": "text/html; charset=utf-8", "Content-Language": language.rawValue], body: body)
     }
 
+    /// The problem page: `<key>_heading` and `<key>_message` from the UI strings, with `status`. Rendered
+    /// once per key and language, then cached like every other static page.
+    public func problem(_ key: String, in language: Language, status: HTTPStatus) throws -> HTTPResponse {
+        try cachedPage("pages/problem", key: key, generation: 0, in: language, status: status, values: [:]) {
+            ["heading": text(key + "_heading", in: language), "message": text(key + "_message", in: language)]
+        }
+    }
+
     /// One UI string.
     public func text(_ key: String, in language: Language) -> String { localization.text(key, in: language) }
 }
