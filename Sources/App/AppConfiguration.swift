@@ -11,6 +11,9 @@ public struct AppConfiguration: Sendable {
     public var templatesDirectory = "Templates"
     /// The SQLite database; its folder is created when missing.
     public var databasePath = "data/velkommen.sqlite"
+    /// How long a write waits for a lock held by another process (a backup tool, an operator's sqlite3)
+    /// before the visitor gets the 503 page.
+    public var databaseBusyTimeoutMilliseconds: Int32 = 5000
     /// How to reach Vipps Login (or the simulator); nil until set from the environment or the simulator.
     public var vipps: VippsLoginConfiguration?
     /// The base of redirect URIs (`VELKOMMEN_PUBLIC_URL`); https in production, which also makes cookies Secure.

@@ -34,7 +34,7 @@ public final class VelkommenApp: Sendable {
     /// empty database and renders the published ones.
     public static func start(_ configuration: AppConfiguration, logger: Logger = Logger(label: "velkommen")) async throws -> VelkommenApp {
         try configuration.validate()
-        let database = try openDatabase(configuration.databasePath)
+        let database = try openDatabase(configuration.databasePath, busyTimeoutMilliseconds: configuration.databaseBusyTimeoutMilliseconds)
         let views = try await Views.load(from: configuration.templatesDirectory)
         let pages = PageLibrary(store: PageStore(pool: database), catalog: PageCatalog(), logger: logger)
         let seeded = try await pages.seedIfEmpty(from: configuration.templatesDirectory + "/seed")
@@ -44,10 +44,10 @@ public final class VelkommenApp: Sendable {
         return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, questions: questions, logger: logger)
     }
 
-    static func openDatabase(_ path: String) throws -> DatabasePool {
+    static func openDatabase(_ path: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> DatabasePool {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try DatabasePool(path: path)
+        return try DatabasePool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
     }
 
     /// `velkommen apikey create`: a POS API key for `store`, returned once.
@@ -126,6 +126,7 @@ public final class VelkommenApp: Sendable {
         let members = MemberStore(pool: database)
         let cache = signedInCache
         let pendingLandings = pendingLandings
+        let logger = logger
         router.get("/welcome") { request in
             var signedIn = try await visitors.signedIn(request)
             if let current = signedIn, let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)), current.language != asked {
@@ -134,9 +135,16 @@ public final class VelkommenApp: Sendable {
                 cache.forget(sub: current.member.profile.sub)
                 signedIn = try await visitors.signedIn(request)
             }
-            if let signedIn, pendingLandings.take(signedIn.member.profile.sub),
-               let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
-                try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
+            if let signedIn, pendingLandings.take(signedIn.member.profile.sub) {
+                do {
+                    if let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
+                        try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
+                    }
+                } catch let error as DatabaseError where error.isUnavailable {
+                    // The customer's page matters more than the till's "landed" tick: that waits for the next view.
+                    pendingLandings.add(signedIn.member.profile.sub)
+                    logger.warning("GET /welcome: the landing is not recorded yet, database unavailable (\(error.code))")
+                }
             }
             return try customer.welcome(request, signedIn: signedIn)
         }

@@ -12,15 +12,16 @@ public final class DatabasePool: Sendable {
     public let path: String
 
     /// Opens the database at `path`, applies `migrations` (refusing a database from a newer version) and
-    /// opens `readerCount` readers.
-    public init(path: String, migrations: [Migration] = Schema.migrations, readerCount: Int = 2) throws {
+    /// opens `readerCount` readers. A write that finds the database locked by another process waits up to
+    /// `busyTimeoutMilliseconds`, then fails with SQLITE_BUSY.
+    public init(path: String, migrations: [Migration] = Schema.migrations, readerCount: Int = 2, busyTimeoutMilliseconds: Int32 = 5000) throws {
         self.path = path
-        let writerConnection = try Database(path: path, role: .writer)
+        let writerConnection = try Database(path: path, role: .writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try Migrator(migrations: migrations).migrate(writerConnection)
         writer = Confined(writerConnection, label: "velkommen.db.writer")
         var readerConnections: [Confined] = []
         for index in 0..<max(1, readerCount) {
-            readerConnections.append(Confined(try Database(path: path, role: .reader), label: "velkommen.db.reader\(index)"))
+            readerConnections.append(Confined(try Database(path: path, role: .reader, busyTimeoutMilliseconds: busyTimeoutMilliseconds), label: "velkommen.db.reader\(index)"))
         }
         readers = ReaderSet(readerConnections)
     }

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -18,6 +20,7 @@ struct HTTPAnswer: Sendable {
 /// into `VippsLoginError`. Never retries: a token request may have used its single-use code.
 struct HTTPTransport: Sendable {
     private let session: URLSession
+    private let totalTimeout: TimeInterval
 
     init(connectTimeout: TimeInterval, totalTimeout: TimeInterval) {
         let configuration = URLSessionConfiguration.ephemeral
@@ -27,11 +30,12 @@ struct HTTPTransport: Sendable {
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         session = URLSession(configuration: configuration)
+        self.totalTimeout = totalTimeout
     }
 
     func send(_ request: URLRequest) async throws(VippsLoginError) -> HTTPAnswer {
         do {
-            let (data, response) = try await session.data(for: request)
+            let (data, response) = try await dataWithDeadline(for: request)
             guard let http = response as? HTTPURLResponse else { throw VippsLoginError.badResponse("not an HTTP response") }
             var headers: [String: String] = [:]
             for (name, value) in http.allHeaderFields {
@@ -48,6 +52,74 @@ struct HTTPTransport: Sendable {
         } catch {
             throw .transport(String(describing: type(of: error)))
         }
+    }
+
+    /// The answer, or `URLError.timedOut` once `totalTimeout` has passed: corelibs' URLSession applies
+    /// `timeoutIntervalForResource` loosely, and an answer that trickles in would otherwise hold the till
+    /// for as long as Vipps likes. The task is cancelled when the deadline or the caller gives up.
+    private func dataWithDeadline(for request: URLRequest) async throws -> (Data, URLResponse) {
+        let outcome = Outcome()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+                let task = session.dataTask(with: request) { data, response, error in
+                    if let data, let response, error == nil {
+                        outcome.finish(.success((data, response)))
+                    } else {
+                        outcome.finish(.failure(error ?? URLError(.badServerResponse)))
+                    }
+                }
+                outcome.start(continuation, task: task)
+                DispatchQueue.global().asyncAfter(deadline: .now() + totalTimeout) {
+                    outcome.finish(.failure(URLError(.timedOut)))
+                }
+                task.resume()
+            }
+        } onCancel: {
+            outcome.finish(.failure(CancellationError()))
+        }
+    }
+}
+
+/// One request's race between its answer, its deadline and its caller's cancellation: the first to
+/// finish resumes the caller and cancels the data task; the others find nothing left to do.
+private final class Outcome: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<(Data, URLResponse), any Error>?
+        var task: URLSessionDataTask?
+        /// Set when a result came before the continuation was stored (cancelled at once).
+        var early: Result<(Data, URLResponse), any Error>?
+        var done = false
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<(Data, URLResponse), any Error>, task: URLSessionDataTask) {
+        let early: Result<(Data, URLResponse), any Error>? = state.withLock { state in
+            if let early = state.early { return early }
+            state.continuation = continuation
+            state.task = task
+            return nil
+        }
+        if let early {
+            task.cancel()
+            continuation.resume(with: early)
+        }
+    }
+
+    func finish(_ result: Result<(Data, URLResponse), any Error>) {
+        let taken = state.withLock { state -> (CheckedContinuation<(Data, URLResponse), any Error>, URLSessionDataTask?)? in
+            guard !state.done else { return nil }
+            state.done = true
+            guard let continuation = state.continuation else {
+                state.early = result
+                return nil
+            }
+            defer { state.continuation = nil; state.task = nil }
+            return (continuation, state.task)
+        }
+        guard let (continuation, task) = taken else { return }
+        if case .failure = result { task?.cancel() }
+        continuation.resume(with: result)
     }
 }
 

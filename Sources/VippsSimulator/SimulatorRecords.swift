@@ -76,6 +76,8 @@ public struct SimulatorHooks: Codable, Sendable, Equatable {
     public var failNextCount = 0
     /// The next `rateLimitNext` backchannel requests get 429 with `Retry-After`.
     public var rateLimitNext = 0
+    /// The next `garbageNext` API answers are 200 with a body that is not JSON.
+    public var garbageNext = 0
     /// Sign ID tokens with a key that is not in the JWKS.
     public var signWithUnknownKey = false
     /// `RS256` (as discovery advertises) or `ES256` (as the CIBA-redirect example shows).
@@ -96,6 +98,7 @@ public struct SimulatorHooks: Codable, Sendable, Equatable {
         failNextStatus = try container.decodeIfPresent(Int.self, forKey: .failNextStatus)
         failNextCount = try container.decodeIfPresent(Int.self, forKey: .failNextCount) ?? 0
         rateLimitNext = try container.decodeIfPresent(Int.self, forKey: .rateLimitNext) ?? 0
+        garbageNext = try container.decodeIfPresent(Int.self, forKey: .garbageNext) ?? 0
         signWithUnknownKey = try container.decodeIfPresent(Bool.self, forKey: .signWithUnknownKey) ?? false
         algorithm = try container.decodeIfPresent(String.self, forKey: .algorithm) ?? "RS256"
         authReqIDClaim = try container.decodeIfPresent(String.self, forKey: .authReqIDClaim) ?? "auth_req_id"

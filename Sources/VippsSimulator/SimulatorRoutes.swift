@@ -36,12 +36,16 @@ struct SimulatorRoutes: Sendable {
         return router
     }
 
-    /// Wraps a Vipps API answer with the hooks that apply to every API call: latency and forced failures.
+    /// Wraps a Vipps API answer with the hooks that apply to every API call: latency, forced failures and
+    /// garbage (a cut-off body, as from a proxy that gave up half-way).
     func api(_ body: () async -> HTTPResponse) async -> HTTPResponse {
         let hooks = await state.hooks
         if hooks.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(hooks.latencyMilliseconds)) }
         if let status = await state.takeForcedFailure() {
             return OAuthProblem.error(HTTPStatus(code: status), "server_error", "Something went wrong, please try again")
+        }
+        if await state.takeForcedGarbage() {
+            return .json(Array(#"{"access_token": "eyJ"#.utf8), contentType: "application/json;charset=UTF-8")
         }
         return await body()
     }

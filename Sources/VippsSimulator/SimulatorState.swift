@@ -35,6 +35,12 @@ actor SimulatorState {
         return status
     }
 
+    func takeForcedGarbage() -> Bool {
+        guard hooks.garbageNext > 0 else { return false }
+        hooks.garbageNext -= 1
+        return true
+    }
+
     func takeForcedRateLimit() -> Bool {
         guard hooks.rateLimitNext > 0 else { return false }
         hooks.rateLimitNext -= 1

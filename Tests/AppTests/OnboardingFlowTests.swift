@@ -65,22 +65,27 @@ struct OnboardingFlowTests {
         }
     }
 
-    @Test("a replayed callback lands the same member without a second exchange")
+    @Test("a double tap and a reload land the member with one exchange; the used code elsewhere lands nobody")
     func replay() async throws {
         try await OnboardingHarness.with { harness in
             let (_, authReqID) = try await harness.startLogin()
             let code = try await harness.confirmOnPhone(authReqID: authReqID)
-            // Three arrivals at once (a double tap and a link preview), then a reload.
+            // Three arrivals at once (a double tap): one exchange, shared.
+            let phone = Browser(port: harness.app.port)
             let arrivals = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<3 { group.addTask { try await Browser(port: harness.app.port).get("/callback?code=\(code)").status } }
+                group.addTask { try await phone.get("/callback?code=\(code)").status }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(arrivals == [303, 303, 303])
-            let reload = Browser(port: harness.app.port)
-            let reloaded = try await reload.get("/callback?code=\(code)")
-            let greeted = try await reload.get("/welcome")
+            #expect(arrivals == [303, 303, 303, 303])
+            let reloaded = try await phone.get("/callback?code=\(code)")
+            let greeted = try await phone.get("/welcome")
             #expect(reloaded.status == 303)
+            #expect(reloaded.header("Set-Cookie") == nil, "a reload keeps the session it has")
             #expect(greeted.text.contains("Hei, Ada!"))
+            let copied = try await Browser(port: harness.app.port).get("/callback?code=\(code)")
+            #expect(copied.status == 400)
+            #expect(copied.text.contains("Lenken er brukt opp eller utløpt"))
             let members = try await harness.app.app.database.read { try $0.scalar("SELECT login_count FROM members", as: Int.self) }
             #expect(members == 1, "one exchange, one login")
         }

@@ -20,7 +20,7 @@ struct Callback: Sendable {
     let browserLogins: BrowserLogin
     let pendingLandings: PendingLandings
     let logger: Logger
-    /// How long a replayed callback still lands the member (a reload, a double tap).
+    /// How long a reload of the callback, in the browser that landed, still goes to the welcome page.
     static let replayWindow: TimeInterval = 600
 
     func handle(_ request: HTTPRequest, pages: CallbackPages) async throws -> HTTPResponse {
@@ -32,14 +32,18 @@ struct Callback: Sendable {
         }
         let codeHash = Tokens.sha256Hex(code)
         let outcome: CallbackOutcome
+        // Whose session the browser already holds: a reload of a used code is fine there and nowhere else.
+        let holder = try? await sessions.current(request)?.memberSub
         if let state = request.queryValue("state") {
             outcome = await browserLogins.finish(code: code, state: state, request: request)
         } else {
-            outcome = await exchanges.run(codeHash: codeHash) { await landPhoneLogin(code: code, codeHash: codeHash) }
+            outcome = await exchanges.run(codeHash: codeHash) { await landPhoneLogin(code: code, codeHash: codeHash, holder: holder) }
         }
         switch outcome {
         case .failed(let problem):
             return try pages.problem(problem, for: request)
+        case .landed(let sub, _) where sub == holder:
+            return .redirect(to: "/welcome")
         case .landed(let sub, let loginRequestID):
             if loginRequestID != nil { pendingLandings.add(sub) }
             let (cookie, _) = try await pool.write { database in try sessions.start(sub: sub, at: Date(), in: database) }
@@ -50,11 +54,12 @@ struct Callback: Sendable {
         }
     }
 
-    /// The redirect variant: replay first (same code, recent landing), else exchange and verify.
-    private func landPhoneLogin(code: String, codeHash: String) async -> CallbackOutcome {
+    /// The redirect variant: a used code lands only a reload in the browser it landed (`holder`); a
+    /// copy of the address elsewhere is a used-up link. Else exchange and verify.
+    private func landPhoneLogin(code: String, codeHash: String, holder: String?) async -> CallbackOutcome {
         do {
             if let earlier = try await requests.find(codeHash: codeHash) {
-                guard let sub = earlier.memberSub, let confirmed = earlier.confirmedAt,
+                guard let sub = earlier.memberSub, sub == holder, let confirmed = earlier.confirmedAt,
                       Date().timeIntervalSince(confirmed) < Self.replayWindow else { return .failed(.codeInvalid) }
                 return .landed(sub: sub, loginRequestID: earlier.id)
             }

@@ -100,6 +100,8 @@ struct PosAPI: Sendable {
                         detail: "Wait before starting another.", retryAfter: Int(retryAfter ?? 10))
             case .timeout, .transport, .serverError:
                 Problem(.serviceUnavailable, "vipps-unavailable", "Vipps is not answering", detail: "Try again in a moment.")
+            case .badResponse:
+                Problem(.badGateway, "vipps-bad-response", "Vipps answered something we could not read", detail: "Try again in a moment.")
             case .invalidClient: Problem(.badGateway, "vipps-configuration", "Vipps refused our credentials", detail: "Check VIPPS_CLIENT_ID and VIPPS_CLIENT_SECRET.")
             default: Problem(.badGateway, "vipps-error", "Vipps refused the login", detail: error.description)
             }

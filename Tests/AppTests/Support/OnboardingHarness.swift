@@ -17,6 +17,7 @@ struct OnboardingHarness {
     var simulatorHTTP: Browser { Browser(port: Int(simulator.baseURL.split(separator: ":").last!)!) }
 
     static func with(demoTill: Bool = false, simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in },
+                     app configure: (inout AppConfiguration) -> Void = { _ in },
                      _ body: (OnboardingHarness) async throws -> Void) async throws {
         var configuration = SimulatorConfiguration()
         configuration.clients[0].redirectURIs = [publicURL + "/callback", publicURL + "/admin/callback"]
@@ -29,6 +30,7 @@ struct OnboardingHarness {
                 app.publicURL = publicURL
                 app.demoTill = demoTill
                 app.vipps = VippsLoginConfiguration(issuer: URL(string: simulator.issuer)!, clientID: client.id, clientSecret: client.secret)
+                configure(&app)
             }) { app in
                 let key = try await VelkommenApp.createApiKey(databasePath: app.app.configuration.databasePath, store: "oslo-1", label: "till 1")
                 try await body(OnboardingHarness(app: app, simulator: simulator, apiKey: key))
