@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     public var publicURL: String?
     /// Lets `/pos` work without an API key: for the simulator's demo, never with real Vipps credentials.
     public var demoTill = false
+    /// Rate limits on starting logins and on callbacks; off only for load tests.
+    public var rateLimited = true
 
     /// `publicURL`, or the address the server listens on.
     public var baseURL: String { (publicURL ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }

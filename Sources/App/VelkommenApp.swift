@@ -16,7 +16,7 @@ public final class VelkommenApp: Sendable {
     let vipps: VippsLoginClient?
     let logger: Logger
     let exchanges = CodeExchanges()
-    let limits = RateLimits()
+    let limits: RateLimits
     let signedInCache = SignedInCache()
     let pendingLandings = PendingLandings()
 
@@ -27,6 +27,7 @@ public final class VelkommenApp: Sendable {
         self.views = views
         self.questions = questions
         vipps = configuration.vipps.map { VippsLoginClient(configuration: $0) }
+        limits = RateLimits(enabled: configuration.rateLimited)
         self.logger = logger
     }
 

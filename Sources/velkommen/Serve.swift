@@ -31,6 +31,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-simulator"), help: "Do not start the simulator (Vipps login will be unavailable without VIPPS_CLIENT_ID).")
     var noSimulator = false
 
+    @Option(name: .customLong("sim-config"), help: "JSON file for the simulator (users, consents, limits), as `velkommen simulator --config`.")
+    var simulatorConfigurationPath: String?
+
+    @Flag(name: .customLong("no-rate-limits"), help: "Turn off the rate limits on starting logins and on callbacks. Only for load tests.")
+    var noRateLimits = false
+
     func run() async throws {
         LoggingSystem.bootstrap { BufferedLogHandler(label: $0) }
         defer { LogSink.standardOutput.flush() }
@@ -41,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         app.publicDirectory = publicDirectory
         app.templatesDirectory = templatesDirectory
         app.databasePath = databasePath
+        app.rateLimited = !noRateLimits
         do {
             try app.validate()
             app.vipps = try VippsSettings.fromEnvironment()
@@ -75,6 +82,7 @@ struct Serve: AsyncParsableCommand {
         }
         let bound = try httpServer.start()
         logger.info("Velkommen is listening on http://\(app.host):\(bound)/ (health: /healthz)")
+        if noRateLimits { logger.warning("rate limits are off (--no-rate-limits): for load tests only") }
         if let simulator {
             logger.info("Till (demo, no API key needed): http://\(app.host):\(bound)/pos")
             logger.info("Simulated phones (confirm logins there): \(simulator.baseURL)/")
@@ -90,7 +98,12 @@ extension Serve {
     /// Starts the simulator with the demo client registered for this server's callback, and points the
     /// app at it: the whole flow runs on one machine without credentials.
     func startSimulator(for app: inout AppConfiguration, logger: Logger) async throws -> VippsSimulator {
-        var configuration = SimulatorConfiguration()
+        var configuration: SimulatorConfiguration
+        do {
+            configuration = try simulatorConfigurationPath.map(SimulatorConfiguration.load(path:)) ?? SimulatorConfiguration()
+        } catch {
+            throw CommandFailure("cannot read --sim-config \(simulatorConfigurationPath ?? "")", error)
+        }
         let callbacks = ["http://\(app.host):\(app.port)", "http://127.0.0.1:\(app.port)", "http://localhost:\(app.port)", app.baseURL]
             .flatMap { [$0 + "/callback", $0 + "/admin/callback"] }
         configuration.clients[0].redirectURIs = Array(Set(callbacks)).sorted()

@@ -99,4 +99,36 @@ struct HostileInputTests {
             }
         }
     }
+
+    @Test("with rate limits off (load tests only) the same phone may start logins again and again")
+    func rateLimitsOff() async throws {
+        try await OnboardingHarness.with(simulator: { $0.maxPendingLoginsPerUser = 10 }, app: { $0.rateLimited = false }) { harness in
+            let api = Browser(port: harness.app.port)
+            for _ in 0..<6 {
+                let started = try await api.postJSON("/api/v1/logins", json: #"{"phone": "12345678"}"#, bearer: harness.apiKey)
+                #expect(started.status == 201)
+            }
+        }
+    }
+
+    @Test("a member who saved an answer hundreds of times gets a page of one screen; the export has every answer")
+    func longHistory() async throws {
+        try await OnboardingHarness.with { harness in
+            let ada = Browser(port: harness.app.port)
+            let (_, authReqID) = try await harness.startLogin()
+            _ = try await ada.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
+            let answers = AnswerStore(pool: harness.app.app.database)
+            let start = Date()
+            for number in 0..<300 {
+                try await answers.record(sub: "c06c4afe-d9e1-4c5d-939a-177d752a0944", question: "allergies", value: "svar-\(number)-",
+                                         at: start.addingTimeInterval(Double(number)))
+            }
+            let page = try await ada.get("/me").text
+            #expect(page.contains("svar-299-"), "the current answer")
+            #expect(page.contains("svar-279-") && !page.contains("svar-278-"), "the newest \(MyDataPage.replacedShown) replaced ones, no more")
+            #expect(page.contains("Eldre, erstattede svar som bare ligger i eksporten: 279"))
+            let export = try await ada.get("/me/export").text
+            #expect((0..<300).allSatisfy { export.contains("svar-\($0)-") })
+        }
+    }
 }

@@ -21,19 +21,22 @@ struct MyDataPage: Sendable {
             ("me_birthdate", profile.birthdate), ("me_address", Self.address(profile.addressJSON)),
         ]
         let history = try await answers.history(sub: sub)
+        let shown = Self.shown(history)
         let receipts = try await ledger.receipts(sub: sub)
-        return try views.page("pages/me", in: language, [
+        var values: [String: Any] = [
             "profile": rows.compactMap { key, value in value.map { ["label": views.text(key, in: language), "value": $0] } },
             "consents": try await ledger.current(sub: sub).map { state in
                 ["id": state.consentID, "state": views.text(state.revokedReportedAt != nil ? "consent_revoked" : state.accepted ? "consent_yes" : "consent_no", in: language),
                  "text": Self.consentText(state.consentID, receipts: receipts) ?? state.consentID,
                  "changedAt": PosAPI.iso(state.changedAt)] as [String: Any]
             },
-            "answers": history.map { ["question": $0.question, "value": $0.value, "answeredAt": PosAPI.iso($0.answeredAt), "current": $0.supersededAt == nil] as [String: Any] },
+            "answers": shown.map { ["question": $0.question, "value": $0.value, "answeredAt": PosAPI.iso($0.answeredAt), "current": $0.supersededAt == nil] as [String: Any] },
             "receiptCount": receipts.count,
             "csrf": signedIn.session.csrfToken,
             "since": PosAPI.iso(signedIn.member.createdAt),
-        ])
+        ]
+        if history.count > shown.count { values["earlierAnswers"] = ["count": history.count - shown.count] }
+        return try views.page("pages/me", in: language, values)
     }
 
     func export(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
@@ -76,6 +79,17 @@ struct MyDataPage: Sendable {
         var response = try views.problem("deleted", in: language, status: .ok)
         response.setCookie(try await sessions.end(request))
         return response
+    }
+
+    /// Replaced answers shown on the page; the export has them all.
+    static let replacedShown = 20
+
+    /// The current answers and the newest replaced ones, oldest first: a member who changes an answer
+    /// every day for years still gets a page of one screen, not of megabytes.
+    static func shown(_ history: [Answer]) -> [Answer] {
+        let replaced = history.indices.filter { history[$0].supersededAt != nil }
+        let hidden = Set(replaced.dropLast(replacedShown))
+        return history.indices.filter { !hidden.contains($0) }.map { history[$0] }
     }
 
     static func address(_ json: String?) -> String? {

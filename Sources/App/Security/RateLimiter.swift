@@ -11,12 +11,15 @@ final class RateLimiter: Sendable {
 
     let capacity: Double
     let refillPerSecond: Double
+    /// Off only for load tests (`velkommen serve --no-rate-limits`).
+    let enabled: Bool
     private let buckets = Mutex<[String: Bucket]>([:])
     /// Bounds memory under a flood of distinct keys; a full table forgets everyone (limits reset).
     private let maxKeys: Int
 
     /// `burst` requests at once, then `perMinute` a minute.
-    init(burst: Int, perMinute: Double, maxKeys: Int = 100_000) {
+    init(burst: Int, perMinute: Double, maxKeys: Int = 100_000, enabled: Bool = true) {
+        self.enabled = enabled
         capacity = Double(burst)
         refillPerSecond = perMinute / 60
         self.maxKeys = maxKeys
@@ -24,6 +27,7 @@ final class RateLimiter: Sendable {
 
     /// Takes a token for `key`; nil when allowed, else the seconds to wait.
     func take(_ key: String, now: Date = Date()) -> Int? {
+        guard enabled else { return nil }
         let time = now.timeIntervalSince1970
         return buckets.withLock { buckets in
             if buckets.count >= maxKeys, buckets[key] == nil { buckets.removeAll(keepingCapacity: true) }
@@ -44,9 +48,15 @@ final class RateLimiter: Sendable {
 /// The limits Velkommen applies.
 struct RateLimits: Sendable {
     /// Login starts per API key (or till): a busy till starts a few a minute.
-    let perTill = RateLimiter(burst: 20, perMinute: 60)
+    let perTill: RateLimiter
     /// Login starts per phone number, mirroring Vipps' 429 for "too many logins towards the same user".
-    let perPhone = RateLimiter(burst: 3, perMinute: 1)
+    let perPhone: RateLimiter
     /// Callbacks per client address: a phone lands once, a reload or two is plenty.
-    let perAddress = RateLimiter(burst: 20, perMinute: 30)
+    let perAddress: RateLimiter
+
+    init(enabled: Bool = true) {
+        perTill = RateLimiter(burst: 20, perMinute: 60, enabled: enabled)
+        perPhone = RateLimiter(burst: 3, perMinute: 1, enabled: enabled)
+        perAddress = RateLimiter(burst: 20, perMinute: 30, enabled: enabled)
+    }
 }

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Soak: `velkommen serve` (release) under moderate mixed load for a while; RSS must stay flat and no file
+descriptor may leak (issue: prove it under load).
+
+usage: soak.py BIN_DIR [MINUTES (default 10)] [RESULTS_DIR]
+Load: wrk with 16 connections cycling through the signed-in welcome page, the offers, a static file, a
+404 and a preference save, plus a full login through the simulator every 200 ms. Every 10 s it samples
+the server's RSS and open descriptors. It passes when RSS in the last minute is within 10 % (and 8 MiB)
+of RSS after the first minute, and the descriptors after the load are back to where they were before.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import flows  # noqa: E402
+
+PORT = 18501
+
+
+def mixed_script(path, cookie, csrf):
+    body = urllib.parse.urlencode([("csrf", csrf), ("asked", "allergies"), ("allergies", "Nøtter")])
+    with open(path, "w") as f:
+        f.write(f"""
+local cookie = "{cookie}"
+local requests = {{}}
+local n = 0
+init = function(args)
+  requests[1] = wrk.format("GET", "/welcome", {{["Cookie"] = cookie}})
+  requests[2] = wrk.format("GET", "/offers", {{["Cookie"] = cookie}})
+  requests[3] = wrk.format("GET", "/public/style.css")
+  requests[4] = wrk.format("GET", "/no-such-page")
+  requests[5] = wrk.format("POST", "/preferences", {{["Cookie"] = cookie, ["Content-Type"] = "application/x-www-form-urlencoded"}}, "{body}")
+  requests[6] = wrk.format("GET", "/me", {{["Cookie"] = cookie}})
+end
+request = function()
+  n = n + 1
+  return requests[(n % #requests) + 1]
+end
+""")
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    bin_dir = sys.argv[1]
+    minutes = float(sys.argv[2]) if len(sys.argv) > 2 else 10
+    results = sys.argv[3] if len(sys.argv) > 3 else tempfile.gettempdir()
+    folder = tempfile.mkdtemp(prefix="velkommen-soak-")
+    server = flows.Server(os.path.join(bin_dir, "velkommen"), os.path.join(folder, "soak.sqlite"), PORT,
+                          os.path.join(results, "server-soak.log"), extra=["--no-rate-limits"])
+    pid = server.process.pid
+    samples = []
+    stop = threading.Event()
+    logins = [0, 0]
+    try:
+        fds_before = flows.open_fds(pid)
+        cookie = flows.log_in(server, "4712345678")
+        script = os.path.join(folder, "mixed.lua")
+        mixed_script(script, cookie, flows.preferences_csrf(server, cookie))
+
+        def keep_logging_in():
+            while not stop.wait(0.2):
+                try:
+                    flows.log_in(server, flows.MEMBERS[logins[0] % len(flows.MEMBERS)][0])
+                    logins[0] += 1
+                except Exception:  # noqa: BLE001 - counted, the soak goes on
+                    logins[1] += 1
+
+        login_thread = threading.Thread(target=keep_logging_in, daemon=True)
+        login_thread.start()
+        seconds = int(minutes * 60)
+        load = subprocess.Popen(["wrk", "-t1", "-c16", f"-d{seconds}s", "--timeout", "5s", "-s", script,
+                                 f"http://127.0.0.1:{PORT}/"], stdout=subprocess.PIPE, text=True)
+        started = time.time()
+        while load.poll() is None:
+            samples.append((time.time() - started, flows.rss_kib(pid), flows.open_fds(pid)))
+            time.sleep(10)
+        stop.set()
+        login_thread.join(timeout=30)
+        output = load.stdout.read()
+        time.sleep(1)
+        fds_after = flows.open_fds(pid)
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    requests = [line for line in output.splitlines() if "requests in" in line or "Requests/sec" in line or "Non-2xx" in line]
+    warm = [rss for (t, rss, _) in samples if 60 <= t < 70] or [samples[0][1]]
+    last = [rss for (t, rss, _) in samples if t >= samples[-1][0] - 60]
+    growth = max(last) - warm[0]
+    print(f"## Soak: {minutes:g} minutes of mixed load (16 connections) and a login every 200 ms\n")
+    print("\n".join(f"- wrk: {line.strip()}" for line in requests))
+    print(f"- logins through the simulator: {logins[0]} ({logins[1]} failed)")
+    print(f"- RSS after the first minute {warm[0] / 1024:.1f} MiB, highest in the last minute {max(last) / 1024:.1f} MiB "
+          f"(growth {growth / 1024:+.1f} MiB); peak over the run {max(s[1] for s in samples) / 1024:.1f} MiB")
+    print(f"- open descriptors: {fds_before} before the load, up to {max(s[2] for s in samples)} during, {fds_after} after")
+    print("\n| minute | RSS MiB | descriptors |\n|---:|---:|---:|")
+    for t, rss, fds in samples[::6]:
+        print(f"| {t / 60:.1f} | {rss / 1024:.1f} | {fds} |")
+    flat = growth <= max(0.10 * warm[0], 8 * 1024)
+    print(f"\nRSS flat: {'yes' if flat else 'NO'}; descriptors back: {'yes' if fds_after <= fds_before + 2 else 'NO'}")
+    sys.exit(0 if flat and fds_after <= fds_before + 2 and logins[1] == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
