@@ -14,6 +14,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from flows import status_kib as status_kb  # noqa: E402
+
 REQUEST = b"GET /hello HTTP/1.1\r\nHost: bench\r\n\r\n"
 
 
@@ -32,14 +35,6 @@ def read_response(sock):
             raise ConnectionError("closed")
         body += chunk
     return int(head.split(b" ")[1])
-
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 def main(binary, hello, count):

@@ -105,20 +105,21 @@ def stored_answers(database):
         connection.close()
 
 
-def rss_kib(pid):
+def status_kib(pid, field):
+    """A memory figure of the process from /proc: VmRSS (now) or VmHWM (peak), in KiB."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
+
+
+def rss_kib(pid):
+    return status_kib(pid, "VmRSS")
 
 
 def peak_rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
+    return status_kib(pid, "VmHWM")
 
 
 def open_fds(pid):

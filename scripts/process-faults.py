@@ -81,12 +81,17 @@ def wait_for(burst, count, seconds=30):
         raise AssertionError(f"only {burst.count()} saves acknowledged in {seconds} s")
 
 
-def kill_nine(binary, folder):
-    database = os.path.join(folder, "kill.sqlite")
-    log = os.path.join(folder, "kill.log")
-    server = flows.Server(binary, database, 18301, log)
+def server_in_a_burst(binary, folder, name, port):
+    """A fresh server with four members saving preferences as fast as it takes them, 2,000 saves in."""
+    database, log = os.path.join(folder, name + ".sqlite"), os.path.join(folder, name + ".log")
+    server = flows.Server(binary, database, port, log)
     burst = Burst(server, signed_in_members(server))
     wait_for(burst, 2000)
+    return server, burst, database, log
+
+
+def kill_nine(binary, folder):
+    server, burst, database, log = server_in_a_burst(binary, folder, "kill", 18301)
     server.process.send_signal(signal.SIGKILL)
     server.process.wait()
     burst.finish()
@@ -104,11 +109,7 @@ def kill_nine(binary, folder):
 
 
 def terminate(binary, folder):
-    database = os.path.join(folder, "term.sqlite")
-    log = os.path.join(folder, "term.log")
-    server = flows.Server(binary, database, 18311, log)
-    burst = Burst(server, signed_in_members(server))
-    wait_for(burst, 2000)
+    server, burst, database, _ = server_in_a_burst(binary, folder, "term", 18311)
     sent = time.time()
     server.process.send_signal(signal.SIGTERM)
     code = server.process.wait(timeout=30)
