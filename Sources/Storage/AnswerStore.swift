@@ -22,11 +22,18 @@ public struct AnswerStore: Sendable {
         try await pool.writerConnection { database in try Self.record(sub: sub, question: question, value: value, at: time, in: database) }
     }
 
-    /// Stores several answers in one transaction: all of them or none.
+    /// Saves a form of answers in one transaction, all of them or none. An answer equal to the member's
+    /// current one adds nothing: the history holds changes, and saving the same form again and again
+    /// cannot grow it.
     public func record(sub: String, answers: [(question: String, value: String)], at time: Date = Date()) async throws {
         let pairs = answers.map { [$0.question, $0.value] }
         try await pool.write { database in
-            for pair in pairs { try Self.record(sub: sub, question: pair[0], value: pair[1], at: time, in: database) }
+            for pair in pairs {
+                let current = try database.scalar("""
+                    SELECT value FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
+                    """, [sub, pair[0]], as: String.self)
+                if current != pair[1] { try Self.record(sub: sub, question: pair[0], value: pair[1], at: time, in: database) }
+            }
         }
     }
 
@@ -41,10 +48,10 @@ public struct AnswerStore: Sendable {
     /// The member's current answers, by question.
     public func current(sub: String) async throws -> [String: String] {
         try await pool.read { database in
+            // SQLite takes a bare column of a max() aggregate from the row that has the max: one pass over
+            // the member's range instead of a lookup per answer.
             let pairs = try database.query("""
-                SELECT question, value FROM answers a
-                WHERE member_sub = ?1 AND answered_at = (
-                    SELECT max(answered_at) FROM answers WHERE member_sub = ?1 AND question = a.question)
+                SELECT question, value, max(answered_at) FROM answers WHERE member_sub = ? GROUP BY question
                 """, [sub]) { row in (try row[0] as String, try row[1] as String) }
             return Dictionary(pairs, uniquingKeysWith: { _, last in last })
         }

@@ -36,6 +36,21 @@ struct RepositoryTests {
         }
     }
 
+    @Test("saving the same form again adds no history; a changed answer does")
+    func unchangedFormAddsNothing() async throws {
+        try await TemporaryDirectory.withPool { pool, _ in
+            try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "s1"), store: nil)
+            let answers = AnswerStore(pool: pool)
+            let form = [(question: "coffee", value: "black"), (question: "size", value: "M")]
+            try await answers.record(sub: "s1", answers: form, at: Date(timeIntervalSince1970: 1000))
+            try await answers.record(sub: "s1", answers: form, at: Date(timeIntervalSince1970: 2000))
+            try await answers.record(sub: "s1", answers: [(question: "coffee", value: "latte"), (question: "size", value: "M")],
+                                     at: Date(timeIntervalSince1970: 3000))
+            #expect(try await answers.history(sub: "s1").map(\.value) == ["black", "M", "latte"])
+            #expect(try await answers.current(sub: "s1") == ["coffee": "latte", "size": "M"])
+        }
+    }
+
     @Test("an answer for an unknown member is refused by the foreign key")
     func answerNeedsMember() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
