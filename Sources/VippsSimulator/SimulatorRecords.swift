@@ -65,6 +65,8 @@ struct BrowserSession: Sendable {
     let codeChallenge: String?
     let codeChallengeMethod: String?
     var msisdn: String?
+    /// Set by `SimulatorState.openSession`.
+    var expiresAt = Date.distantFuture
 }
 
 /// Faults and variations a test can switch on (`POST /_sim/hooks` or `VippsSimulator.setHooks`).

@@ -16,6 +16,12 @@ actor SimulatorState {
     var clockOffset: TimeInterval = 0
     /// The issuer, known once the server has its port.
     var issuer = ""
+    /// When `forgetExpired()` next looks (simulated time).
+    private var nextSweep = Date.distantPast
+
+    /// Expired records are kept this long, so that a late poll still gets `expired_token` rather than
+    /// `invalid_grant`; then they are forgotten, since `velkommen serve` runs the simulator for days.
+    static let retention: TimeInterval = 600
 
     init(configuration: SimulatorConfiguration, keys: SimulatorKeys) {
         self.configuration = configuration
@@ -54,6 +60,7 @@ actor SimulatorState {
     // MARK: Logins from phone number
 
     func startLogin(clientID: String, msisdn: String, scopes: [String], bindingMessage: String?, redirectURI: String?, requestedExpiry: Int?) -> PendingLogin {
+        forgetExpired()
         let lifetime = requestedExpiry ?? configuration.loginLifetime
         let login = PendingLogin(authReqID: Self.randomID(), clientID: clientID, msisdn: msisdn, scopes: scopes, bindingMessage: bindingMessage,
                                  redirectURI: redirectURI, createdAt: now, expiresAt: now.addingTimeInterval(TimeInterval(lifetime)),
@@ -117,6 +124,7 @@ actor SimulatorState {
     // MARK: Codes
 
     func issueCode(_ code: IssuedCode) -> String {
+        forgetExpired()
         let value = Self.randomID()
         codes[value] = code
         return value
@@ -134,10 +142,43 @@ actor SimulatorState {
 
     // MARK: Browser sessions
 
-    func openSession(_ session: BrowserSession) { sessions[session.id] = session }
-    func session(_ id: String) -> BrowserSession? { sessions[id] }
+    /// A browser session lasts as long as a login from phone number would.
+    func openSession(_ session: BrowserSession) {
+        forgetExpired()
+        var session = session
+        session.expiresAt = now.addingTimeInterval(TimeInterval(configuration.loginLifetime))
+        sessions[session.id] = session
+    }
+
+    func session(_ id: String) -> BrowserSession? {
+        guard let session = sessions[id], session.expiresAt > now else { return nil }
+        return session
+    }
+
     func setSessionUser(_ id: String, msisdn: String) { sessions[id]?.msisdn = msisdn }
-    func closeSession(_ id: String) -> BrowserSession? { sessions.removeValue(forKey: id) }
+
+    func closeSession(_ id: String) -> BrowserSession? {
+        guard let session = sessions.removeValue(forKey: id), session.expiresAt > now else { return nil }
+        return session
+    }
+
+    // MARK: Forgetting
+
+    /// Drops the logins, codes, tokens and browser sessions that expired more than `retention` ago.
+    /// Runs when something new is recorded, at most once a minute, so its cost is spread thin.
+    func forgetExpired() {
+        let now = self.now
+        guard now >= nextSweep else { return }
+        nextSweep = now.addingTimeInterval(60)
+        let horizon = now.addingTimeInterval(-Self.retention)
+        logins = logins.filter { $0.value.expiresAt > horizon }
+        codes = codes.filter { $0.value.expiresAt > horizon }
+        grants = grants.filter { $0.value.expiresAt > horizon }
+        sessions = sessions.filter { $0.value.expiresAt > horizon }
+    }
+
+    /// How many records the simulator holds, for tests of `forgetExpired()`.
+    var recordCount: Int { logins.count + codes.count + grants.count + sessions.count }
 
     // MARK: Tokens
 
@@ -150,6 +191,7 @@ actor SimulatorState {
     func issueTokens(msisdn: String, clientID: String, scopes: [String], consents: [String: Bool]?, authReqID: String?, nonce: String?,
                      accessTokenPrefix: String, lifetime: Int) async throws -> IssuedTokens {
         guard let user = user(msisdn: msisdn) else { throw SimulatorError.unknownUser }
+        forgetExpired()
         let accessToken = accessTokenPrefix + Self.randomID()
         grants[accessToken] = AccessGrant(msisdn: msisdn, scopes: scopes, consents: consents, consentTime: now,
                                           expiresAt: now.addingTimeInterval(TimeInterval(lifetime)))

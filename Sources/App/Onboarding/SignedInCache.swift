@@ -10,7 +10,14 @@ final class SignedInCache: Sendable {
         var expires: Double
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct Table {
+        var entries: [String: Entry] = [:]
+        /// When `put` next drops expired entries: a session seen once would otherwise stay until the
+        /// table is full.
+        var nextSweep = 0.0
+    }
+
+    private let table = Mutex(Table())
     let lifetime: Double
     let capacity: Int
 
@@ -19,11 +26,13 @@ final class SignedInCache: Sendable {
         self.capacity = capacity
     }
 
+    var count: Int { table.withLock { $0.entries.count } }
+
     func get(_ idHash: String, now: Double = Date().timeIntervalSince1970) -> SignedIn? {
-        entries.withLock { entries in
-            guard let entry = entries[idHash] else { return nil }
+        table.withLock { table in
+            guard let entry = table.entries[idHash] else { return nil }
             guard entry.expires > now, entry.value.session.expiresAt.timeIntervalSince1970 > now else {
-                entries[idHash] = nil
+                table.entries[idHash] = nil
                 return nil
             }
             return entry.value
@@ -31,17 +40,21 @@ final class SignedInCache: Sendable {
     }
 
     func put(_ idHash: String, _ value: SignedIn, now: Double = Date().timeIntervalSince1970) {
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[idHash] = Entry(value: value, expires: now + lifetime)
+        table.withLock { table in
+            if now >= table.nextSweep {
+                table.entries = table.entries.filter { $0.value.expires > now }
+                table.nextSweep = now + lifetime
+            }
+            if table.entries.count >= capacity { table.entries.removeAll(keepingCapacity: true) }
+            table.entries[idHash] = Entry(value: value, expires: now + lifetime)
         }
     }
 
-    func forget(idHash: String) { entries.withLock { $0[idHash] = nil } }
+    func forget(idHash: String) { table.withLock { $0.entries[idHash] = nil } }
 
     /// Drops every session of the member (profile, language or consents changed, or the member is gone).
     func forget(sub: String) {
-        entries.withLock { entries in entries = entries.filter { $0.value.value.member.profile.sub != sub } }
+        table.withLock { table in table.entries = table.entries.filter { $0.value.value.member.profile.sub != sub } }
     }
 }
 

@@ -13,7 +13,13 @@ final class RateLimiter: Sendable {
     let refillPerSecond: Double
     /// Off only for load tests (`velkommen serve --no-rate-limits`).
     let enabled: Bool
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private struct Table {
+        var buckets: [String: Bucket] = [:]
+        /// When `take` next drops the buckets that have filled up again (they mean the same as none).
+        var nextSweep = 0.0
+    }
+
+    private let table = Mutex(Table())
     /// Bounds memory under a flood of distinct keys; a full table forgets everyone (limits reset).
     private let maxKeys: Int
 
@@ -29,19 +35,30 @@ final class RateLimiter: Sendable {
     func take(_ key: String, now: Date = Date()) -> Int? {
         guard enabled else { return nil }
         let time = now.timeIntervalSince1970
-        return buckets.withLock { buckets in
-            if buckets.count >= maxKeys, buckets[key] == nil { buckets.removeAll(keepingCapacity: true) }
-            var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: time)
-            bucket.tokens = min(capacity, bucket.tokens + (time - bucket.updated) * refillPerSecond)
+        return table.withLock { table in
+            if time >= table.nextSweep {
+                table.buckets = table.buckets.filter { refilled($0.value, at: time) < capacity }
+                table.nextSweep = time + 60
+            }
+            if table.buckets.count >= maxKeys, table.buckets[key] == nil { table.buckets.removeAll(keepingCapacity: true) }
+            var bucket = table.buckets[key] ?? Bucket(tokens: capacity, updated: time)
+            bucket.tokens = refilled(bucket, at: time)
             bucket.updated = time
             guard bucket.tokens >= 1 else {
-                buckets[key] = bucket
+                table.buckets[key] = bucket
                 return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up)))
             }
             bucket.tokens -= 1
-            buckets[key] = bucket
+            table.buckets[key] = bucket
             return nil
         }
+    }
+
+    /// Keys with a bucket that is not full, for tests.
+    var trackedKeys: Int { table.withLock { $0.buckets.count } }
+
+    private func refilled(_ bucket: Bucket, at time: Double) -> Double {
+        min(capacity, bucket.tokens + (time - bucket.updated) * refillPerSecond)
     }
 }
 
