@@ -14,10 +14,11 @@ MEMBERS = [("4712345678", "Ada"), ("4791234567", "Ola"), ("4741111111", "Kari"),
 class Server:
     """`velkommen serve` on a port, with the simulator on the next one, logging to `log_path`."""
 
-    def __init__(self, binary, database, port, log_path, extra=()):
+    def __init__(self, binary, database, port, log_path, extra=(), wrapper=()):
+        """`wrapper` runs the server under another program (heaptrack); `process` is then the wrapper's."""
         self.binary, self.database, self.port, self.sim_port = binary, database, port, port + 1
         self.log = open(log_path, "a")
-        self.process = subprocess.Popen([binary, "serve", "--port", str(port), "--sim-port", str(self.sim_port),
+        self.process = subprocess.Popen([*wrapper, binary, "serve", "--port", str(port), "--sim-port", str(self.sim_port),
                                          "--db", database, *extra], stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -13,20 +13,22 @@ public struct StaticFiles: HTTPHandler {
     public var maxFileBytes: Int = 32 * 1024 * 1024
     /// Answers for a file that is not there (or may not be shown).
     public var notFound: any HTTPHandler = ClosureHandler { _ in .status(.notFound) }
+    let cache: FileCache
 
-    /// Fails when `root` is not a folder.
-    public init(root: String, cacheControl: String = "public, max-age=300") throws(SocketError) {
+    /// Fails when `root` is not a folder. A change to a file is served within `freshForMilliseconds`.
+    public init(root: String, cacheControl: String = "public, max-age=300", freshForMilliseconds: Int = 1000) throws(SocketError) {
         guard let resolved = realpath(root, nil) else { throw SocketError(operation: "realpath \(root)", code: errno) }
         defer { free(resolved) }
         self.root = String(cString: resolved)
         self.cacheControl = cacheControl
+        cache = FileCache(freshForMilliseconds: freshForMilliseconds)
     }
 
     public func handle(_ request: HTTPRequest) async throws -> HTTPResponse {
         let rest = request.pathParameters[Router.restParameter] ?? String(request.path.drop { $0 == "/" })
-        guard let relative = Self.safeRelativePath(rest), let file = FileSnapshot(path: root + "/" + relative, within: root, maxBytes: maxFileBytes) else {
-            return try await notFound.handle(request)
-        }
+        guard let relative = Self.safeRelativePath(rest),
+              let file = cache.file(relative, load: { FileSnapshot(path: root + "/" + relative, within: root, maxBytes: maxFileBytes) })
+        else { return try await notFound.handle(request) }
         var headers: HTTPHeaders = [
             "ETag": file.entityTag,
             "Last-Modified": HTTPDate.format(secondsSince1970: file.modifiedSeconds),
@@ -68,11 +70,13 @@ public struct StaticFiles: HTTPHandler {
 }
 
 /// A regular file read whole, with what its validators are made of.
-struct FileSnapshot {
+struct FileSnapshot: Sendable {
     var contents: [UInt8]
     var modifiedSeconds: Int
     var entityTag: String
+}
 
+extension FileSnapshot {
     /// Nil when the file is missing, not a regular file, too large, or really lies outside `root`.
     init?(path: String, within root: String, maxBytes: Int) {
         guard let resolved = realpath(path, nil) else { return nil }

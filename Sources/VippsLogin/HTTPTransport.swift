@@ -18,6 +18,11 @@ struct HTTPAnswer: Sendable {
 
 /// Sends requests through URLSession with the configured time limits, and turns transport failures
 /// into `VippsLoginError`. Never retries: a token request may have used its single-use code.
+///
+/// Known cost, not ours to fix here: the toolchain's FoundationNetworking leaks about 80 bytes per
+/// request (`CFURLSessionCurlHostIsEqual` releases its `CURLU` with `curl_free` rather than
+/// `curl_url_cleanup`, so the parsed URL's parts stay allocated). heaptrack over 29,281 logins (87,842
+/// requests) found nothing else left behind. That is about 250 bytes per login.
 struct HTTPTransport: Sendable {
     private let session: URLSession
     private let totalTimeout: TimeInterval

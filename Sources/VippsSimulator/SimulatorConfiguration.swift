@@ -44,6 +44,11 @@ public struct SimulatorConfiguration: Codable, Sendable {
     public var codeLifetime: TimeInterval = 300
     /// `expires_in` of a login from phone number.
     public var loginLifetime: Int = 600
+    /// `expires_in` of an access token from a code (a login from phone number's poll gets 300 s).
+    public var accessTokenLifetime: Int = 3599
+    /// Seconds the simulator remembers a login, code, token or browser session after it expired (so a
+    /// late poll still gets `expired_token`); then it is forgotten.
+    public var forgetAfter: TimeInterval = 600
     /// `interval` between token polls.
     public var pollInterval: Int = 5
     /// Logins pending for one user at once before the simulator answers 429.

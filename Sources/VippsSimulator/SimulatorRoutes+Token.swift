@@ -15,7 +15,7 @@ extension SimulatorRoutes {
                 return Self.invalidGrant
             }
             return await tokens(for: issued.msisdn, client: client, scopes: issued.scopes, consents: issued.consents,
-                                authReqID: issued.authReqID, nonce: nil, prefix: "", lifetime: 3599)
+                                authReqID: issued.authReqID, nonce: nil, prefix: "", lifetime: configuration.accessTokenLifetime)
         case "authorization_code":
             return await authorizationCodeToken(form: form, client: client)
         case nil:
@@ -59,7 +59,7 @@ extension SimulatorRoutes {
             }
         }
         return await tokens(for: issued.msisdn, client: client, scopes: issued.scopes, consents: issued.consents,
-                            authReqID: nil, nonce: issued.nonce, prefix: "", lifetime: 3599)
+                            authReqID: nil, nonce: issued.nonce, prefix: "", lifetime: configuration.accessTokenLifetime)
     }
 
     private func tokens(for msisdn: String, client: SimulatorConfiguration.Client, scopes: [String], consents: [String: Bool]?,

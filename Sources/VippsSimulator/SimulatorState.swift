@@ -19,10 +19,6 @@ actor SimulatorState {
     /// When `forgetExpired()` next looks (simulated time).
     private var nextSweep = Date.distantPast
 
-    /// Expired records are kept this long, so that a late poll still gets `expired_token` rather than
-    /// `invalid_grant`; then they are forgotten, since `velkommen serve` runs the simulator for days.
-    static let retention: TimeInterval = 600
-
     init(configuration: SimulatorConfiguration, keys: SimulatorKeys) {
         self.configuration = configuration
         self.keys = keys
@@ -164,13 +160,14 @@ actor SimulatorState {
 
     // MARK: Forgetting
 
-    /// Drops the logins, codes, tokens and browser sessions that expired more than `retention` ago.
-    /// Runs when something new is recorded, at most once a minute, so its cost is spread thin.
+    /// Drops the logins, codes, tokens and browser sessions that expired more than `forgetAfter` ago:
+    /// `velkommen serve` runs the simulator for as long as the app. Runs when something new is recorded,
+    /// at most once a minute, so its cost is spread thin.
     func forgetExpired() {
         let now = self.now
         guard now >= nextSweep else { return }
         nextSweep = now.addingTimeInterval(60)
-        let horizon = now.addingTimeInterval(-Self.retention)
+        let horizon = now.addingTimeInterval(-configuration.forgetAfter)
         logins = logins.filter { $0.value.expiresAt > horizon }
         codes = codes.filter { $0.value.expiresAt > horizon }
         grants = grants.filter { $0.value.expiresAt > horizon }

@@ -67,6 +67,50 @@ struct StaticFilesTests {
         #expect(response.status == .notFound)
     }
 
+    @Test("a file is read from disk once while it is fresh, and again after")
+    func cachesWhileFresh() throws {
+        let site = try Site()
+        let cache = FileCache(freshForMilliseconds: 1000)
+        var loads = 0
+        func load() -> FileSnapshot? {
+            loads += 1
+            return FileSnapshot(path: site.root.path + "/index.html", within: site.root.path, maxBytes: 1 << 20)
+        }
+        #expect(cache.file("index.html", now: 10_000, load: load)?.contents == Array("<h1>hei</h1>".utf8))
+        try Data("<h1>hallo</h1>".utf8).write(to: site.root.appendingPathComponent("index.html"))
+        #expect(cache.file("index.html", now: 10_999, load: load)?.contents == Array("<h1>hei</h1>".utf8))
+        #expect(loads == 1)
+        #expect(cache.file("index.html", now: 11_000, load: load)?.contents == Array("<h1>hallo</h1>".utf8))
+        #expect(loads == 2)
+    }
+
+    @Test("missing and large files are not kept; a full table starts over")
+    func cacheBounds() throws {
+        let cache = FileCache(freshForMilliseconds: 1000, maxFileBytes: 4, capacity: 2)
+        let small = FileSnapshot(contents: [1, 2], modifiedSeconds: 0, entityTag: "\"a\"")
+        let large = FileSnapshot(contents: [1, 2, 3, 4, 5], modifiedSeconds: 0, entityTag: "\"b\"")
+        #expect(cache.file("gone", now: 0) { nil } == nil)
+        #expect(cache.file("large", now: 0) { large }?.contents.count == 5)
+        #expect(cache.count == 0)
+        _ = cache.file("a", now: 0) { small }
+        _ = cache.file("b", now: 0) { small }
+        _ = cache.file("c", now: 0) { small }
+        #expect(cache.count == 1)
+    }
+
+    @Test("a changed file is served changed once it is no longer fresh")
+    func changedFileIsServed() async throws {
+        let site = try Site()
+        let files = try StaticFiles(root: site.root.path, freshForMilliseconds: 0)
+        let before = try await get(files, "index.html")
+        try Data("<h1>hallo</h1>".utf8).write(to: site.root.appendingPathComponent("index.html"))
+        let after = try await get(files, "index.html")
+        #expect(after.body == Array("<h1>hallo</h1>".utf8))
+        #expect(after.headers["ETag"] != before.headers["ETag"])
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("index.html"))
+        #expect(try await get(files, "index.html").status == .notFound)
+    }
+
     @Test("a root that is not there is an error at start-up")
     func missingRoot() {
         #expect(throws: SocketError.self) { try StaticFiles(root: "/nonexistent/velkommen") }

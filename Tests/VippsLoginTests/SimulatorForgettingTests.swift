@@ -18,9 +18,9 @@ struct SimulatorForgettingTests {
             await harness.simulator.advanceClock(by: 601)
             _ = try await harness.client.startLogin(request)
             await #expect(throws: VippsLoginError.expiredToken) { try await harness.client.pollToken(authReqID: unanswered.authReqID) }
-            #expect(await harness.simulator.state.recordCount == 5, "inside the retention nothing is forgotten")
+            #expect(await harness.simulator.state.recordCount == 5, "within forgetAfter (10 minutes) nothing is forgotten")
 
-            // Past the access token's 3,599 s and the retention: everything before is forgotten.
+            // Past the access token's 3,599 s and forgetAfter: everything before is forgotten.
             await harness.simulator.advanceClock(by: 3_600)
             let newest = try await harness.client.startLogin(request)
             #expect(await harness.simulator.state.recordCount == 1, "only the login started after the sweep")
