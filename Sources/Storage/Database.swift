@@ -104,6 +104,10 @@ public final class Database {
         return statement
     }
 
+    /// The SQL of this connection's statements that have scanned a whole table, so a test can tell that
+    /// a path searches by index (on a small database a scan is as fast, and nothing else would show it).
+    public var statementsThatScanned: [String] { cache.filter { $0.value.fullScanSteps > 0 }.map(\.key).sorted() }
+
     // MARK: Transactions
 
     /// How a transaction takes its lock: writes start `IMMEDIATE`, so two writers queue at BEGIN instead

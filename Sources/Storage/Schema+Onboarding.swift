@@ -53,3 +53,12 @@ extension Schema {
     DROP TABLE consent_ledger;
     """
 }
+
+extension Schema {
+    /// Version 8: a member's preference save completes the login request landed in their session. Without
+    /// this index that update scanned every login request ever made: 10 ms a save on 50,000 (found by the
+    /// soak on a seeded database). Partial, so it holds only the few requests between landing and saving.
+    static let version8 = """
+    CREATE INDEX login_requests_landed ON login_requests (session_hash) WHERE status = 'landed';
+    """
+}

@@ -12,6 +12,7 @@ public enum Schema {
         Migration(version: 5, name: "statistics daily rollups", sql: version5),
         Migration(version: 6, name: "editable preference questions", sql: version6),
         Migration(version: 7, name: "no time index on answers", sql: version7),
+        Migration(version: 8, name: "landed login requests by session", sql: version8),
     ]
 
     static let version1 = """

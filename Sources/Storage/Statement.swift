@@ -48,6 +48,10 @@ public final class Statement {
         }
     }
 
+    /// Rows SQLite stepped through in full-table scans since the statement was prepared: above zero,
+    /// the statement's cost grows with its table.
+    public var fullScanSteps: Int { Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0)) }
+
     /// Makes the statement ready to run again, with its bindings cleared.
     public func reset() {
         sqlite3_reset(handle)
