@@ -30,6 +30,8 @@ let package = Package(
         // Glibc's module leaves out). Foundation-free on purpose: it keeps the
         // resident set small (see ../shared/anchors/RESULTS.md §4.4).
         .systemLibrary(name: "CLinuxEvents"),
+        // glibc's malloc.h, for the executable's arena limit (MallocArenas+Glibc.swift).
+        .systemLibrary(name: "CMalloc"),
         .target(name: "HTTPServer", dependencies: ["CLinuxEvents"], swiftSettings: strict),
 
         // SQLite: connections, statements, migrations, the schema and the repositories.
@@ -70,6 +72,7 @@ let package = Package(
             name: "velkommen",
             dependencies: [
                 "App",
+                "CMalloc",
                 "HTTPServer",
                 "VippsLogin",
                 "VippsSimulator",

@@ -38,6 +38,7 @@ struct Serve: AsyncParsableCommand {
     var noRateLimits = false
 
     func run() async throws {
+        MallocArenas.limitToOnePerCore()
         LoggingSystem.bootstrap { BufferedLogHandler(label: $0) }
         defer { LogSink.standardOutput.flush() }
         let logger = Logger(label: "velkommen")
