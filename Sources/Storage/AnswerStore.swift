@@ -26,14 +26,16 @@ public struct AnswerStore: Sendable {
     /// current one adds nothing: the history holds changes, and saving the same form again and again
     /// cannot grow it.
     public func record(sub: String, answers: [(question: String, value: String)], at time: Date = Date()) async throws {
-        let pairs = answers.map { [$0.question, $0.value] }
-        try await pool.write { database in
-            for pair in pairs {
-                let current = try database.scalar("""
-                    SELECT value FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
-                    """, [sub, pair[0]], as: String.self)
-                if current != pair[1] { try Self.record(sub: sub, question: pair[0], value: pair[1], at: time, in: database) }
-            }
+        try await pool.write { database in try Self.record(sub: sub, answers: answers, at: time, in: database) }
+    }
+
+    /// The same, inside the caller's transaction.
+    public static func record(sub: String, answers: [(question: String, value: String)], at time: Date, in database: Database) throws {
+        for answer in answers {
+            let current = try database.scalar("""
+                SELECT value FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
+                """, [sub, answer.question], as: String.self)
+            if current != answer.value { try record(sub: sub, question: answer.question, value: answer.value, at: time, in: database) }
         }
     }
 

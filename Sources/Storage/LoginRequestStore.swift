@@ -114,11 +114,14 @@ public struct LoginRequestStore: Sendable {
 
     /// The customer finished onboarding (saved or skipped the preferences).
     public func completed(sessionHash: String, at time: Date = Date()) async throws {
-        try await pool.write { database in
-            try database.execute("""
-                UPDATE login_requests SET status = 'completed', completed_at = ? WHERE session_hash = ? AND status = 'landed'
-                """, [time, sessionHash])
-        }
+        try await pool.write { database in try Self.completed(sessionHash: sessionHash, at: time, in: database) }
+    }
+
+    /// The same, inside the caller's transaction.
+    public static func completed(sessionHash: String, at time: Date, in database: Database) throws {
+        try database.execute("""
+            UPDATE login_requests SET status = 'completed', completed_at = ? WHERE session_hash = ? AND status = 'landed'
+            """, [time, sessionHash])
     }
 
     /// The confirmed request waiting to be landed by this member, if any.

@@ -8,7 +8,7 @@ import Storage
 struct PreferencesPage: Sendable {
     let book: QuestionBook
     let answers: AnswerStore
-    let requests: LoginRequestStore
+    let pool: DatabasePool
     let views: Views
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
@@ -35,8 +35,14 @@ struct PreferencesPage: Sendable {
         guard errors.isEmpty else {
             return try render(asked, values: values, errors: errors, saved: false, signedIn: signedIn, language: language, status: .unprocessableContent)
         }
-        try await answers.record(sub: signedIn.member.profile.sub, answers: valid.map { (question: $0.0, value: $0.1) })
-        try await requests.completed(sessionHash: signedIn.session.idHash)
+        let (sub, sessionHash) = (signedIn.member.profile.sub, signedIn.session.idHash)
+        let answered = valid.map { (question: $0.0, value: $0.1) }
+        // One trip through the single writer, not two; and the funnel's "completed" commits with the answers.
+        try await pool.write { database in
+            let now = Date()
+            try AnswerStore.record(sub: sub, answers: answered, at: now, in: database)
+            try LoginRequestStore.completed(sessionHash: sessionHash, at: now, in: database)
+        }
         return .redirect(to: "/preferences?saved=1")
     }
 
