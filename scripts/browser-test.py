@@ -11,31 +11,17 @@ Screenshots: till.png, phone.png, consents.png, welcome.png, preferences.png, me
 preview.png, stats.png.
 """
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915", "--lang=nb-NO"]:
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "nb-NO,nb"})
-    options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
+sys.path.insert(0, os.path.dirname(__file__))
+from browser_test_support import browser, check, free_port  # noqa: E402
 
 
 AXE = None
@@ -53,12 +39,6 @@ def accessibility(driver, name, findings):
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}}).then(r => done(r.violations));")
     for violation in result:
         findings.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} — {len(violation['nodes'])} element(s)")
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
-    print("ok:", message)
 
 
 def main(binary, shots):

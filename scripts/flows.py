@@ -66,6 +66,15 @@ def cookie_pair(headers, name):
 
 def log_in(server, msisdn):
     """Starts a login at the demo till, confirms it on the simulated phone, lands; returns the session cookie."""
+    code = confirmed_code(server, msisdn)
+    status, headers, _ = request(server.port, "GET", f"/callback?code={code}")
+    assert status == 303, f"the callback did not land {msisdn}: {status}"
+    return cookie_pair(headers, "velkommen_session")
+
+
+def confirmed_code(server, msisdn):
+    """Starts a login at the demo till and confirms it on the simulated phone; returns the code the phone's
+    browser would bring to /callback, without bringing it."""
     _, headers, page = request(server.port, "GET", "/pos")
     till_cookie = headers["set-cookie"][0].split(";")[0]
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
@@ -77,10 +86,7 @@ def log_in(server, msisdn):
     if status == 200 and 'name="consent"' in page:
         consents = re.search(r'action="([^"]+/consents)"', page).group(1)
         status, headers, _ = request(server.sim_port, "POST", consents, [("consent", "sms")])
-    code = urllib.parse.parse_qs(urllib.parse.urlparse(headers["location"][0]).query)["code"][0]
-    status, headers, _ = request(server.port, "GET", f"/callback?code={code}")
-    assert status == 303, f"the callback did not land {msisdn}: {status}"
-    return cookie_pair(headers, "velkommen_session")
+    return urllib.parse.parse_qs(urllib.parse.urlparse(headers["location"][0]).query)["code"][0]
 
 
 def preferences_csrf(server, cookie):

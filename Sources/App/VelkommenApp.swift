@@ -19,13 +19,16 @@ public final class VelkommenApp: Sendable {
     let limits: RateLimits
     let signedInCache = SignedInCache()
     let pendingLandings = PendingLandings()
+    let sealer: Sealer
 
-    init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, logger: Logger) {
+    init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
+         logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.pages = pages
         self.views = views
         self.questions = questions
+        self.sealer = sealer
         vipps = configuration.vipps.map { VippsLoginClient(configuration: $0) }
         limits = RateLimits(enabled: configuration.rateLimited)
         self.logger = logger
@@ -42,7 +45,9 @@ public final class VelkommenApp: Sendable {
         if seeded > 0 { logger.info("seeded \(seeded) pages into a new database") }
         try await pages.reload()
         let questions = try await QuestionBook.load(store: QuestionStore(pool: database), seedFile: configuration.templatesDirectory + "/preferences.json")
-        return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, questions: questions, logger: logger)
+        let sealKey = try await ServerSecretStore(pool: database).secret(named: "cookie-seal", orStore: Sealer.newKey())
+        return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, questions: questions,
+                            sealer: Sealer(key: sealKey), logger: logger)
     }
 
     static func openDatabase(_ path: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> DatabasePool {
@@ -96,12 +101,14 @@ public final class VelkommenApp: Sendable {
     }
     var landing: Landing { Landing(pool: database, ledger: ledger, cache: signedInCache) }
     var browserLogin: BrowserLogin {
-        BrowserLogin(cookieName: "velkommen_login", client: vipps, sessions: SessionStore(pool: database), landing: landing, callbackURL: configuration.callbackURL,
+        BrowserLogin(cookieName: "velkommen_login", client: vipps, sealer: sealer, landing: landing, callbackURL: configuration.callbackURL,
                      secure: configuration.secureCookies, logger: logger)
     }
     var callback: Callback {
         Callback(client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing, pool: database,
-                 exchanges: exchanges, browserLogins: browserLogin, pendingLandings: pendingLandings, logger: logger)
+                 exchanges: exchanges, browserLogins: browserLogin, pendingLandings: pendingLandings,
+                 switcher: MemberSwitch(sealer: sealer, members: MemberStore(pool: database), views: views, secure: configuration.secureCookies),
+                 logger: logger)
     }
 
     /// Every route, with errors turned into pages in the visitor's language.
@@ -115,7 +122,8 @@ public final class VelkommenApp: Sendable {
         let memberSession = memberSession
         let requests = LoginRequestStore(pool: database)
         let api = PosAPI(keys: ApiKeys(store: ApiKeyStore(pool: database)), starter: starter, requests: requests)
-        let webhook = ConsentWebhook(ledger: ledger, cache: signedInCache, logger: logger)
+        let webhook = ConsentWebhook(ledger: ledger, cache: signedInCache, limits: limits, logger: logger)
+        let views = views
         let openAPI = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory + "/api/openapi.json"))
 
         var router = Router()
@@ -153,7 +161,7 @@ public final class VelkommenApp: Sendable {
         router.get("/offers/{slug}") { try customer.offer($0, signedIn: try await visitors.signedIn($0)) }
         let limits = limits
         router.get("/callback") { request in
-            if let wait = limits.perAddress.take("address:" + request.remoteAddress) {
+            if let wait = limits.perAddress.take("address:" + request.clientAddress) {
                 var response = try callbackPages.problem(.rateLimited, for: request)
                 response.headers.set("Retry-After", String(wait))
                 return response
@@ -163,8 +171,20 @@ public final class VelkommenApp: Sendable {
         router.get("/login") { request in
             try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request)
         }
+        router.post(MemberSwitch.path, maxBodyBytes: 1024) { try await callback.confirmSwitch($0, pages: callbackPages) }
         router.get("/logout") { request in
-            if let idHash = memberSession.idHash(request) { cache.forget(idHash: idHash) }
+            guard let signedIn = try await visitors.signedIn(request) else { return .redirect(to: "/welcome") }
+            let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
+            return try views.page("pages/logout", in: language, ["csrf": signedIn.session.csrfToken])
+        }
+        router.post("/logout", maxBodyBytes: 1024) { request in
+            // A POST with the session's token: a link or another site cannot sign a member out.
+            if let signedIn = try await visitors.signedIn(request) {
+                guard CSRF.isValid(request.formFields(), expected: signedIn.session.csrfToken) else {
+                    return try views.problem("csrf", in: VisitorLanguage.resolve(request, memberChoice: signedIn.language).language, status: .forbidden)
+                }
+                cache.forget(idHash: signedIn.session.idHash)
+            }
             var response = HTTPResponse.redirect(to: "/welcome")
             response.setCookie(try await memberSession.end(request))
             return response
@@ -181,6 +201,9 @@ public final class VelkommenApp: Sendable {
         addQuestionRoutes(to: &router)
         router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
         router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }
-        return router.wrapped(in: ErrorPages.Middleware(pages: errors))
+        let origin = configuration.publicURL.flatMap { URLComponents(string: $0) }.flatMap { url in
+            url.scheme.flatMap { scheme in url.host.map { scheme + "://" + $0 + (url.port.map { ":\($0)" } ?? "") } }
+        }
+        return router.wrapped(in: CrossSiteForms(publicOrigin: origin, views: views)).wrapped(in: ErrorPages.Middleware(pages: errors))
     }
 }

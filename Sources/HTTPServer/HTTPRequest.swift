@@ -7,11 +7,15 @@ public struct HTTPRequest: Sendable {
     public var pathParameters: [String: String] = [:]
     /// The peer's address, for rate limits; never for logs (it is personal data).
     public var remoteAddress: String
+    /// The client's address: the socket peer's, or the one a trusted proxy forwarded (`TrustedProxies`).
+    /// Everything keyed by client (rate limits) uses this; never for logs either.
+    public var clientAddress: String
 
     public init(head: HTTPRequestHead, body: [UInt8] = [], remoteAddress: String = "") {
         self.head = head
         self.body = body
         self.remoteAddress = remoteAddress
+        clientAddress = remoteAddress
     }
 
     public var method: HTTPMethod { head.method }

@@ -48,13 +48,37 @@ public struct ConsentLedger: Sendable {
         }
     }
 
-    /// `CONSENT_REVOKED` is a hint: record it and mark the consents as reported revoked, deleting nothing.
-    public func reportRevoked(sub: String, payload: String, at time: Date = Date()) async throws -> Bool {
+    /// What a `CONSENT_REVOKED` report changed.
+    public enum RevocationOutcome: Sendable, Equatable {
+        /// No such member, or none of the named consents is one the member gave: nothing written.
+        case unknown
+        /// Every named consent was already reported revoked: nothing written (repeats collapse).
+        case alreadyReported
+        /// These consents are now marked reported revoked, with one receipt.
+        case recorded([String])
+    }
+
+    /// `CONSENT_REVOKED` is an unsigned hint, so it writes only what is ours already: it marks the
+    /// member's known consents (those named, or all of them when none are) as reported revoked, and
+    /// keeps a receipt of the ids and the time, never text from the token. Deletes nothing. A report
+    /// that would change nothing writes nothing, so a flood of them cannot grow the ledger.
+    public func reportRevoked(sub: String, consentIDs: [String]?, at time: Date = Date()) async throws -> RevocationOutcome {
         try await pool.write { database in
-            guard try database.scalar("SELECT 1 FROM members WHERE sub = ?", [sub], as: Int.self) != nil else { return false }
+            let open = try database.query("SELECT consent_id, revoked_reported_at IS NULL FROM member_consents WHERE member_sub = ?", [sub]) { row in
+                (try row[0] as String, try row[1] as Bool)
+            }
+            let named = consentIDs.map(Set.init)
+            let known = open.filter { named?.contains($0.0) ?? true }
+            guard !known.isEmpty else { return .unknown }
+            let marked = known.filter(\.1).map(\.0).sorted()
+            guard !marked.isEmpty else { return .alreadyReported }
+            let object: [String: Any] = ["event": "CONSENT_REVOKED", "consents": marked]
+            let payload = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
             try append(sub: sub, source: "webhook", payload: payload, consents: [:], loginRequestID: nil, at: time, in: database)
-            try database.execute("UPDATE member_consents SET revoked_reported_at = ? WHERE member_sub = ?", [time, sub])
-            return true
+            for id in marked {
+                try database.execute("UPDATE member_consents SET revoked_reported_at = ? WHERE member_sub = ? AND consent_id = ?", [time, sub, id])
+            }
+            return .recorded(marked)
         }
     }
 

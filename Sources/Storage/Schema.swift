@@ -13,6 +13,7 @@ public enum Schema {
         Migration(version: 6, name: "editable preference questions", sql: version6),
         Migration(version: 7, name: "no time index on answers", sql: version7),
         Migration(version: 8, name: "landed login requests by session", sql: version8),
+        Migration(version: 9, name: "no answer text in statistics; server secrets", sql: version9),
     ]
 
     static let version1 = """

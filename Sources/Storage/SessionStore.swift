@@ -50,23 +50,4 @@ public struct SessionStore: Sendable {
     public func delete(idHash: String) async throws {
         try await pool.write { database in try database.execute("DELETE FROM sessions WHERE id_hash = ?", [idHash]) }
     }
-
-    /// Keeps a browser login's state, nonce and verifier until its callback.
-    public func saveBrowserLogin(state: String, bindingHash: String, nonce: String, codeVerifier: String, expiresAt: Date, at time: Date = Date()) async throws {
-        try await pool.write { database in
-            try database.execute("DELETE FROM browser_logins WHERE expires_at <= ?", [time])
-            try database.execute("INSERT INTO browser_logins (state, binding_hash, nonce, code_verifier, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                 [state, bindingHash, nonce, codeVerifier, time, expiresAt])
-        }
-    }
-
-    /// Takes (and removes) the browser login for `state`, if it is still valid and bound to `bindingHash`.
-    public func takeBrowserLogin(state: String, bindingHash: String, at time: Date = Date()) async throws -> (nonce: String, codeVerifier: String)? {
-        try await pool.write { database in
-            let found = try database.queryFirst("SELECT nonce, code_verifier FROM browser_logins WHERE state = ? AND binding_hash = ? AND expires_at > ?",
-                                                [state, bindingHash, time]) { (try $0[0] as String, try $0[1] as String) }
-            try database.execute("DELETE FROM browser_logins WHERE state = ?", [state])
-            return found.map { (nonce: $0.0, codeVerifier: $0.1) }
-        }
-    }
 }

@@ -8,9 +8,14 @@ import Foundation
 /// Metrics per (day, store, terminal): `started`, `confirmed`, `landed`, `completed`, `mismatch` (by the
 /// request's day), `duration:<step>:<seconds>` histograms for the medians (exact to 60 s, then 5 s, then
 /// 30 s buckets). Per (day, store, ''): `signups`, `logins` (confirmed that day), `revocations`,
-/// `consent:<id>:accepted` and `consent:<id>:asked`, and `answer:<question>=<value>` (the current
-/// consents and answers of the members who signed up that day).
+/// `consent:<id>:accepted` and `consent:<id>:asked`, `answer:<question>=<value>` for choice and yes/no
+/// questions and `answered:<question>` for every other type (the current consents and answers of the
+/// members who signed up that day). Free text, dates and postcodes are never kept by value: with a
+/// one-day range and one store they would point at a person.
 struct StatsRollup: Sendable {
+    /// The question types whose answers are a fixed set of values (from `preference_questions`).
+    static let countedByValue = "('single', 'multiple', 'yesno')"
+
     static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0)!
@@ -106,11 +111,14 @@ struct StatsRollup: Sendable {
             """, arguments)
         try database.execute("""
             INSERT INTO stats_daily (day, store, terminal, metric, value)
-            SELECT ?1, coalesce(m.first_store, ''), '', 'answer:' || a.question || '=' || a.value, count(*)
-            FROM members m JOIN answers a ON a.member_sub = m.sub
+            SELECT ?1, coalesce(m.first_store, ''), '',
+                CASE WHEN json_extract(q.definition, '$.type') IN \(Self.countedByValue) THEN 'answer:' || a.question || '=' || a.value
+                     ELSE 'answered:' || a.question END AS metric,
+                count(*)
+            FROM members m JOIN answers a ON a.member_sub = m.sub LEFT JOIN preference_questions q ON q.id = a.question
             WHERE m.created_at >= ?2 AND m.created_at < ?3
               AND a.answered_at = (SELECT max(answered_at) FROM answers WHERE member_sub = a.member_sub AND question = a.question)
-            GROUP BY m.first_store, a.question, a.value
+            GROUP BY 2, metric
             """, arguments)
     }
 }

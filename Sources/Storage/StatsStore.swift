@@ -21,8 +21,10 @@ public struct SignupStats: Sendable, Equatable {
     public var funnel: [FunnelRow]
     /// Per consent id, for the members who signed up in the range: how many accepted, of how many asked.
     public var consents: [(id: String, accepted: Int, asked: Int)]
-    /// Per question and value, for the members who signed up in the range: their current answers.
+    /// Per choice or yes/no question and value, for the members who signed up in the range: their current answers.
     public var answers: [(question: String, value: String, count: Int)]
+    /// Per question of any other type (free text, dates, postcodes): how many answered, never what.
+    public var answered: [(question: String, count: Int)] = []
     public var phoneMismatches: Int
     public var revocations: Int
 
@@ -31,6 +33,7 @@ public struct SignupStats: Sendable, Equatable {
             && lhs.firstVisits == rhs.firstVisits && lhs.returningVisits == rhs.returningVisits && lhs.funnel == rhs.funnel
             && lhs.consents.map { "\($0.id)=\($0.accepted)/\($0.asked)" } == rhs.consents.map { "\($0.id)=\($0.accepted)/\($0.asked)" }
             && lhs.answers.map { "\($0.question)=\($0.value):\($0.count)" } == rhs.answers.map { "\($0.question)=\($0.value):\($0.count)" }
+            && lhs.answered.map { "\($0.question):\($0.count)" } == rhs.answered.map { "\($0.question):\($0.count)" }
             && lhs.phoneMismatches == rhs.phoneMismatches && lhs.revocations == rhs.revocations
     }
 }
@@ -82,6 +85,7 @@ public struct StatsStore: Sendable {
         var histograms: [String: [String: [Int: Int]]] = [:]
         var accepted: [String: Int] = [:], asked: [String: Int] = [:]
         var answers: [String: Int] = [:]
+        var answered: [String: Int] = [:]
         for row in rows {
             let key = row.store + "\u{0}" + row.terminal
             switch row.metric {
@@ -104,6 +108,8 @@ public struct StatsStore: Sendable {
                     histograms[key, default: [:]][parts[1], default: [:]][seconds, default: 0] += row.value
                 } else if parts.count == 3, parts[0] == "consent" {
                     if parts[2] == "accepted" { accepted[parts[1], default: 0] += row.value } else { asked[parts[1], default: 0] += row.value }
+                } else if parts.count == 2, parts[0] == "answered" {
+                    answered[parts[1], default: 0] += row.value
                 } else if parts.count >= 2, parts[0] == "answer" {
                     answers[String(row.metric.dropFirst("answer:".count)), default: 0] += row.value
                 }
@@ -124,7 +130,8 @@ public struct StatsStore: Sendable {
         return SignupStats(signupsPerDay: perDay.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, firstVisits: firstVisits,
                            returningVisits: max(0, logins - firstVisits), funnel: rowsOut,
                            consents: asked.keys.sorted().map { ($0, accepted[$0] ?? 0, asked[$0] ?? 0) },
-                           answers: answerRows, phoneMismatches: mismatches, revocations: revocations)
+                           answers: answerRows, answered: answered.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                           phoneMismatches: mismatches, revocations: revocations)
     }
 
     /// The median of a histogram of whole seconds.

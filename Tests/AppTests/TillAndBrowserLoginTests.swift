@@ -35,10 +35,12 @@ struct TillAndBrowserLoginTests {
     func tillNeedsKey() async throws {
         try await OnboardingHarness.with { harness in
             let till = Browser(port: harness.app.port)
-            #expect(try await till.get("/pos").text.contains("name=\"key\""))
-            let wrong = try await till.post("/pos/key", form: [("key", "vk_nope")])
+            let page = try await till.get("/pos").text
+            #expect(page.contains("name=\"key\""))
+            let token = try #require(Browser.hidden("csrf", in: page))
+            let wrong = try await till.post("/pos/key", form: [("csrf", token), ("key", "vk_nope")])
             #expect(wrong.status == 401)
-            #expect(try await till.post("/pos/key", form: [("key", harness.apiKey)]).status == 303)
+            #expect(try await till.post("/pos/key", form: [("csrf", token), ("key", harness.apiKey)]).status == 303)
             #expect(try await till.get("/pos").text.contains("oslo-1"))
         }
     }

@@ -40,7 +40,12 @@ struct StatsStoreTests {
                                      [sub, accepted, day0.addingTimeInterval(4000)])
             }
             try database.execute("UPDATE member_consents SET revoked_reported_at = ? WHERE member_sub = 'c'", [day0.addingTimeInterval(100_000)])
-            // a answered coffee then tea (tea is current); b and c answered coffee.
+            // a answered coffee then tea (tea is current); b and c answered coffee. A choice question, so
+            // counted by value; a free-text note is counted only as answered.
+            try database.execute("INSERT INTO preference_questions (id, position, definition, updated_at) VALUES ('drink', 0, ?, 0)",
+                                 [#"{"id":"drink","type":"single"}"#])
+            try database.execute("INSERT INTO answers (member_sub, question, answered_at, value) VALUES ('a', 'note', ?, 'Nut allergy')",
+                                 [day0.addingTimeInterval(4000)])
             for (sub, value, offset) in [("a", "coffee", 4000.0), ("a", "tea", 5000), ("b", "coffee", 4000), ("c", "coffee", 95000)] {
                 try database.execute("INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, 'drink', ?, ?)",
                                      [sub, day0.addingTimeInterval(offset), value])
@@ -67,6 +72,7 @@ struct StatsStoreTests {
             #expect(stats.consents.first?.accepted == 3)
             #expect(stats.consents.first?.asked == 4)
             #expect(stats.answers.map { "\($0.value)=\($0.count)" } == ["coffee=2", "tea=1"], "the current answers of the new members")
+            #expect(stats.answered.map { "\($0.question)=\($0.count)" } == ["note=1"], "free text only as answered, never its value")
             #expect(stats.phoneMismatches == 1)
             #expect(stats.revocations == 1)
         }

@@ -97,9 +97,10 @@ struct MyDataPage: Sendable {
         return (address["formatted"] as? String)?.replacingOccurrences(of: "\n", with: ", ")
     }
 
-    /// The text the member saw for a consent, from the newest receipt that has it.
+    /// The text the member saw for a consent in Vipps, from the newest login receipt that has it;
+    /// never from a webhook (unsigned: anyone can send one).
     static func consentText(_ id: String, receipts: [ConsentReceipt]) -> String? {
-        for receipt in receipts.reversed() {
+        for receipt in receipts.reversed() where receipt.source == "login" {
             guard let object = try? JSONSerialization.jsonObject(with: Data(receipt.payload.utf8)) as? [String: Any],
                   let consents = object["consents"] as? [[String: Any]] else { continue }
             if let text = consents.first(where: { $0["id"] as? String == id })?["textDisplayedToUser"] as? String { return text }

@@ -5,29 +5,36 @@ import Storage
 import VippsLogin
 
 /// The browser flow for returning members (`/login`): authorization code with `state`, PKCE S256 and
-/// `nonce`, bound to a short-lived cookie of the browser that started it, so a callback carried to
-/// another browser (login CSRF) does not land.
+/// `nonce`. Those three travel in a sealed, short-lived cookie of the browser that started it: a
+/// callback carried to another browser (login CSRF) does not land, and an anonymous `GET /login`
+/// writes nothing to the database.
 struct BrowserLogin: Sendable {
     static let lifetime: TimeInterval = 600
 
     /// `velkommen_login` for members, `velkommen_staff_login` for staff: two flows never share a binding.
     let cookieName: String
     let client: VippsLoginClient?
-    let sessions: SessionStore
+    let sealer: Sealer
     let landing: Landing
     let callbackURL: URL
     let secure: Bool
     let logger: Logger
 
+    /// What the callback needs from the start, sealed in the cookie.
+    struct Pending: Codable {
+        var state: String
+        var nonce: String
+        var codeVerifier: String
+    }
+
     /// `GET /login`: off to Vipps.
     func start(_ request: HTTPRequest) async throws -> HTTPResponse? {
         guard let client else { return nil }
         let authorization = try await client.authorizationRequest(redirectURI: callbackURL, scopes: LoginStarter.scopes)
-        let binding = Tokens.random()
-        try await sessions.saveBrowserLogin(state: authorization.state, bindingHash: Tokens.sha256Hex(binding), nonce: authorization.nonce,
-                                            codeVerifier: authorization.codeVerifier, expiresAt: Date().addingTimeInterval(Self.lifetime))
+        let pending = Pending(state: authorization.state, nonce: authorization.nonce, codeVerifier: authorization.codeVerifier)
+        let sealed = try sealer.seal(pending, purpose: cookieName, lifetime: Self.lifetime)
         var response = HTTPResponse.redirect(to: authorization.url.absoluteString, status: .found)
-        response.setCookie(SetCookie(name: cookieName, value: binding, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax))
+        response.setCookie(SetCookie(name: cookieName, value: sealed, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax))
         return response
     }
 
@@ -49,11 +56,11 @@ struct BrowserLogin: Sendable {
     /// Checks the callback against the login this browser started (state, then PKCE and nonce at the
     /// exchange) and returns the user's verified userinfo.
     func verify(code: String, state: String, request: HTTPRequest) async -> Result<UserInfo, CallbackProblem> {
-        guard let client, let binding = request.cookie(cookieName), state.count < 512 else { return .failure(.browserLoginInvalid) }
+        guard let client, let sealed = request.cookie(cookieName), state.count < 512,
+              let login = sealer.open(sealed, as: Pending.self, purpose: cookieName), Tokens.constantTimeEquals(login.state, state) else {
+            return .failure(.browserLoginInvalid)
+        }
         do {
-            guard let login = try await sessions.takeBrowserLogin(state: state, bindingHash: Tokens.sha256Hex(binding)) else {
-                return .failure(.browserLoginInvalid)
-            }
             let tokens = try await client.exchangeAuthorizationCode(code, redirectURI: callbackURL, codeVerifier: login.codeVerifier)
             let claims = try await client.verifyIDToken(tokens.idToken, nonce: login.nonce)
             return .success(try await client.userInfo(accessToken: tokens.accessToken, expectedSubject: claims.sub))

@@ -19,6 +19,7 @@ struct Callback: Sendable {
     let exchanges: CodeExchanges
     let browserLogins: BrowserLogin
     let pendingLandings: PendingLandings
+    let switcher: MemberSwitch
     let logger: Logger
     /// How long a reload of the callback, in the browser that landed, still goes to the welcome page.
     static let replayWindow: TimeInterval = 600
@@ -45,13 +46,38 @@ struct Callback: Sendable {
         case .landed(let sub, _) where sub == holder:
             return .redirect(to: "/welcome")
         case .landed(let sub, let loginRequestID):
-            if loginRequestID != nil { pendingLandings.add(sub) }
-            let (cookie, _) = try await pool.write { database in try sessions.start(sub: sub, at: Date(), in: database) }
-            var response = HTTPResponse.redirect(to: "/welcome")
-            response.setCookie(cookie)
-            response.headers.set("Referrer-Policy", "no-referrer")
+            // The browser flow's state proves this browser started the login itself; a phone login's
+            // link could have been sent to it by anyone.
+            if let holder, request.queryValue("state") == nil {
+                return try await switcher.ask(current: holder, next: sub, loginRequestID: loginRequestID, request: request)
+            }
+            return try await signIn(sub: sub, loginRequestID: loginRequestID)
+        }
+    }
+
+    /// `POST /callback/switch`: the browser answered yes to continuing as the member who just landed.
+    func confirmSwitch(_ request: HTTPRequest, pages: CallbackPages) async throws -> HTTPResponse {
+        switch switcher.answer(request) {
+        case .nothingPending:
+            return try pages.problem(.codeInvalid, for: request)
+        case .badToken:
+            return try pages.views.problem("csrf", in: VisitorLanguage.resolve(request).language, status: .forbidden)
+        case .confirmed(let pending):
+            if let idHash = sessions.idHash(request) { try await sessions.store.delete(idHash: idHash) }
+            var response = try await signIn(sub: pending.sub, loginRequestID: pending.loginRequestID)
+            response.setCookie(switcher.spent)
             return response
         }
+    }
+
+    /// A new session for `sub`, and off to the welcome page (which records the landing for the till).
+    private func signIn(sub: String, loginRequestID: String?) async throws -> HTTPResponse {
+        if loginRequestID != nil { pendingLandings.add(sub) }
+        let (cookie, _) = try await pool.write { database in try sessions.start(sub: sub, at: Date(), in: database) }
+        var response = HTTPResponse.redirect(to: "/welcome")
+        response.setCookie(cookie)
+        response.headers.set("Referrer-Policy", "no-referrer")
+        return response
     }
 
     /// The redirect variant: a used code lands only a reload in the browser it landed (`holder`); a

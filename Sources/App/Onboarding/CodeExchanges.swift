@@ -1,12 +1,17 @@
 import Foundation
 
 /// Makes sure a code is exchanged once even when the same callback arrives twice at the same moment
-/// (a double tap, a link preview): the second caller waits for the first one's result.
+/// (a double tap, a link preview, a copied link opened elsewhere). The second caller waits for the
+/// first one's result but never shares its landing: exactly one browser gets the session, the others
+/// the used-link page, as they would a moment later.
 actor CodeExchanges {
     private var running: [String: Task<CallbackOutcome, Never>] = [:]
 
     func run(codeHash: String, _ work: @escaping @Sendable () async -> CallbackOutcome) async -> CallbackOutcome {
-        if let task = running[codeHash] { return await task.value }
+        if let task = running[codeHash] {
+            if case .failed(let problem) = await task.value { return .failed(problem) }
+            return .failed(.codeInvalid)
+        }
         let task = Task { await work() }
         running[codeHash] = task
         let outcome = await task.value

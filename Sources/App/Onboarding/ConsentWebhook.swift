@@ -4,27 +4,43 @@ import Logging
 import Storage
 import VippsLogin
 
-/// `POST /webhooks/vipps/consent-revoked`: Vipps' unsigned `CONSENT_REVOKED` JWT (`text/plain`). It is
-/// unsigned, so it is only a hint: the member's consents are marked as reported revoked and the event is
-/// kept as a receipt. Nothing is deleted. Anything that is not such a token gets 400.
+/// `POST /webhooks/vipps/consent-revoked`: Vipps' unsigned `CONSENT_REVOKED` JWT (`text/plain`).
+/// Anyone can send one, so it is only a hint: it marks consents the member gave as reported revoked and
+/// keeps the member, the consent ids and the time, never text from the token. Unknown members and
+/// consent ids write nothing, repeats write nothing, and it is rate-limited per client and in total.
+/// Anything that is not such a token gets 400; a body over 8 KiB is refused by the route's limit.
 struct ConsentWebhook: Sendable {
     let ledger: ConsentLedger
     let cache: SignedInCache
+    let limits: RateLimits
     let logger: Logger
 
     func handle(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if let wait = limits.webhookPerAddress.take("address:" + request.clientAddress) ?? limits.webhookTotal.take("all") {
+            var problem = Problem(.tooManyRequests, "rate-limited", "Too many webhook deliveries", detail: "Try again in \(wait) seconds.")
+            problem.retryAfter = wait
+            return problem.response
+        }
         let text = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let event = Self.parse(text) else {
             return Problem(.badRequest, "invalid-webhook", "The body is not a CONSENT_REVOKED token").response
         }
-        let known = try await ledger.reportRevoked(sub: event.sub, payload: event.payload)
-        cache.forget(sub: event.sub)
-        logger.info("consent-revoked webhook: \(known ? "recorded" : "for an unknown member, ignored")")
+        let outcome = try await ledger.reportRevoked(sub: event.sub, consentIDs: event.consentIDs)
+        switch outcome {
+        case .recorded(let ids):
+            cache.forget(sub: event.sub)
+            logger.info("consent-revoked webhook: \(ids.count) consents marked reported revoked")
+        case .alreadyReported:
+            logger.info("consent-revoked webhook: already reported, nothing written")
+        case .unknown:
+            logger.info("consent-revoked webhook: for an unknown member or consent, ignored")
+        }
         return HTTPResponse(status: .noContent)
     }
 
-    /// The payload of an `alg: none` JWT whose event is `CONSENT_REVOKED`.
-    static func parse(_ token: String) -> (sub: String, payload: String)? {
+    /// The `sub` of an `alg: none` JWT whose event is `CONSENT_REVOKED`, and the consent ids it names
+    /// (nil when it names none, as Vipps' documented payload does: then it is about all of them).
+    static func parse(_ token: String) -> (sub: String, consentIDs: [String]?)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard (2...3).contains(parts.count), token.count < 4096,
               let headerData = Data(base64URL: parts[0].trimmingCharacters(in: .whitespacesAndNewlines)),
@@ -34,6 +50,8 @@ struct ConsentWebhook: Sendable {
               let payload = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any],
               payload["event"] as? String == "CONSENT_REVOKED", let sub = payload["sub"] as? String, !sub.isEmpty, sub.count < 200
         else { return nil }
-        return (sub, String(decoding: payloadData, as: UTF8.self))
+        guard let listed = payload["consents"] as? [Any] else { return (sub, nil) }
+        let ids = listed.compactMap { ($0 as? String) ?? ($0 as? [String: Any])?["id"] as? String }.filter { $0.count < 100 }
+        return (sub, ids.isEmpty ? nil : Array(ids.prefix(50)))
     }
 }

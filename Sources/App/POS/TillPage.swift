@@ -33,11 +33,14 @@ struct TillPage: Sendable {
 
     func show(_ request: HTTPRequest, error: String? = nil, phone: String = "", status: HTTPStatus = .ok) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
-        guard let store = try await store(request) else {
-            return try views.page("pages/pos-key", in: language, status: error == nil ? .ok : status, ["error": error as Any? ?? false])
-        }
         let csrf = request.cookie(Self.csrfCookie).flatMap { $0.count == 32 ? $0 : nil } ?? Tokens.random(bytes: 24)
-        var response = try views.page("pages/pos", in: language, status: status, ["store": store, "csrf": csrf, "error": error ?? "", "hasError": error != nil, "phone": phone])
+        var response: HTTPResponse
+        if let store = try await store(request) {
+            response = try views.page("pages/pos", in: language, status: status, ["store": store, "csrf": csrf, "error": error ?? "", "hasError": error != nil, "phone": phone])
+        } else {
+            response = try views.page("pages/pos-key", in: language, status: error == nil ? .ok : status, ["error": error as Any? ?? false, "csrf": csrf])
+        }
+        // Double-submit token: a same-site-only cookie another site's form cannot send.
         response.setCookie(SetCookie(name: Self.csrfCookie, value: csrf, path: "/pos", secure: secure, httpOnly: true, sameSite: .strict))
         return response
     }
@@ -45,7 +48,11 @@ struct TillPage: Sendable {
     /// `POST /pos/key`: keeps a valid API key in a cookie for this till.
     func saveKey(_ request: HTTPRequest) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
-        guard let key = request.formFields()?["key"], try await keys.verify(key) != nil else {
+        let form = request.formFields()
+        guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(form, expected: expected) else {
+            return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
+        }
+        guard let key = form?["key"], try await keys.verify(key) != nil else {
             return try await show(request, error: views.text("pos_key_invalid", in: language), status: .unauthorized)
         }
         var response = HTTPResponse.redirect(to: "/pos")

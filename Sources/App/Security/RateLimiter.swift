@@ -70,10 +70,16 @@ struct RateLimits: Sendable {
     let perPhone: RateLimiter
     /// Callbacks per client address: a phone lands once, a reload or two is plenty.
     let perAddress: RateLimiter
+    /// Unsigned `CONSENT_REVOKED` deliveries per client address, and from everyone together: Vipps
+    /// sends one per member's withdrawal, a flood is someone else.
+    let webhookPerAddress: RateLimiter
+    let webhookTotal: RateLimiter
 
     init(enabled: Bool = true) {
         perTill = RateLimiter(burst: 20, perMinute: 60, enabled: enabled)
         perPhone = RateLimiter(burst: 3, perMinute: 1, enabled: enabled)
         perAddress = RateLimiter(burst: 20, perMinute: 30, enabled: enabled)
+        webhookPerAddress = RateLimiter(burst: 10, perMinute: 60, enabled: enabled)
+        webhookTotal = RateLimiter(burst: 200, perMinute: 1200, enabled: enabled)
     }
 }

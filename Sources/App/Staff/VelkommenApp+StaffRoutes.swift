@@ -8,7 +8,7 @@ extension VelkommenApp {
     func addStaffRoutes(to router: inout Router, errors: ErrorPages) throws {
         let access = staffAccess
         let store = StaffStore(pool: database)
-        let flow = BrowserLogin(cookieName: "velkommen_staff_login", client: vipps, sessions: SessionStore(pool: database), landing: landing,
+        let flow = BrowserLogin(cookieName: "velkommen_staff_login", client: vipps, sealer: sealer, landing: landing,
                                 callbackURL: configuration.staffCallbackURL, secure: configuration.secureCookies, logger: logger)
         let login = StaffLogin(flow: flow, access: access, store: store, pages: CallbackPages(views: views), logger: logger)
         let pages = StaffPages(access: access, store: store, views: views)
@@ -50,7 +50,7 @@ extension VelkommenApp {
         let access = staffAccess
         let store = StaffStore(pool: database)
         let stats = StatsPage(access: access, staff: store, stats: StatsStore(pool: database),
-                              pages: StaffPages(access: access, store: store, views: views), pool: database)
+                              pages: StaffPages(access: access, store: store, views: views), pool: database, questions: questions)
         router.get("/admin/stats") { try await stats.show($0) }
         router.get("/admin/stats.csv") { try await stats.csv($0) }
         router.get("/admin/stats/members.csv") { try await stats.consentedMembers($0) }

@@ -14,6 +14,7 @@ struct StatsPage: Sendable {
     let stats: StatsStore
     let pages: StaffPages
     let pool: DatabasePool
+    let questions: QuestionBook
 
     struct Filter {
         var from: Date
@@ -56,11 +57,19 @@ struct StatsPage: Sendable {
                  "toConfirm": seconds(row.medianToConfirm), "toLand": seconds(row.medianToLand), "toComplete": seconds(row.medianToComplete)]
             },
             "consents": numbers.consents.map { ["id": $0.id, "accepted": SmallCount.text($0.accepted), "rate": SmallCount.percent($0.accepted, of: $0.asked)] },
-            "answers": numbers.answers.map { ["question": $0.question, "value": $0.value, "count": SmallCount.text($0.count)] },
+            "answers": answerRows(numbers).map { row in
+                ["question": row.question, "count": SmallCount.text(row.count),
+                 "value": [AnswerBreakdown.other, AnswerBreakdown.answered].contains(row.value)
+                    ? pages.views.text("stats_answer_" + row.value, in: VisitorLanguage.resolve(request).language) : row.value]
+            },
             "mismatches": SmallCount.text(numbers.phoneMismatches), "revocations": SmallCount.text(numbers.revocations),
             "query": "from=\(filter.fromText)&to=\(filter.toText)" + (filter.store.map { "&store=\($0)" } ?? ""),
             "isAdmin": session.staff.role == .admin,
         ])
+    }
+
+    func answerRows(_ numbers: SignupStats) -> [AnswerBreakdown.Row] {
+        AnswerBreakdown.rows(numbers, multipleChoice: Set(questions.questions.questions.filter { $0.type == .multiple }.map(\.id)))
     }
 
     /// Every day of the range, with 0 for days without signups, so the chart is a timeline.
@@ -91,7 +100,7 @@ struct StatsPage: Sendable {
             }
         }
         rows += numbers.consents.map { ["consent", $0.id, "accepted", SmallCount.text($0.accepted)] }
-        rows += numbers.answers.map { ["answer", $0.question, $0.value, SmallCount.text($0.count)] }
+        rows += answerRows(numbers).map { ["answer", $0.question, $0.value, SmallCount.text($0.count)] }
         rows.append(["logins", "phone_mismatch", "", SmallCount.text(numbers.phoneMismatches)])
         rows.append(["consent", "revoked", "", SmallCount.text(numbers.revocations)])
         try await staff.audit(session.staff, action: "stats.export", detail: "\(filter.fromText)..\(filter.toText) \(filter.store ?? "all stores")")
@@ -147,10 +156,11 @@ struct StatsPage: Sendable {
         return response
     }
 
-    /// RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.
+    /// RFC 4180 quoting; a leading = + - @ TAB or CR is prefixed with ' so a spreadsheet does not run it
+    /// as a formula (OWASP's list). Scalars, not Characters: "\r\n" is one Character and would slip past.
     static func csvField(_ value: String) -> String {
         var value = value
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
         guard value.contains(where: { ",\"\r\n".contains($0) }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

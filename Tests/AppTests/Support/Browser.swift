@@ -6,6 +6,8 @@ final class Browser: @unchecked Sendable {
     let port: Int
     private(set) var cookies: [String: String] = [:]
     var acceptLanguage = "nb"
+    /// Sent with every request, as a browser sends `Origin` or `Sec-Fetch-Site`.
+    var extraHeaders: [String: String] = [:]
     /// Kept by helpers that end in a response the test may want to look at.
     var lastResponse: RawClient.Response?
 
@@ -35,7 +37,7 @@ final class Browser: @unchecked Sendable {
 
     private func headers() -> String {
         let cookie = cookies.isEmpty ? "" : "Cookie: " + cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") + "\r\n"
-        return cookie + "Accept-Language: \(acceptLanguage)\r\n"
+        return cookie + "Accept-Language: \(acceptLanguage)\r\n" + extraHeaders.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
     }
 
     private func send(_ text: String) async throws -> RawClient.Response {
@@ -43,7 +45,7 @@ final class Browser: @unchecked Sendable {
         client.send(text)
         let response = try await client.readResponse()
         for header in response.headers where header.name.lowercased() == "set-cookie" {
-            let pair = header.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let pair = header.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
             let name = String(pair[0])
             if pair[1].isEmpty || header.value.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = String(pair[1]) }

@@ -1,0 +1,25 @@
+"""What the headless-Chromium walks share: a free port, a phone-sized Chromium in Norwegian, and a check that says what it checked."""
+import socket
+
+from selenium import webdriver
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915", "--lang=nb-NO"]:
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "nb-NO,nb"})
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print("ok:", message)
