@@ -5,7 +5,7 @@ import Storage
 extension VelkommenApp {
     /// `/preferences` and `/me` (with export and delete): for signed-in members; others are sent to log in.
     func addMemberRoutes(to router: inout Router, visitors: Visitors, errors: ErrorPages) throws {
-        let preferences = PreferencesPage(book: questions, answers: AnswerStore(pool: database), pool: database, views: views)
+        let preferences = PreferencesPage(book: questions, answers: AnswerStore(pool: database), pool: database, views: views, metrics: metrics)
         let myData = MyDataPage(members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, sessions: memberSession, cache: signedInCache, views: views)
         let signIn: @Sendable (HTTPRequest, (SignedIn) async throws -> HTTPResponse) async throws -> HTTPResponse = { request, body in
             guard let signedIn = try await visitors.signedIn(request) else { return .redirect(to: "/login") }

@@ -20,6 +20,7 @@ public final class VelkommenApp: Sendable {
     let signedInCache = SignedInCache()
     let pendingLandings = PendingLandings()
     let sealer: Sealer
+    public let metrics = AppMetrics()
 
     init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
          logger: Logger) {
@@ -29,7 +30,13 @@ public final class VelkommenApp: Sendable {
         self.views = views
         self.questions = questions
         self.sealer = sealer
-        vipps = configuration.vipps.map { VippsLoginClient(configuration: $0) }
+        let metrics = metrics
+        vipps = configuration.vipps.map { vipps in
+            var observed = vipps
+            observed.observe = { metrics.vippsCall($0) }
+            return VippsLoginClient(configuration: observed)
+        }
+        metrics.watch(database.writeStatistics)
         limits = RateLimits(enabled: configuration.rateLimited)
         self.logger = logger
     }
@@ -45,7 +52,13 @@ public final class VelkommenApp: Sendable {
         if seeded > 0 { logger.info("seeded \(seeded) pages into a new database") }
         try await pages.reload()
         let questions = try await QuestionBook.load(store: QuestionStore(pool: database), seedFile: configuration.templatesDirectory + "/preferences.json")
-        let sealKey = try await ServerSecretStore(pool: database).secret(named: "cookie-seal", orStore: Sealer.newKey())
+        // VELKOMMEN_SECRET keys every instance alike; without it, a key made once per database does.
+        let sealKey: Data
+        if let secret = configuration.secret {
+            sealKey = Tokens.sha256("velkommen cookie seal\n" + secret)
+        } else {
+            sealKey = try await ServerSecretStore(pool: database).secret(named: "cookie-seal", orStore: Sealer.newKey())
+        }
         return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, questions: questions,
                             sealer: Sealer(key: sealKey), logger: logger)
     }
@@ -54,24 +67,6 @@ public final class VelkommenApp: Sendable {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return try DatabasePool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-    }
-
-    /// `velkommen apikey create`: a POS API key for `store`, returned once.
-    public static func createApiKey(databasePath: String, store: String, label: String) async throws -> String {
-        guard LoginStarter.isIdentifier(store) else { throw ConfigurationError("--store must be lower-case letters, digits and dashes, not \(store)") }
-        return try await ApiKeys(store: ApiKeyStore(pool: openDatabase(databasePath))).create(storeID: store, label: label)
-    }
-
-    /// `velkommen staff add`: adds staff (or changes their role), recorded in the audit log.
-    public static func addStaff(databasePath: String, phone: String, role: String) async throws -> String {
-        guard let normalised = StaffPhone.normalise(phone) else { throw ConfigurationError("--phone must be a Norwegian mobile number such as 4712345678, not \(phone)") }
-        guard let parsed = StaffMember.Role(rawValue: role) else {
-            throw ConfigurationError("--role must be one of \(StaffMember.Role.allCases.map(\.rawValue).joined(separator: ", ")), not \(role)")
-        }
-        let store = StaffStore(pool: try openDatabase(databasePath))
-        try await store.add(phone: normalised, role: parsed)
-        try await store.audit(nil, action: "staff.add", detail: "\(normalised) as \(parsed.rawValue)")
-        return normalised
     }
 
     /// Background work: the answer-retention purge, now and every hour.
@@ -97,9 +92,10 @@ public final class VelkommenApp: Sendable {
     var memberSession: MemberSession { MemberSession(store: SessionStore(pool: database), secure: configuration.secureCookies) }
     var visitors: Visitors { Visitors(sessions: memberSession, cache: signedInCache) }
     var starter: LoginStarter {
-        LoginStarter(client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL)
+        LoginStarter(client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL,
+                     metrics: metrics, logger: logger)
     }
-    var landing: Landing { Landing(pool: database, ledger: ledger, cache: signedInCache) }
+    var landing: Landing { Landing(pool: database, ledger: ledger, cache: signedInCache, metrics: metrics) }
     var browserLogin: BrowserLogin {
         BrowserLogin(cookieName: "velkommen_login", client: vipps, sealer: sealer, landing: landing, callbackURL: configuration.callbackURL,
                      secure: configuration.secureCookies, logger: logger)
@@ -128,6 +124,8 @@ public final class VelkommenApp: Sendable {
 
         var router = Router()
         router.get("/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
+        let readiness = Readiness(pool: database, vipps: vipps)
+        router.get("/readyz") { _ in await readiness.response() }
         var files = try StaticFiles(root: configuration.publicDirectory)
         files.cacheControl = "public, max-age=300"
         router.on(.get, "/public/*", use: files)
@@ -136,6 +134,7 @@ public final class VelkommenApp: Sendable {
         let cache = signedInCache
         let pendingLandings = pendingLandings
         let logger = logger
+        let metrics = metrics
         router.get("/welcome") { request in
             var signedIn = try await visitors.signedIn(request)
             if let current = signedIn, let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)), current.language != asked {
@@ -148,6 +147,7 @@ public final class VelkommenApp: Sendable {
                 do {
                     if let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
                         try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
+                        metrics.login("landed")
                     }
                 } catch let error as DatabaseError where error.isUnavailable {
                     // The customer's page matters more than the till's "landed" tick: that waits for the next view.
@@ -205,5 +205,17 @@ public final class VelkommenApp: Sendable {
             url.scheme.flatMap { scheme in url.host.map { scheme + "://" + $0 + (url.port.map { ":\($0)" } ?? "") } }
         }
         return router.wrapped(in: CrossSiteForms(publicOrigin: origin, views: views)).wrapped(in: ErrorPages.Middleware(pages: errors))
+            .wrapped(in: RequestMetrics(metrics: metrics, router: router)).wrapped(in: TrustedProxies(configuration.trustedProxies))
+    }
+
+    /// `GET /metrics` (Prometheus text), for its own listener: `openConnections` reads the main server's.
+    public func metricsRouter(openConnections: @escaping @Sendable () -> Int) -> any HTTPHandler {
+        var router = Router()
+        let (metrics, writes) = (metrics, database.writeStatistics)
+        router.get("/metrics") { _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
+                         body: metrics.exposition(writes: writes, openConnections: openConnections()))
+        }
+        return router
     }
 }

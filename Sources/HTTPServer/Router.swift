@@ -6,6 +6,8 @@ public struct Router: HTTPHandler {
     struct Endpoint: Sendable {
         var handler: any HTTPHandler
         var maxBodyBytes: Int?
+        /// The path as registered (`/offers/{slug}`): what metrics label a request with.
+        var pattern: String
     }
 
     enum Segment: Sendable, Equatable {
@@ -42,7 +44,7 @@ public struct Router: HTTPHandler {
 
     /// Adds a route. `maxBodyBytes` overrides the server's body limit for it.
     public mutating func on(_ method: HTTPMethod, _ path: String, maxBodyBytes: Int? = nil, use handler: any HTTPHandler) {
-        let endpoint = Endpoint(handler: handler, maxBodyBytes: maxBodyBytes)
+        let endpoint = Endpoint(handler: handler, maxBodyBytes: maxBodyBytes, pattern: path)
         let segments = Self.segments(of: path)
         if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
             exact[path, default: [:]][method] = endpoint
@@ -75,6 +77,12 @@ public struct Router: HTTPHandler {
         case .notFound:
             return try await notFound.handle(request)
         }
+    }
+
+    /// The registered pattern of the route that answers `head` (`/offers/{slug}`), or nil when none does.
+    public func routePattern(for head: HTTPRequestHead) -> String? {
+        if case .found(let endpoint, _) = match(head) { return endpoint.pattern }
+        return nil
     }
 
     public func maxBodyBytes(for head: HTTPRequestHead) -> Int? {

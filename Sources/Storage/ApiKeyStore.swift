@@ -22,6 +22,27 @@ public struct ApiKeyStore: Sendable {
         }
     }
 
+    /// Every key, newest first, with when it was made, last used and revoked.
+    public func all() async throws -> [(key: ApiKey, createdAt: Date, revokedAt: Date?)] {
+        try await pool.read { database in
+            try database.query("SELECT prefix, secret_hash, store, label, revoked_at IS NOT NULL, created_at, revoked_at FROM api_keys ORDER BY id DESC") { row in
+                (ApiKey(prefix: try row[0], secretHash: try row[1], store: try row[2], label: try row[3], revoked: try row[4]),
+                 try row[5] as Date, try row[6] as Date?)
+            }
+        }
+    }
+
+    /// Revokes the key with `prefix` (refused from the next request on), recorded in the audit log in
+    /// the same transaction; false when there is no such key or it was revoked already.
+    public func revoke(prefix: String, by staff: StaffMember?, at time: Date = Date()) async throws -> Bool {
+        try await pool.write { database in
+            try database.execute("UPDATE api_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL", [time, prefix])
+            guard database.changes > 0 else { return false }
+            try StaffStore.audit(staff, action: "apikey.revoke", detail: prefix, at: time, in: database)
+            return true
+        }
+    }
+
     public func find(prefix: String) async throws -> ApiKey? {
         try await pool.read { database in
             try database.queryFirst("SELECT prefix, secret_hash, store, label, revoked_at IS NOT NULL FROM api_keys WHERE prefix = ?", [prefix]) { row in

@@ -29,8 +29,11 @@ public final class DatabasePool: Sendable {
     /// Runs `body` in a write transaction, committed before this returns: once it returns, the write
     /// survives a crash of the process.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await writer.run { database in try database.transaction(.immediate, body) }
+        try await writeStatistics.measure { try await writer.run { database in try database.transaction(.immediate, body) } }
     }
+
+    /// The writer's queue depth and write latency, for metrics.
+    public let writeStatistics = WriteStatistics()
 
     /// Runs `body` on the writer without a transaction around it: for a single statement (which SQLite
     /// commits on its own, before this returns), VACUUM or checkpoints.

@@ -118,10 +118,13 @@ public struct LoginRequestStore: Sendable {
     }
 
     /// The same, inside the caller's transaction.
-    public static func completed(sessionHash: String, at time: Date, in database: Database) throws {
+    /// Whether a login request was completed by this (false when there was none waiting).
+    @discardableResult
+    public static func completed(sessionHash: String, at time: Date, in database: Database) throws -> Bool {
         try database.execute("""
             UPDATE login_requests SET status = 'completed', completed_at = ? WHERE session_hash = ? AND status = 'landed'
             """, [time, sessionHash])
+        return database.changes > 0
     }
 
     /// The confirmed request waiting to be landed by this member, if any.

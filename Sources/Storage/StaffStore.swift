@@ -51,6 +51,17 @@ public struct StaffStore: Sendable {
         }
     }
 
+    /// Removes the staff member with `phone` and, with them, every session they have (they are signed
+    /// out at once), recording it in the audit log in the same transaction; false when there is none.
+    public func remove(phone: String, by staff: StaffMember?, at time: Date = Date()) async throws -> Bool {
+        try await pool.write { database in
+            guard try database.scalar("SELECT 1 FROM staff WHERE phone = ?", [phone], as: Int.self) != nil else { return false }
+            try database.execute("DELETE FROM staff WHERE phone = ?", [phone])
+            try Self.audit(staff, action: "staff.remove", detail: phone, at: time, in: database)
+            return true
+        }
+    }
+
     public func all() async throws -> [StaffMember] {
         try await pool.read { database in try database.query(Self.select + " ORDER BY role, phone", [], Self.row) }
     }
@@ -90,10 +101,13 @@ public struct StaffStore: Sendable {
     }
 
     public func audit(_ staff: StaffMember?, action: String, detail: String, at time: Date = Date()) async throws {
-        try await pool.write { database in
-            try database.execute("INSERT INTO audit_log (staff_id, staff_name, action, detail, at) VALUES (?, ?, ?, ?, ?)",
-                                 [staff?.id, staff.map { $0.name ?? $0.phone } ?? "command line", action, detail, time])
-        }
+        try await pool.write { database in try Self.audit(staff, action: action, detail: detail, at: time, in: database) }
+    }
+
+    /// An audit entry inside the caller's transaction; no staff member means the command line.
+    public static func audit(_ staff: StaffMember?, action: String, detail: String, at time: Date, in database: Database) throws {
+        try database.execute("INSERT INTO audit_log (staff_id, staff_name, action, detail, at) VALUES (?, ?, ?, ?, ?)",
+                             [staff?.id, staff.map { $0.name ?? $0.phone } ?? "command line", action, detail, time])
     }
 
     public func auditLog(limit: Int = 200) async throws -> [AuditEntry] {

@@ -27,7 +27,10 @@ struct HTTPTransport: Sendable {
     private let session: URLSession
     private let totalTimeout: TimeInterval
 
-    init(connectTimeout: TimeInterval, totalTimeout: TimeInterval) {
+    private let observe: (@Sendable (VippsCall) -> Void)?
+
+    init(connectTimeout: TimeInterval, totalTimeout: TimeInterval, observe: (@Sendable (VippsCall) -> Void)? = nil) {
+        self.observe = observe
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = connectTimeout
         configuration.timeoutIntervalForResource = totalTimeout
@@ -39,6 +42,19 @@ struct HTTPTransport: Sendable {
     }
 
     func send(_ request: URLRequest) async throws(VippsLoginError) -> HTTPAnswer {
+        guard let observe else { return try await exchange(request) }
+        let start = ContinuousClock.now
+        do {
+            let answer = try await exchange(request)
+            observe(VippsCall(endpoint: VippsCall.endpoint(of: request.url), duration: ContinuousClock.now - start, status: answer.status))
+            return answer
+        } catch {
+            observe(VippsCall(endpoint: VippsCall.endpoint(of: request.url), duration: ContinuousClock.now - start, status: nil))
+            throw error
+        }
+    }
+
+    private func exchange(_ request: URLRequest) async throws(VippsLoginError) -> HTTPAnswer {
         do {
             let (data, response) = try await dataWithDeadline(for: request)
             guard let http = response as? HTTPURLResponse else { throw VippsLoginError.badResponse("not an HTTP response") }

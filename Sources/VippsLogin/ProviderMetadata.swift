@@ -37,7 +37,7 @@ actor ProviderMetadata {
             throw .badResponse("the discovery document is not valid (\(error))")
         }
         guard document.issuer == configuration.issuer.absoluteString else {
-            throw .badResponse("the discovery document names issuer \(document.issuer), expected \(configuration.issuer.absoluteString)")
+            throw .issuerMismatch(configured: configuration.issuer.absoluteString, discovered: document.issuer)
         }
         discovery = (document, now().addingTimeInterval(Self.maxAge(answer.header("Cache-Control")) ?? 3600))
         return document
@@ -52,6 +52,12 @@ actor ProviderMetadata {
         }
         let keys = try await fetchKeys()
         return (keys, keyIDs.contains(kid))
+    }
+
+    /// The ids of the keys in Vipps' JWKS, fetched now (for `velkommen check`).
+    func fetchKeyIDs() async throws(VippsLoginError) -> Set<String> {
+        _ = try await fetchKeys()
+        return keyIDs
     }
 
     private func fetchKeys() async throws(VippsLoginError) -> JWTKeyCollection {

@@ -13,7 +13,7 @@ public final class VippsLoginClient: Sendable {
 
     public init(configuration: VippsLoginConfiguration, now: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
-        transport = HTTPTransport(connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout)
+        transport = HTTPTransport(connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, observe: configuration.observe)
         metadata = ProviderMetadata(configuration: configuration, transport: transport, now: now)
         verifier = IDTokenVerifier(metadata: metadata, configuration: configuration, now: now)
     }
@@ -21,6 +21,11 @@ public final class VippsLoginClient: Sendable {
     /// The discovery document (cached).
     public func discovery() async throws(VippsLoginError) -> OpenIDConfiguration {
         try await metadata.document()
+    }
+
+    /// The ids of Vipps' signing keys, fetched now.
+    public func signingKeyIDs() async throws(VippsLoginError) -> Set<String> {
+        try await metadata.fetchKeyIDs()
     }
 
     // MARK: Login from phone number (CIBA)

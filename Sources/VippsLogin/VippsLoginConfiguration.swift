@@ -24,6 +24,8 @@ public struct VippsLoginConfiguration: Sendable {
     public var totalTimeout: TimeInterval = 15
     /// Tolerance for clock differences when checking `exp` and `iat`.
     public var clockLeeway: TimeInterval = 60
+    /// Told of every call to Vipps when it ends (for metrics); nil costs nothing.
+    public var observe: (@Sendable (VippsCall) -> Void)?
 
     public init(issuer: URL, clientID: String, clientSecret: String) {
         self.issuer = issuer
@@ -35,5 +37,23 @@ public struct VippsLoginConfiguration: Sendable {
     public var discoveryURL: URL {
         let base = issuer.absoluteString.hasSuffix("/") ? issuer.absoluteString : issuer.absoluteString + "/"
         return URL(string: base + ".well-known/openid-configuration")!
+    }
+}
+
+/// One call to Vipps as metrics see it: which endpoint, how long, and how it ended.
+public struct VippsCall: Sendable {
+    /// `discovery`, `jwks`, `backchannel`, `token`, `userinfo`, `user-exists` or `other`.
+    public var endpoint: String
+    public var duration: Duration
+    /// The HTTP status, or nil when no answer came (timeout, connection failure).
+    public var status: Int?
+
+    static func endpoint(of url: URL?) -> String {
+        let path = url?.path ?? ""
+        for (needle, name) in [("openid-configuration", "discovery"), ("jwks", "jwks"), ("backchannel", "backchannel"), ("token", "token"),
+                               ("userinfo", "userinfo"), ("user-exists", "user-exists")] where path.contains(needle) {
+            return name
+        }
+        return "other"
     }
 }

@@ -3,6 +3,17 @@ import Foundation
 /// Every way a Vipps Login call can fail, each with a message a person can act on. Descriptions never
 /// contain secrets, tokens, codes or personal data.
 public enum VippsLoginError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Failures that only the operator can fix (settings), not a customer or cashier by trying again.
+    public var isMisconfiguration: Bool {
+        switch self {
+        // Phone numbers and binding messages are checked before sending, so a malformed request is
+        // ours to fix: most often a redirect URI that is not registered in the portal.
+        case .invalidClient, .issuerMismatch, .invalidRequest: true
+        case .invalidIDToken(let reason): reason.hasPrefix("issuer") || reason.hasPrefix("the audience")
+        default: false
+        }
+    }
+
     /// The phone number is not a Norwegian mobile number we can send as `urn:msisdn:`.
     case invalidPhoneNumber
     /// A binding message must be 5 to 8 of A–Z, 0–9 and `-`.
@@ -39,6 +50,8 @@ public enum VippsLoginError: Error, Equatable, Sendable, CustomStringConvertible
     case badResponse(String)
     /// The ID token did not pass verification; `reason` says which check failed.
     case invalidIDToken(reason: String)
+    /// The discovery document names another issuer than the one configured: `VIPPS_ISSUER` is wrong.
+    case issuerMismatch(configured: String, discovered: String)
     /// Userinfo belongs to another user than the ID token.
     case subjectMismatch
 
@@ -62,6 +75,8 @@ public enum VippsLoginError: Error, Equatable, Sendable, CustomStringConvertible
         case .transport(let reason): "Could not reach Vipps: \(reason)."
         case .badResponse(let reason): "Vipps sent an answer we could not read: \(reason)."
         case .invalidIDToken(let reason): "The ID token from Vipps failed verification: \(reason)."
+        case .issuerMismatch(let configured, let discovered):
+            "Vipps is misconfigured: VIPPS_ISSUER is \(configured), but its discovery document names issuer \(discovered); set VIPPS_ISSUER to that."
         case .subjectMismatch: "The user information from Vipps belongs to another user than the login."
         }
     }

@@ -9,13 +9,13 @@ struct Backup: AsyncParsableCommand {
     @Argument(help: "Where to write the copy (replaced if it exists).")
     var file: String
 
-    @Option(name: .customLong("db"), help: "The database to copy.")
-    var databasePath = "data/velkommen.sqlite"
+    @OptionGroup var database: DatabaseOption
 
     func run() async throws {
+        let databasePath: String
         do {
-            let database = try Database(path: databasePath, role: .reader)
-            try database.backup(to: file)
+            databasePath = try database.path
+            try Database(path: databasePath, role: .reader).backup(to: file)
         } catch {
             throw CommandFailure("backup failed", error)
         }

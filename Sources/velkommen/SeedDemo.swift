@@ -10,11 +10,11 @@ struct SeedDemo: AsyncParsableCommand {
     @Option(help: "How many members to add.")
     var members = 1000
 
-    @Option(name: .customLong("db"), help: "The database.")
-    var databasePath = "data/velkommen.sqlite"
+    @OptionGroup var database: DatabaseOption
 
     func run() async throws {
         do {
+            let databasePath = try database.path
             let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let pool = try DatabasePool(path: databasePath)

@@ -10,20 +10,7 @@ import VippsSimulator
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the web app (the default command).")
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
-
-    @Option(help: "Port to listen on.")
-    var port = 8080
-
-    @Option(name: .customLong("public"), help: "Folder served under /public/.")
-    var publicDirectory = "Public"
-
-    @Option(name: .customLong("templates"), help: "Folder of templates, UI strings and seed pages.")
-    var templatesDirectory = "Templates"
-
-    @Option(name: .customLong("db"), help: "The SQLite database (created when missing).")
-    var databasePath = "data/velkommen.sqlite"
+    @OptionGroup var options: ServeOptions
 
     @Option(name: .customLong("sim-port"), help: "Port of the Vipps Login simulator started when VIPPS_CLIENT_ID is unset.")
     var simulatorPort = 8081
@@ -42,27 +29,26 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { BufferedLogHandler(label: $0) }
         defer { LogSink.standardOutput.flush() }
         let logger = Logger(label: "velkommen")
-        var app = AppConfiguration()
-        app.host = host
-        app.port = port
-        app.publicDirectory = publicDirectory
-        app.templatesDirectory = templatesDirectory
-        app.databasePath = databasePath
-        app.rateLimited = !noRateLimits
+        var app: AppConfiguration
         do {
+            app = try options.configuration()
+            app.rateLimited = !noRateLimits
             try app.validate()
-            app.vipps = try VippsSettings.fromEnvironment()
         } catch {
             throw CommandFailure("cannot start", error)
         }
         var simulator: VippsSimulator?
         if app.vipps == nil && !noSimulator {
+            // The simulator must know our callback address before we bind, so --port 0 takes its free
+            // port now (a demo on loopback: the race with another process is harmless there).
+            if app.port == 0 && app.publicURL == nil { app.port = FreePort.find(host: app.host) }
             simulator = try await startSimulator(for: &app, logger: logger)
         }
 
         let router: any HTTPHandler
+        let velkommen: VelkommenApp
         do {
-            let velkommen = try await VelkommenApp.start(app, logger: logger)
+            velkommen = try await VelkommenApp.start(app, logger: logger)
             router = try velkommen.router()
             velkommen.startBackgroundJobs()
         } catch {
@@ -75,6 +61,7 @@ struct Serve: AsyncParsableCommand {
         server.accessLog = { access.log($0) }
         let errors = Logger(label: "velkommen.server")
         server.errorLog = { errors.warning("\($0)") }
+        if let hsts = app.strictTransportSecurity { server.defaultHeaders.set("Strict-Transport-Security", hsts) }
 
         let httpServer = HTTPServer(configuration: server, handler: router)
         let signals = ShutdownSignals { signal in
@@ -82,13 +69,17 @@ struct Serve: AsyncParsableCommand {
             httpServer.shutdown()
         }
         let bound = try httpServer.start()
-        logger.info("Velkommen is listening on http://\(app.host):\(bound)/ (health: /healthz)")
+        let metricsServer = try startMetrics(app, velkommen: velkommen, main: httpServer, logger: logger)
+        logger.info("Velkommen is listening on http://\(app.host):\(bound)/ (health: /healthz), public address \(app.publicURL ?? "not set")")
+        if !app.trustedProxies.isEmpty { logger.info("client addresses from X-Forwarded-For of \(app.trustedProxies.map(\.description).joined(separator: ", "))") }
         if noRateLimits { logger.warning("rate limits are off (--no-rate-limits): for load tests only") }
         if let simulator {
             logger.info("Till (demo, no API key needed): http://\(app.host):\(bound)/pos")
             logger.info("Simulated phones (confirm logins there): \(simulator.baseURL)/")
         }
         await httpServer.waitUntilStopped()
+        metricsServer?.shutdown()
+        await metricsServer?.waitUntilStopped()
         await simulator?.shutdown()
         withExtendedLifetime(signals) {}
         logger.info("stopped")
@@ -96,6 +87,23 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Serve {
+    /// `/metrics` on its own listener (loopback by default), so the public site never exposes it.
+    func startMetrics(_ app: AppConfiguration, velkommen: VelkommenApp, main: HTTPServer, logger: Logger) throws -> HTTPServer? {
+        guard let port = app.metricsPort else { return nil }
+        var configuration = HTTPServer.Configuration()
+        configuration.host = app.metricsHost
+        configuration.port = port
+        configuration.eventLoopCount = 1
+        let server = HTTPServer(configuration: configuration, handler: velkommen.metricsRouter { main.openConnections })
+        do {
+            let bound = try server.start()
+            logger.info("metrics (Prometheus) on http://\(app.metricsHost):\(bound)/metrics")
+        } catch {
+            throw CommandFailure("cannot listen for metrics on \(app.metricsHost):\(port) (\(Setting.metricsPort.name))", error)
+        }
+        return server
+    }
+
     /// Starts the simulator with the demo client registered for this server's callback, and points the
     /// app at it: the whole flow runs on one machine without credentials.
     func startSimulator(for app: inout AppConfiguration, logger: Logger) async throws -> VippsSimulator {

@@ -64,12 +64,10 @@ struct BrowserLogin: Sendable {
             let tokens = try await client.exchangeAuthorizationCode(code, redirectURI: callbackURL, codeVerifier: login.codeVerifier)
             let claims = try await client.verifyIDToken(tokens.idToken, nonce: login.nonce)
             return .success(try await client.userInfo(accessToken: tokens.accessToken, expectedSubject: claims.sub))
-        } catch let error as VippsLoginError {
-            logger.warning("browser login failed: \(Callback.problem(for: error).rawValue)")
-            return .failure(Callback.problem(for: error))
         } catch {
-            logger.error("browser login failed: \(String(reflecting: type(of: error)))")
-            return .failure(.vippsUnavailable)
+            // The client's calls throw only VippsLoginError (typed throws).
+            logger.warning("browser login failed: \(Callback.problem(for: error).rawValue): \(error)")
+            return .failure(Callback.problem(for: error))
         }
     }
 }

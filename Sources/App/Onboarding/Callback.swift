@@ -42,6 +42,7 @@ struct Callback: Sendable {
         }
         switch outcome {
         case .failed(let problem):
+            landing.metrics.loginFailed(problem.rawValue)
             return try pages.problem(problem, for: request)
         case .landed(let sub, _) where sub == holder:
             return .redirect(to: "/welcome")
@@ -102,7 +103,9 @@ struct Callback: Sendable {
             try await landing.record(info, request: loginRequest, source: "login", at: Date())
             return .landed(sub: claims.sub, loginRequestID: loginRequest.id)
         } catch let error as VippsLoginError {
-            logger.warning("callback failed: \(Self.problem(for: error).rawValue)")
+            // Which check refused it (audience, issuer, expiry, key, signature, nonce, auth_req_id,
+            // userinfo sub), never the token or the code.
+            logger.warning("callback failed: \(Self.problem(for: error).rawValue): \(error)")
             return .failed(Self.problem(for: error))
         } catch {
             logger.error("callback: storing the login failed: \(String(reflecting: type(of: error)))")

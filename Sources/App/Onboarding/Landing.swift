@@ -8,6 +8,7 @@ struct Landing: Sendable {
     let pool: DatabasePool
     let ledger: ConsentLedger
     let cache: SignedInCache
+    let metrics: AppMetrics
 
     func record(_ info: UserInfo, request: LoginRequest?, source: String, at time: Date) async throws {
         let profile = MemberProfile(sub: info.sub, name: info.name, givenName: info.givenName, familyName: info.familyName,
@@ -30,6 +31,7 @@ struct Landing: Sendable {
         }
         // The member's other sessions show the refreshed profile and consents at once.
         cache.forget(sub: info.sub)
+        metrics.login("confirmed")
     }
 
     /// The address as JSON, or nil for Vipps' address of empty strings.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Storage
 import VippsLogin
 
@@ -33,6 +34,8 @@ struct LoginStarter: Sendable {
     let requests: LoginRequestStore
     let events: FunnelEvents
     let callbackURL: URL
+    let metrics: AppMetrics
+    let logger: Logger
 
     /// `till` names who is asking (an API key's prefix, or the store for the till page), for the rate limit.
     func start(_ input: Input, till: String, at time: Date = Date()) async throws -> LoginRequest {
@@ -65,8 +68,12 @@ struct LoginStarter: Sendable {
             request.expiresAt = time.addingTimeInterval(TimeInterval(login.expiresIn))
             try await requests.started(id: request.id, authReqID: login.authReqID, expiresAt: request.expiresAt)
             try await events.record("login_started", store: request.store, loginRequestID: request.id, at: time)
+            metrics.login("started")
             return request
         } catch let error as VippsLoginError {
+            // The description names what is wrong and never a secret, token or phone number.
+            if error.isMisconfiguration { logger.error("starting a login failed, Vipps is misconfigured: \(error)") }
+            metrics.loginFailed(Self.reason(error))
             try await requests.fail(id: request.id, reason: Self.reason(error))
             try await events.record("login_failed", store: request.store, loginRequestID: request.id, at: time)
             throw Failure.vipps(error)
@@ -85,6 +92,7 @@ struct LoginStarter: Sendable {
         case .oldApp: "old_app"
         case .rateLimited: "rate_limited"
         case .invalidClient: "invalid_client"
+        case .issuerMismatch: "issuer_mismatch"
         case .timeout, .transport: "unreachable"
         case .serverError: "server_error"
         default: "error"

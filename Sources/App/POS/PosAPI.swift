@@ -102,7 +102,9 @@ struct PosAPI: Sendable {
                 Problem(.serviceUnavailable, "vipps-unavailable", "Vipps is not answering", detail: "Try again in a moment.")
             case .badResponse:
                 Problem(.badGateway, "vipps-bad-response", "Vipps answered something we could not read", detail: "Try again in a moment.")
-            case .invalidClient: Problem(.badGateway, "vipps-configuration", "Vipps refused our credentials", detail: "Check VIPPS_CLIENT_ID and VIPPS_CLIENT_SECRET.")
+            case .invalidClient: Problem(.badGateway, "vipps-configuration", "Vipps is misconfigured: it refused our credentials",
+                                         detail: "Check VIPPS_CLIENT_ID and VIPPS_CLIENT_SECRET.")
+            case .issuerMismatch: Problem(.badGateway, "vipps-configuration", "Vipps is misconfigured", detail: "The operator must fix VIPPS_ISSUER (see the server log).")
             default: Problem(.badGateway, "vipps-error", "Vipps refused the login", detail: error.description)
             }
         }

@@ -109,6 +109,7 @@ struct TillPage: Sendable {
         case .vipps(.invalidUser): "pos_error_no_vipps"
         case .vipps(.oldApp): "pos_error_old_app"
         case .vipps(.rateLimited), .rateLimited: "pos_error_rate_limited"
+        case .vipps(let error) where error.isMisconfiguration: "pos_error_misconfigured"
         case .vipps: "pos_error_unavailable"
         }
     }

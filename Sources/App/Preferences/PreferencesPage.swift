@@ -10,6 +10,7 @@ struct PreferencesPage: Sendable {
     let answers: AnswerStore
     let pool: DatabasePool
     let views: Views
+    let metrics: AppMetrics
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
         let questions = book.questions
@@ -38,11 +39,12 @@ struct PreferencesPage: Sendable {
         let (sub, sessionHash) = (signedIn.member.profile.sub, signedIn.session.idHash)
         let answered = valid.map { (question: $0.0, value: $0.1) }
         // One trip through the single writer, not two; and the funnel's "completed" commits with the answers.
-        try await pool.write { database in
+        let completed = try await pool.write { database in
             let now = Date()
             try AnswerStore.record(sub: sub, answers: answered, at: now, in: database)
-            try LoginRequestStore.completed(sessionHash: sessionHash, at: now, in: database)
+            return try LoginRequestStore.completed(sessionHash: sessionHash, at: now, in: database)
         }
+        if completed { metrics.login("completed") }
         return .redirect(to: "/preferences?saved=1")
     }
 

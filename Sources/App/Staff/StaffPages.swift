@@ -21,7 +21,8 @@ struct StaffPages: Sendable {
     func staff(_ request: HTTPRequest, error: Bool = false) async throws -> HTTPResponse {
         let session = try await access.require([.admin], request)
         return try page("pages/admin-staff", request, session, [
-            "staff": try await store.all().map { ["phone": $0.phone, "role": $0.role.rawValue, "name": $0.name ?? "", "linked": $0.sub != nil] as [String: Any] },
+            "staff": try await store.all().map { ["phone": $0.phone, "role": $0.role.rawValue, "name": $0.name ?? "", "linked": $0.sub != nil,
+                                                   "removable": $0.phone != session.staff.phone] as [String: Any] },
             "roles": StaffMember.Role.allCases.map(\.rawValue), "error": error,
         ], status: error ? .unprocessableContent : .ok)
     }
@@ -35,6 +36,19 @@ struct StaffPages: Sendable {
         }
         try await store.add(phone: phone, role: role)
         try await store.audit(session.staff, action: "staff.add", detail: "\(phone) as \(role.rawValue)")
+        return .redirect(to: "/admin/staff")
+    }
+
+    /// `POST /admin/staff/remove`: the member of staff is gone and signed out at once. An admin cannot
+    /// remove themselves, so the staff area is never left without the one who was using it.
+    func removeStaff(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try await access.require([.admin], request)
+        let form = request.formFields()
+        try access.checkCSRF(form, session, request)
+        guard let phone = form?["phone"].flatMap(StaffPhone.normalise), phone != session.staff.phone else {
+            return try await staff(request, error: true)
+        }
+        _ = try await store.remove(phone: phone, by: session.staff)
         return .redirect(to: "/admin/staff")
     }
 

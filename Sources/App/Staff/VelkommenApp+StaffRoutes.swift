@@ -23,6 +23,7 @@ extension VelkommenApp {
         router.get("/admin") { try await pages.dashboard($0) }
         router.get("/admin/staff") { try await pages.staff($0) }
         router.post("/admin/staff", maxBodyBytes: 4096) { try await pages.addStaff($0) }
+        router.post("/admin/staff/remove", maxBodyBytes: 1024) { try await pages.removeStaff($0) }
         router.get("/admin/audit") { try await pages.audit($0) }
     }
 }

@@ -1,0 +1,126 @@
+import Foundation
+import HTTPServer
+import VippsLogin
+
+/// Velkommen's settings, built once at start-up from flags and the environment (`Setting`) and
+/// validated there: a bad one stops start-up with one line naming it.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 asks the system for a free port; the bound one is logged.
+    public var port = 8080
+    /// The folder served under `/public/`.
+    public var publicDirectory = "Public"
+    /// Mustache templates, UI strings (`i18n/`) and the seed pages (`seed/`).
+    public var templatesDirectory = "Templates"
+    /// The SQLite database; its folder is created when missing.
+    public var databasePath = "data/velkommen.sqlite"
+    /// How long a write waits for a lock held by another process (a backup tool, an operator's sqlite3)
+    /// before the visitor gets the 503 page.
+    public var databaseBusyTimeoutMilliseconds: Int32 = 5000
+    /// How to reach Vipps Login (or the simulator); nil until set from the environment or the simulator.
+    public var vipps: VippsLoginConfiguration?
+    /// The base of redirect URIs (`VELKOMMEN_PUBLIC_URL`); https in production, which also makes cookies Secure.
+    public var publicURL: String?
+    /// Networks of reverse proxies whose `X-Forwarded-For` is believed; none by default.
+    public var trustedProxies: [IPNetwork] = []
+    /// Keys the sealed cookies when set; else a key made once per database is used.
+    public var secret: String?
+    /// Where `/metrics` listens (its own listener, loopback by default); nil leaves it off.
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort: Int?
+    /// Lets `/pos` work without an API key: for the simulator's demo, never with real Vipps credentials.
+    public var demoTill = false
+    /// Rate limits on starting logins and on callbacks; off only for load tests.
+    public var rateLimited = true
+
+    /// `publicURL`, or the address the server listens on.
+    public var baseURL: String { (publicURL ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
+    public var callbackURL: URL { URL(string: baseURL + "/callback")! }
+    /// Where Vipps returns staff after their login.
+    public var staffCallbackURL: URL { URL(string: baseURL + "/admin/callback")! }
+    public var secureCookies: Bool { baseURL.hasPrefix("https://") }
+    /// Sent with every response under https: browsers then never try plain http again.
+    public var strictTransportSecurity: String? { secureCookies ? "max-age=31536000" : nil }
+
+    public init() {}
+
+    /// The settings from `values` (environment variables by `Setting` name, with flags already laid
+    /// over them), checked one by one; the error names the setting.
+    public init(settings values: [String: String]) throws(ConfigurationError) {
+        func value(_ setting: Setting) -> String? { values[setting.rawValue].flatMap { $0.isEmpty ? nil : $0 } }
+        func integer(_ setting: Setting, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+            guard let text = value(setting) else { return nil }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigurationError("\(setting.name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+            }
+            return number
+        }
+        host = value(.host) ?? host
+        port = try integer(.port, in: 0...65_535) ?? port
+        publicURL = try value(.publicURL).map { text throws(ConfigurationError) in try Self.checkPublicURL(text) }
+        if let database = value(.database) {
+            databasePath = database.hasPrefix("sqlite:") ? String(database.dropFirst("sqlite:".count)) : database
+            guard !database.hasPrefix("postgres:"), !database.hasPrefix("postgresql:") else {
+                throw ConfigurationError("\(Setting.database.name): PostgreSQL is not supported by this version; give a SQLite file path")
+            }
+        }
+        databaseBusyTimeoutMilliseconds = Int32(try integer(.databaseBusyTimeout, in: 0...600_000) ?? Int(databaseBusyTimeoutMilliseconds))
+        templatesDirectory = value(.templates) ?? templatesDirectory
+        publicDirectory = value(.publicFolder) ?? publicDirectory
+        trustedProxies = try (value(.trustedProxies) ?? "").split(separator: ",").map { text throws(ConfigurationError) in
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard let network = IPNetwork(trimmed) else {
+                throw ConfigurationError("\(Setting.trustedProxies.name) must be addresses or networks such as 127.0.0.1 or 10.0.0.0/8, not \(trimmed)")
+            }
+            return network
+        }
+        secret = value(.secret)
+        if let secret, secret.utf8.count < 32 {
+            throw ConfigurationError("\(Setting.secret.name) must be at least 32 characters (e.g. openssl rand -base64 32)")
+        }
+        metricsHost = value(.metricsHost) ?? metricsHost
+        metricsPort = try integer(.metricsPort, in: 0...65_535)
+        vipps = try VippsSettings.fromSettings(values)
+    }
+
+    /// Checks what can be checked before binding; the message names the setting.
+    public func validate() throws(ConfigurationError) {
+        guard (0...65_535).contains(port) else { throw ConfigurationError("\(Setting.port.name) must be 0 to 65535, not \(port)") }
+        guard !host.isEmpty else { throw ConfigurationError("\(Setting.host.name) must not be empty") }
+        guard !databasePath.isEmpty else { throw ConfigurationError("\(Setting.database.name) must not be empty") }
+        if (vipps == nil || demoTill) && !Self.isLoopback(host) {
+            throw ConfigurationError("""
+                \(Setting.host.name) is \(host), but without \(Setting.vippsClientID.rawValue) Velkommen runs its demo (a till without \
+                API keys, a simulated Vipps) and that only ever listens on loopback: set the Vipps settings, or listen on 127.0.0.1
+                """)
+        }
+        if let vipps, !demoTill, !secureCookies, !Self.isLoopback(vipps.issuer.host ?? "") {
+            throw ConfigurationError("""
+                \(Setting.publicURL.name) must be an https address (Vipps accepts only https redirect URIs, and cookies must be \
+                Secure), not \(baseURL)
+                """)
+        }
+    }
+
+    static func checkPublicURL(_ text: String) throws(ConfigurationError) -> String {
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard let url = URLComponents(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil, url.user == nil else {
+            throw ConfigurationError("\(Setting.publicURL.name) must be the site's address such as https://velkommen.example.no, not \(text)")
+        }
+        return trimmed
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: addresses nobody else can reach.
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return bare == "localhost" || IPNetwork("127.0.0.0/8")!.contains(bare) || IPNetwork("::1/128")!.contains(bare)
+    }
+}
+
+/// A setting that stops start-up; its message is the one line the operator sees.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}

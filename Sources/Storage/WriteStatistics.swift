@@ -1,0 +1,23 @@
+import Foundation
+import Synchronization
+
+/// What the operator's metrics read from the single writer: how many writes are queued or running, and
+/// each write's time from the call to its commit (set `observe` once at start; nil costs nothing).
+public final class WriteStatistics: Sendable {
+    private let inFlight = Atomic<Int>(0)
+    private let observer = Mutex<(@Sendable (Duration) -> Void)?>(nil)
+
+    public var queueDepth: Int { inFlight.load(ordering: .relaxed) }
+
+    public func observe(_ record: @escaping @Sendable (Duration) -> Void) { observer.withLock { $0 = record } }
+
+    func measure<T>(_ body: () async throws -> T) async rethrows -> T {
+        inFlight.add(1, ordering: .relaxed)
+        let start = ContinuousClock.now
+        defer {
+            inFlight.subtract(1, ordering: .relaxed)
+            if let record = observer.withLock({ $0 }) { record(ContinuousClock.now - start) }
+        }
+        return try await body()
+    }
+}

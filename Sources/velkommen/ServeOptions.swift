@@ -1,0 +1,69 @@
+import App
+import ArgumentParser
+import Foundation
+
+/// The settings `serve` and `check` share. Each flag has an environment variable of the same meaning
+/// (`Setting`); a flag given wins over the variable, and the variable over the default.
+struct ServeOptions: ParsableArguments {
+    @Option(help: "Address to listen on. [VELKOMMEN_HOST, default 127.0.0.1]")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 takes a free one. [VELKOMMEN_PORT, default 8080]")
+    var port: Int?
+
+    @Option(name: .customLong("public-url"), help: "The site's public address, the base of redirect URIs; https in production. [VELKOMMEN_PUBLIC_URL]")
+    var publicURL: String?
+
+    @Option(name: .customLong("db"), help: "The SQLite database, created when missing. [VELKOMMEN_DATABASE_URL, default data/velkommen.sqlite]")
+    var database: String?
+
+    @Option(name: .customLong("db-busy-timeout-ms"), help: "How long a write waits for another process's lock. [VELKOMMEN_DB_BUSY_TIMEOUT_MS, default 5000]")
+    var busyTimeout: Int?
+
+    @Option(name: .customLong("templates"), help: "Folder of templates, UI strings and seed pages. [VELKOMMEN_TEMPLATES, default Templates]")
+    var templates: String?
+
+    @Option(name: .customLong("public"), help: "Folder served under /public/. [VELKOMMEN_PUBLIC_DIR, default Public]")
+    var publicFolder: String?
+
+    @Option(name: .customLong("trusted-proxy"), help: "A reverse proxy's address or network whose X-Forwarded-For is believed (repeatable). [VELKOMMEN_TRUSTED_PROXIES, comma-separated]")
+    var trustedProxies: [String] = []
+
+    @Option(name: .customLong("metrics-host"), help: "Address of the /metrics listener. [VELKOMMEN_METRICS_HOST, default 127.0.0.1]")
+    var metricsHost: String?
+
+    @Option(name: .customLong("metrics-port"), help: "Port of the /metrics listener (Prometheus text); off when unset. [VELKOMMEN_METRICS_PORT]")
+    var metricsPort: Int?
+
+    @Option(name: .customLong("vipps-issuer"), help: "Vipps Login's issuer, ending in /. [VIPPS_ISSUER, default the test environment]")
+    var vippsIssuer: String?
+
+    @Option(name: .customLong("vipps-client-id"), help: "The client id from the Vipps portal; without it the simulator runs. [VIPPS_CLIENT_ID]")
+    var vippsClientID: String?
+
+    @Option(name: .customLong("vipps-client-secret-file"), help: "A file holding the client secret (else VIPPS_CLIENT_SECRET). [VIPPS_CLIENT_SECRET_FILE]")
+    var vippsClientSecretFile: String?
+
+    @Option(name: .customLong("vipps-msn"), help: "Merchant serial number. [VIPPS_MSN]")
+    var vippsMSN: String?
+
+    @Option(name: .customLong("vipps-token-auth"), help: "client_secret_basic or client_secret_post. [VIPPS_TOKEN_AUTH, default client_secret_basic]")
+    var vippsTokenAuth: String?
+
+    /// The environment with the flags laid over it.
+    func settings(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        var values = environment
+        let flags: [(Setting, String?)] = [
+            (.host, host), (.port, port.map(String.init)), (.publicURL, publicURL), (.database, database),
+            (.databaseBusyTimeout, busyTimeout.map(String.init)), (.templates, templates), (.publicFolder, publicFolder),
+            (.trustedProxies, trustedProxies.isEmpty ? nil : trustedProxies.joined(separator: ",")),
+            (.metricsHost, metricsHost), (.metricsPort, metricsPort.map(String.init)), (.vippsIssuer, vippsIssuer),
+            (.vippsClientID, vippsClientID), (.vippsClientSecretFile, vippsClientSecretFile), (.vippsMSN, vippsMSN),
+            (.vippsTokenAuth, vippsTokenAuth),
+        ]
+        for case let (setting, value?) in flags { values[setting.rawValue] = value }
+        return values
+    }
+
+    func configuration() throws(ConfigurationError) -> AppConfiguration { try AppConfiguration(settings: settings()) }
+}
