@@ -20,6 +20,7 @@ struct TestApp {
     let port: Int
     let entries: CollectedEntries
     let folder: String
+    let logs: CapturedLogs
 
     static func configuration(folder: String) -> AppConfiguration {
         var configuration = AppConfiguration()
@@ -35,7 +36,8 @@ struct TestApp {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var configuration = configuration(folder: folder)
         configure(&configuration)
-        let app = try await VelkommenApp.start(configuration)
+        let logs = CapturedLogs()
+        let app = try await VelkommenApp.start(configuration, logger: logs.logger)
         var server = HTTPServer.Configuration()
         server.port = 0
         let entries = CollectedEntries()
@@ -43,7 +45,7 @@ struct TestApp {
         let httpServer = HTTPServer(configuration: server, handler: try app.router())
         let port = try httpServer.start()
         do {
-            try await body(TestApp(app: app, port: port, entries: entries, folder: folder))
+            try await body(TestApp(app: app, port: port, entries: entries, folder: folder, logs: logs))
         } catch {
             httpServer.shutdown()
             await httpServer.waitUntilStopped()

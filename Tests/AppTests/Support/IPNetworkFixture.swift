@@ -1,0 +1,5 @@
+import HTTPServer
+
+enum IPNetworkFixture {
+    static let loopback = IPNetwork("127.0.0.0/8")!
+}
