@@ -1,8 +1,6 @@
 """What the headless-Chromium walks share: a free port, a phone-sized Chromium in Norwegian, and a check that says what it checked."""
 import socket
 
-from selenium import webdriver
-
 
 def free_port():
     with socket.socket() as s:
@@ -11,6 +9,8 @@ def free_port():
 
 
 def browser():
+    from selenium import webdriver
+
     options = webdriver.ChromeOptions()
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915", "--lang=nb-NO"]:
         options.add_argument(argument)

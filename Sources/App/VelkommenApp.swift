@@ -204,8 +204,10 @@ public final class VelkommenApp: Sendable {
         let origin = configuration.publicURL.flatMap { URLComponents(string: $0) }.flatMap { url in
             url.scheme.flatMap { scheme in url.host.map { scheme + "://" + $0 + (url.port.map { ":\($0)" } ?? "") } }
         }
-        return router.wrapped(in: CrossSiteForms(publicOrigin: origin, views: views)).wrapped(in: ErrorPages.Middleware(pages: errors))
-            .wrapped(in: RequestMetrics(metrics: metrics, router: router)).wrapped(in: TrustedProxies(configuration.trustedProxies))
+        let app = router.wrapped(in: CrossSiteForms(publicOrigin: origin, views: views)).wrapped(in: ErrorPages.Middleware(pages: errors))
+        // Requests are counted only when something can read the counts (a metrics listener).
+        let counted = configuration.metricsPort == nil ? app : app.wrapped(in: RequestMetrics(metrics: metrics, router: router))
+        return counted.wrapped(in: TrustedProxies(configuration.trustedProxies))
     }
 
     /// `GET /metrics` (Prometheus text), for its own listener: `openConnections` reads the main server's.

@@ -112,7 +112,7 @@ struct OperationsTests {
 
     @Test("metrics count requests by route, logins by step and Vipps calls; readiness checks the database and Vipps")
     func metricsAndReadiness() async throws {
-        try await OnboardingHarness.with { harness in
+        try await OnboardingHarness.with(app: { $0.metricsPort = 0 }) { harness in
             let browser = Browser(port: harness.app.port)
             let (_, authReqID) = try await harness.startLogin()
             _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
