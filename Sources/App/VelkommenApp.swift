@@ -20,16 +20,18 @@ public final class VelkommenApp: Sendable {
     let signedInCache = SignedInCache()
     let pendingLandings = PendingLandings()
     let sealer: Sealer
+    let stores: StoreNames
     public let metrics = AppMetrics()
 
     init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
-         logger: Logger) {
+         stores: StoreNames, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.pages = pages
         self.views = views
         self.questions = questions
         self.sealer = sealer
+        self.stores = stores
         let metrics = metrics
         vipps = configuration.vipps.map { vipps in
             var observed = vipps
@@ -60,7 +62,7 @@ public final class VelkommenApp: Sendable {
             sealKey = try await ServerSecretStore(pool: database).secret(named: "cookie-seal", orStore: Sealer.newKey())
         }
         return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, questions: questions,
-                            sealer: Sealer(key: sealKey), logger: logger)
+                            sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"), logger: logger)
     }
 
     static func openDatabase(_ path: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> DatabasePool {
@@ -110,7 +112,7 @@ public final class VelkommenApp: Sendable {
     /// Every route, with errors turned into pages in the visitor's language.
     public func router() throws -> any HTTPHandler {
         let errors = ErrorPages(views: views, logger: logger)
-        let customer = CustomerPages(catalog: pages.catalog, views: views, errors: errors)
+        let customer = CustomerPages(catalog: pages.catalog, views: views, errors: errors, stores: stores)
         let visitors = visitors
         let callback = callback
         let callbackPages = CallbackPages(views: views)

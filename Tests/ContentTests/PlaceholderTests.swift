@@ -22,4 +22,21 @@ struct PlaceholderTests {
         let template = PlaceholderTemplate(html: "Blåbær {{name}} 😀")
         #expect(template.render([.name: "Åse Ødegård"]) == "Blåbær Åse Ødegård 😀")
     }
+
+    @Test("a fallback stands in for a missing or empty value, survives Markdown, and is never a hole")
+    func fallback() {
+        let template = PlaceholderTemplate(html: Markdown.html(from: "Hei, {{given_name|kjære medlem}}! Tilbud i {{ store | butikken vår }}. {{family_name}}"))
+        #expect(template.render([.givenName: "Ada", .store: "Oslo sentrum"]) == "<p>Hei, Ada! Tilbud i Oslo sentrum. </p>\n")
+        #expect(template.render([.givenName: ""]) == "<p>Hei, kjære medlem! Tilbud i butikken vår. </p>\n")
+        #expect(template.holes([:]) == [.familyName], "only the one without a fallback")
+        #expect(template.holes([.familyName: "Lovelace"]).isEmpty)
+        let again = PlaceholderTemplate(html: template.htmlWithTokens)
+        #expect(again.render([:]) == template.render([:]), "the tokens keep their fallbacks")
+    }
+
+    @Test("a fallback is HTML-escaped by Markdown like the rest of the page", arguments: ["<b>x</b>", "a & b"])
+    func fallbackEscaped(_ text: String) {
+        let template = PlaceholderTemplate(html: Markdown.html(from: "{{given_name|\(text)}}"))
+        #expect(!template.render([:]).contains("<b>"))
+    }
 }

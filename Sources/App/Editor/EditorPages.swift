@@ -74,7 +74,10 @@ struct EditorPages: Sendable {
         let publish = action == "publish"
         let revision = try await library.save(source: form.source, author: session.staff.name ?? session.staff.phone, publish: publish)
         try await staff.audit(session.staff, action: publish ? "page.publish" : "page.save", detail: "\(page.slug)/\(page.lang.rawValue) revision \(revision.id)")
-        return .redirect(to: "/admin/pages/history?slug=\(page.slug)&lang=\(page.lang.rawValue)")
+        // Saved either way; the history page warns about every placeholder some visitor would see empty.
+        let holes = Set(Persona.holes(in: page).flatMap(\.placeholders).map(\.rawValue)).sorted()
+        let warning = holes.isEmpty ? "" : "&holes=" + holes.joined(separator: ",")
+        return .redirect(to: "/admin/pages/history?slug=\(page.slug)&lang=\(page.lang.rawValue)" + warning)
     }
 
     func history(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -87,7 +90,15 @@ struct EditorPages: Sendable {
             if index + 1 < revisions.count { row["previous"] = revisions[index + 1].id }
             return row
         }
-        return try pages.page("pages/admin-history", request, session, ["slug": slug, "lang": lang, "revisions": rows])
+        let holes = (request.queryValue("holes") ?? "").split(separator: ",").compactMap { Placeholder(rawValue: String($0)) }
+        let language = VisitorLanguage.resolve(request).language
+        var context: [String: Any] = ["slug": slug, "lang": lang, "revisions": rows]
+        if !holes.isEmpty {
+            context["holes"] = views.text("editor_holes", in: language)
+                .replacingOccurrences(of: "{placeholders}", with: holes.map(\.token).joined(separator: ", "))
+                .replacingOccurrences(of: "{example}", with: fallbackExample(for: holes, in: language))
+        }
+        return try pages.page("pages/admin-history", request, session, context)
     }
 
     func diff(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -132,30 +143,31 @@ struct EditorPages: Sendable {
         return .redirect(to: "/admin/pages")
     }
 
-    /// The page as the customer will see it, for a persona: first visit, returning, or with a consent.
-    func preview(_ page: Page, persona: String) throws -> HTTPResponse {
+    /// `{{given_name|du}}` and the like, for the first hole that has a natural fallback.
+    func fallbackExample(for holes: [Placeholder], in language: Language) -> String {
+        let example = holes.first { $0 != .familyName } ?? .givenName
+        return "{{\(example.rawValue)|\(views.text("editor_hole_example_" + example.rawValue, in: language))}}"
+    }
+
+    /// The page as the customer will see it, for a persona: first visit, returning, a member whose store
+    /// has no display name, anonymous, or with a consent.
+    func preview(_ page: Page, persona id: String) throws -> HTTPResponse {
         let rendered = RenderedPage(revisionID: 0, page: page)
-        // Personas: first, returning, anonymous, or a consent id (a returning member who accepted it).
-        let visitor = switch persona {
-        case "first", "anonymous": Visitor(isFirstVisit: true)
-        case "returning": Visitor(isFirstVisit: false)
-        default: Visitor(isFirstVisit: false, consents: [persona])
-        }
-        let values: [Placeholder: String] = [.givenName: "Ada", .familyName: "Lovelace", .name: "Ada Lovelace", .store: "Oslo sentrum"]
-        let named = persona != "anonymous"
+        let persona = Persona.named(id)
+        let named = persona.id != "anonymous"
         var response: HTTPResponse
         if page.kind == .welcome {
             let greeting = named ? views.text("greeting_named", in: page.lang).replacingOccurrences(of: "{name}", with: "Ada") : views.text("greeting_anonymous", in: page.lang)
             response = try views.page("pages/welcome", in: page.lang, ["greeting": greeting, "signedIn": named,
-                "page": ["title": page.title, "html": rendered.html.render(named ? values : [:]), "lang": page.lang.rawValue]])
+                "page": ["title": page.title, "html": rendered.html.render(persona.values), "lang": page.lang.rawValue]])
         } else {
-            response = try views.page("pages/offer", in: page.lang, ["title": page.title, "html": rendered.html.render(named ? values : [:]),
+            response = try views.page("pages/offer", in: page.lang, ["title": page.title, "html": rendered.html.render(persona.values),
                                                                     "pageLang": page.lang.rawValue])
         }
         response.headers.set("Cache-Control", "no-store")
-        response.headers.set("X-Velkommen-Preview", persona)
+        response.headers.set("X-Velkommen-Preview", persona.id)
         // The page is rendered either way; the header says whether this persona would be shown it.
-        response.headers.set("X-Velkommen-Preview-Shown", visitor.sees(page.audience) ? "yes" : "no")
+        response.headers.set("X-Velkommen-Preview-Shown", persona.sees(page) ? "yes" : "no")
         return response
     }
 

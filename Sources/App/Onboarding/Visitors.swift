@@ -9,14 +9,15 @@ struct SignedIn: Sendable {
     let member: Member
     let consents: [ConsentState]
 
-    /// The page audience and the values a page may show about this member.
-    var viewer: CustomerPages.Viewer {
+    /// The page audience and the values a page may show about this member (their store by its display
+    /// name; a store without one stays empty, for the page's fallback).
+    func viewer(stores: StoreNames) -> CustomerPages.Viewer {
         let accepted = Set(consents.filter { $0.accepted && $0.revokedReportedAt == nil }.map(\.consentID))
         var values: [Placeholder: String] = [:]
         values[.givenName] = member.profile.givenName ?? member.profile.name
         values[.familyName] = member.profile.familyName
         values[.name] = member.profile.name
-        values[.store] = member.firstStore
+        values[.store] = member.firstStore.flatMap { stores.name(of: $0, in: language ?? .nb) }
         return CustomerPages.Viewer(visitor: Visitor(isFirstVisit: member.loginCount <= 1, consents: accepted), values: values)
     }
 

@@ -8,6 +8,7 @@ struct CustomerPages: Sendable {
     let catalog: PageCatalog
     let views: Views
     let errors: ErrorPages
+    let stores: StoreNames
 
     /// Who is looking and what their pages may say about them (`values`, filled into placeholders).
     /// Anonymous until login exists.
@@ -19,12 +20,18 @@ struct CustomerPages: Sendable {
     }
 
     func welcome(_ request: HTTPRequest, signedIn: SignedIn? = nil) throws -> HTTPResponse {
-        let viewer = signedIn?.viewer ?? Viewer()
         let (language, cookie) = VisitorLanguage.resolve(request, memberChoice: signedIn?.language)
+        guard let signedIn else {
+            // Welcome pages speak to a member by name; a visitor who is nobody yet gets the way in.
+            var response = try views.cachedPage("pages/welcome-anonymous", key: "anonymous", generation: 0, in: language, values: [:]) { [:] }
+            if let cookie { response.setCookie(cookie) }
+            return response
+        }
+        let viewer = signedIn.viewer(stores: stores)
         let page = catalog.welcome(for: viewer.visitor, in: language)
-        var response = try views.cachedPage("pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)|\(signedIn != nil)",
+        var response = try views.cachedPage("pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)",
                                             generation: catalog.generation, in: language, values: viewer.values) {
-            var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language), "signedIn": signedIn != nil]
+            var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language), "signedIn": true]
             if let page {
                 context["page"] = ["title": page.page.title, "html": page.html.htmlWithTokens, "lang": page.page.lang.rawValue]
             }
@@ -35,7 +42,7 @@ struct CustomerPages: Sendable {
     }
 
     func offers(_ request: HTTPRequest, signedIn: SignedIn? = nil) throws -> HTTPResponse {
-        let viewer = signedIn?.viewer ?? Viewer()
+        let viewer = signedIn?.viewer(stores: stores) ?? Viewer()
         let (language, cookie) = VisitorLanguage.resolve(request, memberChoice: signedIn?.language)
         let offers = catalog.offers(for: viewer.visitor, in: language)
         let key = offers.map { String($0.revisionID) }.joined(separator: ",")
@@ -51,7 +58,7 @@ struct CustomerPages: Sendable {
     }
 
     func offer(_ request: HTTPRequest, signedIn: SignedIn? = nil) throws -> HTTPResponse {
-        let viewer = signedIn?.viewer ?? Viewer()
+        let viewer = signedIn?.viewer(stores: stores) ?? Viewer()
         let (language, cookie) = VisitorLanguage.resolve(request, memberChoice: signedIn?.language)
         guard let slug = request.parameter("slug"), let offer = catalog.offer(slug: slug, in: language) else {
             return try errors.page(.notFound, for: request)
