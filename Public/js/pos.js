@@ -1,17 +1,57 @@
-// Keeps the till's status line current without a reload. Without JavaScript the page offers a
-// refresh link instead; nothing here is needed for the flow to work.
+// The till's status screen: keeps the one big state current (waiting, registered, cancelled, expired,
+// failed), counts down to the login's expiry, and returns to an empty phone field a while after the
+// login has ended. Without JavaScript the page offers a refresh link; nothing here is needed for the flow.
 (function () {
-  var line = document.querySelector(".pos-status");
-  if (!line || !window.fetch) return;
-  var done = ["completed", "expired", "failed"];
+  var screen = document.querySelector(".till[data-status-url]");
+  if (!screen || !window.fetch) return;
+  var heading = screen.querySelector(".till-heading");
+  var text = screen.querySelector(".till-text");
+  var clock = screen.querySelector(".till-clock");
+  var next = screen.querySelector(".till-next");
+  var refresh = screen.querySelector(".no-script-refresh");
+  if (refresh) refresh.hidden = true;
+  var deadline = Date.now() + 1000 * Number(screen.getAttribute("data-seconds-left") || 0);
+  var ended = false;
+  var settled = false;
+
+  function show(status) {
+    screen.className = "till till-" + status.state;
+    screen.setAttribute("data-state", status.state);
+    if (heading.textContent !== status.heading) heading.textContent = status.heading;
+    text.textContent = status.text;
+    deadline = Date.now() + 1000 * status.secondsLeft;
+    if (status.state !== "waiting") end();
+    // A registered customer may still answer the questions: the screen says so until it returns.
+    settled = status.state !== "waiting" && (status.state !== "registered" || status.status === "completed");
+  }
+
+  function end() {
+    if (ended) return;
+    ended = true;
+    screen.querySelectorAll("form, .till-binding, .till-countdown").forEach(function (element) { element.hidden = true; });
+    if (next) next.hidden = false;
+    setTimeout(function () { window.location.assign("/pos"); }, 10000);
+  }
+
+  function tick() {
+    if (ended || !clock) return;
+    var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+    setTimeout(tick, 1000);
+  }
+
   function poll() {
-    fetch(line.getAttribute("data-status-url"), { credentials: "same-origin" })
+    if (settled) return;
+    fetch(screen.getAttribute("data-status-url"), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (status) {
-        if (status) { line.textContent = status.text; line.setAttribute("data-status", status.status); }
-        if (!status || done.indexOf(status.status) < 0) setTimeout(poll, 1500);
+        if (status) show(status);
+        if (!settled) setTimeout(poll, 1000);
       })
-      .catch(function () { setTimeout(poll, 5000); });
+      .catch(function () { setTimeout(poll, 3000); });
   }
-  if (done.indexOf(line.getAttribute("data-status")) < 0) setTimeout(poll, 1500);
+
+  if (screen.getAttribute("data-state") !== "waiting") end();
+  tick();
+  setTimeout(poll, 1000);
 })();

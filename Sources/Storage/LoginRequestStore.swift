@@ -66,6 +66,19 @@ public struct LoginRequestStore: Sendable {
         }
     }
 
+    /// The failure recorded when staff cancel a waiting login at the till.
+    public static let cancelledAtTill = "cancelled_at_till"
+
+    /// Cancels a login that is still waiting for the customer (on our side: Vipps is not told, and a
+    /// confirmation that arrives later lands nobody). False when it was no longer waiting.
+    public func cancel(id: String, at time: Date = Date()) async throws -> Bool {
+        try await pool.write { database in
+            try database.execute("UPDATE login_requests SET status = 'failed', failure = ? WHERE id = ? AND status = 'pending' AND expires_at > ?",
+                                 [Self.cancelledAtTill, id, time])
+            return database.changes > 0
+        }
+    }
+
     public func fail(id: String, reason: String) async throws {
         try await pool.write { database in
             try database.execute("UPDATE login_requests SET status = 'failed', failure = ? WHERE id = ? AND status IN ('pending', 'confirmed')", [reason, id])

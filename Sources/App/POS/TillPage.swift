@@ -12,12 +12,15 @@ struct TillPage: Sendable {
     static let keyCookie = "velkommen_pos"
     static let csrfCookie = "velkommen_pos_csrf"
     static let demoStore = "demo"
+    static let terminalCookie = "velkommen_terminal"
 
     let keys: ApiKeys
     let access: StaffAccess
     let starter: LoginStarter
     let requests: LoginRequestStore
     let views: Views
+    let stores: StoreNames
+    let members: MemberStore
     let demo: Bool
     let secure: Bool
 
@@ -36,13 +39,22 @@ struct TillPage: Sendable {
         let csrf = request.cookie(Self.csrfCookie).flatMap { $0.count == 32 ? $0 : nil } ?? Tokens.random(bytes: 24)
         var response: HTTPResponse
         if let store = try await store(request) {
-            response = try views.page("pages/pos", in: language, status: status, ["store": store, "csrf": csrf, "error": error ?? "", "hasError": error != nil, "phone": phone])
+            response = try views.page("pages/pos", in: language, status: status, [
+                "storeName": stores.name(of: store, in: language) ?? store, "csrf": csrf, "error": error ?? "", "hasError": error != nil,
+                "phone": phone, "terminal": Self.terminal(request) ?? "",
+            ])
         } else {
             response = try views.page("pages/pos-key", in: language, status: error == nil ? .ok : status, ["error": error as Any? ?? false, "csrf": csrf])
         }
         // Double-submit token: a same-site-only cookie another site's form cannot send.
         response.setCookie(SetCookie(name: Self.csrfCookie, value: csrf, path: "/pos", secure: secure, httpOnly: true, sameSite: .strict))
+        response.headers.set("Cache-Control", "no-store")
         return response
+    }
+
+    /// The terminal this device last used: remembered per device (a cookie), not reset at every login.
+    static func terminal(_ request: HTTPRequest) -> String? {
+        request.cookie(terminalCookie).flatMap { LoginStarter.isIdentifier($0) ? $0 : nil }
     }
 
     /// `POST /pos/key`: keeps a valid API key in a cookie for this till.
@@ -71,7 +83,12 @@ struct TillPage: Sendable {
                                        consents: form?["consents"] == "yes")
         do {
             let login = try await starter.start(input, till: "store:" + store)
-            return .redirect(to: "/pos/logins/\(login.id)")
+            var response = HTTPResponse.redirect(to: "/pos/logins/\(login.id)")
+            if let terminal = login.terminal {
+                response.setCookie(SetCookie(name: Self.terminalCookie, value: terminal, path: "/pos", maxAge: 365 * 24 * 3600, secure: secure,
+                                             httpOnly: true, sameSite: .strict))
+            }
+            return response
         } catch let failure as LoginStarter.Failure {
             return try await show(request, error: views.text(Self.message(for: failure), in: language), phone: input.phone, status: .unprocessableContent)
         }
@@ -79,26 +96,69 @@ struct TillPage: Sendable {
 
     func progress(_ request: HTTPRequest) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
-        guard let store = try await store(request), let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == store else {
+        guard let (store, login) = try await ownLogin(request) else {
             return try views.problem("not_found", in: language, status: .notFound)
         }
-        let status = login.status(at: Date())
-        let finished = [.completed, .expired, .failed].contains(status)
-        return try views.page("pages/pos-login", in: language, [
-            "id": login.id, "bindingMessage": login.bindingMessage ?? "", "status": status.rawValue,
-            "statusText": views.text("pos_status_\(status.rawValue)", in: language), "refresh": !finished,
-            "mismatch": login.phoneMismatch,
+        let screen = try await Screen(login, members: members, views: views, language: language)
+        var response = try views.page("pages/pos-login", in: language, [
+            "id": login.id, "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
+            "heading": screen.heading, "text": screen.text, "secondsLeft": screen.secondsLeft, "expiresAt": screen.clock,
+            "mismatch": login.phoneMismatch, "storeName": stores.name(of: store, in: language) ?? store,
+            "csrf": request.cookie(Self.csrfCookie) ?? "",
         ])
+        response.headers.set("Cache-Control", "no-store")
+        return response
     }
 
     func statusJSON(_ request: HTTPRequest) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
-        guard let store = try await store(request), let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == store else {
-            return Problem.notFound.response
+        guard let (_, login) = try await ownLogin(request) else { return Problem.notFound.response }
+        let screen = try await Screen(login, members: members, views: views, language: language)
+        let object: [String: Any] = ["status": login.status(at: Date()).rawValue, "state": screen.state.rawValue, "heading": screen.heading,
+                                     "text": screen.text, "secondsLeft": screen.secondsLeft]
+        var response = HTTPResponse.json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()))
+        response.headers.set("Cache-Control", "no-store")
+        return response
+    }
+
+    /// `POST /pos/logins/{id}/cancel`: "Avbryt" while waiting. Cancels on our side only.
+    func cancel(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request).language
+        guard let (_, login) = try await ownLogin(request) else { return try views.problem("not_found", in: language, status: .notFound) }
+        guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(request.formFields(), expected: expected) else {
+            return try views.problem("csrf", in: language, status: .forbidden)
         }
-        let status = login.status(at: Date())
-        let object: [String: Any] = ["status": status.rawValue, "text": views.text("pos_status_\(status.rawValue)", in: language)]
-        return .json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()))
+        _ = try await requests.cancel(id: login.id)
+        return .redirect(to: "/pos/logins/\(login.id)")
+    }
+
+    /// The login named in the path, when it belongs to this till's store.
+    private func ownLogin(_ request: HTTPRequest) async throws -> (String, LoginRequest)? {
+        guard let store = try await store(request), let id = request.parameter("id"), let login = try await requests.find(id: id),
+              login.store == store else { return nil }
+        return (store, login)
+    }
+
+    /// What the status screen says about a login now.
+    struct Screen {
+        var state: TillState
+        var heading: String
+        var text: String
+        var secondsLeft: Int
+        var clock: String
+
+        init(_ login: LoginRequest, members: MemberStore, views: Views, language: Language, now: Date = Date()) async throws {
+            state = TillState(login, at: now)
+            var name = views.text("till_customer", in: language)
+            if state == .registered, let sub = login.memberSub, let profile = try await members.find(sub: sub)?.profile {
+                name = TillState.shortName(given: profile.givenName, family: profile.familyName, full: profile.name) ?? name
+            }
+            heading = views.text(state.headingKey, in: language).replacingOccurrences(of: "{name}", with: name)
+            text = views.text(state.textKey(login, at: now), in: language).replacingOccurrences(of: "{phone}", with: TillState.maskedPhone(login.phoneHint))
+            let left = max(0, Int(login.expiresAt.timeIntervalSince(now).rounded(.down)))
+            secondsLeft = state == .waiting ? left : 0
+            clock = "\(left / 60):" + String(format: "%02d", left % 60)
+        }
     }
 
     static func message(for failure: LoginStarter.Failure) -> String {

@@ -1,0 +1,49 @@
+import Foundation
+import Storage
+
+/// What the till shows for a login, as one big state like a card terminal: each with its own colour
+/// and heading. A login that ends on our web page never asks Vipps whether the customer cancelled (the
+/// token endpoint may be called only once, and the redirect's code needs that call), so near its expiry
+/// the till says the customer may also have cancelled.
+enum TillState: String, Sendable {
+    case waiting, registered, cancelled, expired, failed
+
+    init(_ login: LoginRequest, at time: Date) {
+        switch login.status(at: time) {
+        case .pending: self = .waiting
+        case .confirmed, .landed, .completed: self = .registered
+        case .expired: self = .expired
+        case .failed: self = [LoginRequestStore.cancelledAtTill, "access_denied"].contains(login.failure) ? .cancelled : .failed
+        }
+    }
+
+    /// Seconds before expiry from which "waiting" also says the customer may have cancelled.
+    static let maybeCancelledWithin: TimeInterval = 60
+
+    /// The heading's string key; `registered` has the member's name in it.
+    var headingKey: String { "till_\(rawValue)_heading" }
+
+    func textKey(_ login: LoginRequest, at time: Date) -> String {
+        switch self {
+        case .waiting: login.expiresAt.timeIntervalSince(time) <= Self.maybeCancelledWithin ? "till_waiting_maybe_cancelled" : "till_waiting_text"
+        case .registered: login.status == .completed ? "till_registered_completed" : "till_registered_text"
+        case .cancelled: login.failure == LoginRequestStore.cancelledAtTill ? "till_cancelled_at_till" : "till_cancelled_text"
+        case .expired: "till_expired_text"
+        case .failed: "till_failed_text"
+        }
+    }
+
+    /// "Ada L.": the given name and the family name's initial, enough for the cashier to greet.
+    static func shortName(given: String?, family: String?, full: String?) -> String? {
+        let first = given ?? full?.split(separator: " ").first.map(String.init)
+        guard let first, !first.isEmpty else { return nil }
+        guard let initial = (family ?? full?.split(separator: " ").dropFirst().last.map(String.init))?.first else { return first }
+        return "\(first) \(initial)."
+    }
+
+    /// "+47 ••• •• 678": enough for the cashier to see it is the number typed, not enough to read it off the screen.
+    static func maskedPhone(_ msisdn: String) -> String {
+        let digits = msisdn.hasPrefix("47") && msisdn.count == 10 ? String(msisdn.dropFirst(2)) : msisdn
+        return "+47 ••• •• " + String(digits.suffix(3))
+    }
+}
