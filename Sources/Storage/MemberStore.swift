@@ -36,6 +36,8 @@ public struct Member: Sendable, Equatable {
     public var createdAt: Date
     public var lastLoginAt: Date
     public var loginCount: Int
+    /// The number on the member card: given once, never reused after an erasure.
+    public var memberNumber: Int = 0
 }
 
 /// Members, keyed by Vipps `sub`.
@@ -76,7 +78,7 @@ public struct MemberStore: Sendable {
     public static func find(sub: String, in database: Database) throws -> Member? {
         try database.queryFirst("""
             SELECT sub, name, given_name, family_name, email, email_verified, phone_number, birthdate, address_json,
-                   language, first_store, created_at, last_login_at, login_count
+                   language, first_store, created_at, last_login_at, login_count, coalesce(member_number, 0)
             FROM members WHERE sub = ?
             """, [sub]) { row in
             Member(
@@ -84,7 +86,7 @@ public struct MemberStore: Sendable {
                                        email: try row[4], emailVerified: try row[5], phoneNumber: try row[6],
                                        birthdate: try row[7], addressJSON: try row[8]),
                 language: try row[9], firstStore: try row[10], createdAt: try row[11], lastLoginAt: try row[12],
-                loginCount: try row[13])
+                loginCount: try row[13], memberNumber: try row[14])
         }
     }
 

@@ -14,6 +14,7 @@ public enum Schema {
         Migration(version: 7, name: "no time index on answers", sql: version7),
         Migration(version: 8, name: "landed login requests by session", sql: version8),
         Migration(version: 9, name: "no answer text in statistics; server secrets", sql: version9),
+        Migration(version: 10, name: "member numbers; till pairing codes", sql: version10),
     ]
 
     static let version1 = """

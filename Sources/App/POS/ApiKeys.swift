@@ -10,10 +10,16 @@ struct ApiKeys: Sendable {
 
     /// Creates a key for `storeID` and returns it (the only time it exists in full).
     func create(storeID: String, label: String) async throws -> String {
+        let key = Self.newKey()
+        try await store.create(prefix: key.prefix, secretHash: key.secretHash, store: storeID, label: label)
+        return key.text
+    }
+
+    /// A fresh key: the whole text (shown or handed over once), its public prefix, its secret's hash.
+    static func newKey() -> (text: String, prefix: String, secretHash: Data) {
         let prefix = Tokens.random(bytes: 6).replacingOccurrences(of: "_", with: "x").replacingOccurrences(of: "-", with: "y")
         let secret = Tokens.random(bytes: 24)
-        try await store.create(prefix: prefix, secretHash: Tokens.sha256(secret), store: storeID, label: label)
-        return "vk_\(prefix)_\(secret)"
+        return ("vk_\(prefix)_\(secret)", prefix, Tokens.sha256(secret))
     }
 
     /// The key in `Authorization: Bearer …`, if it is one of ours and not revoked.

@@ -21,6 +21,9 @@ struct TillPage: Sendable {
     let views: Views
     let stores: StoreNames
     let members: MemberStore
+    let pairings: TillPairingStore
+    /// Guesses at pairing codes, per client address.
+    let pairingLimit: RateLimiter
     let demo: Bool
     let secure: Bool
 
@@ -64,7 +67,21 @@ struct TillPage: Sendable {
         guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(form, expected: expected) else {
             return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
         }
-        guard let key = form?["key"], try await keys.verify(key) != nil else {
+        var key = form?["key"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        if let code = PairingCode.normalise(key) {
+            // A pairing code from /admin: it becomes a key of this till's own, once.
+            if let wait = pairingLimit.take("address:" + request.clientAddress) {
+                var response = try await show(request, error: views.text("pos_error_rate_limited", in: language), status: .tooManyRequests)
+                response.headers.set("Retry-After", String(wait))
+                return response
+            }
+            let newKey = ApiKeys.newKey()
+            guard try await pairings.redeem(codeHash: Tokens.sha256Hex(code), prefix: newKey.prefix, secretHash: newKey.secretHash) != nil else {
+                return try await show(request, error: views.text("pos_pairing_invalid", in: language), status: .unauthorized)
+            }
+            key = newKey.text
+        }
+        guard try await keys.verify(key) != nil else {
             return try await show(request, error: views.text("pos_key_invalid", in: language), status: .unauthorized)
         }
         var response = HTTPResponse.redirect(to: "/pos")

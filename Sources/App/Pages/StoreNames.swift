@@ -19,6 +19,9 @@ struct StoreNames: Sendable {
         }
     }
 
+    /// The stores that have names, for pickers.
+    var ids: [String] { names.keys.sorted() }
+
     func name(of store: String, in language: Language) -> String? {
         guard let names = names[store] else { return nil }
         return names[language.rawValue] ?? names["nb"] ?? names.values.first

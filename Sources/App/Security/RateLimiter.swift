@@ -74,6 +74,8 @@ struct RateLimits: Sendable {
     /// sends one per member's withdrawal, a flood is someone else.
     let webhookPerAddress: RateLimiter
     let webhookTotal: RateLimiter
+    /// Till pairing codes tried per client address: a code is 8 of 32 characters, guessing must stay hopeless.
+    let pairingPerAddress: RateLimiter
 
     init(enabled: Bool = true) {
         perTill = RateLimiter(burst: 20, perMinute: 60, enabled: enabled)
@@ -81,5 +83,6 @@ struct RateLimits: Sendable {
         perAddress = RateLimiter(burst: 20, perMinute: 30, enabled: enabled)
         webhookPerAddress = RateLimiter(burst: 10, perMinute: 60, enabled: enabled)
         webhookTotal = RateLimiter(burst: 200, perMinute: 1200, enabled: enabled)
+        pairingPerAddress = RateLimiter(burst: 10, perMinute: 10, enabled: enabled)
     }
 }

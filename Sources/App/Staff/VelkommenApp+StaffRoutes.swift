@@ -24,6 +24,9 @@ extension VelkommenApp {
         router.get("/admin/staff") { try await pages.staff($0) }
         router.post("/admin/staff", maxBodyBytes: 4096) { try await pages.addStaff($0) }
         router.post("/admin/staff/remove", maxBodyBytes: 1024) { try await pages.removeStaff($0) }
+        let tills = TillPairingPages(access: access, pages: pages, pairings: TillPairingStore(pool: database), stores: stores)
+        router.get("/admin/tills") { try await tills.show($0) }
+        router.post("/admin/tills", maxBodyBytes: 1024) { try await tills.create($0) }
         router.get("/admin/audit") { try await pages.audit($0) }
     }
 }

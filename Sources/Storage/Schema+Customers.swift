@@ -1,0 +1,27 @@
+extension Schema {
+    /// Version 10 (issue "What the customer and the cashier see"):
+    /// - a member number for the member card, never reused: taken from a counter by a trigger when a
+    ///   member is added (a rowid can come back after the newest member is erased);
+    /// - one-time codes with which an admin pairs a till from `/admin` (only their hash is kept).
+    static let version10 = """
+    CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+    ALTER TABLE members ADD COLUMN member_number INTEGER;
+    UPDATE members SET member_number = rowid;
+    INSERT INTO counters (name, value) VALUES ('member_number', coalesce((SELECT max(member_number) FROM members), 0));
+    CREATE UNIQUE INDEX members_number ON members (member_number);
+    CREATE TRIGGER members_number_assign AFTER INSERT ON members WHEN NEW.member_number IS NULL
+    BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'member_number';
+        UPDATE members SET member_number = (SELECT value FROM counters WHERE name = 'member_number') WHERE rowid = NEW.rowid;
+    END;
+
+    CREATE TABLE till_pairings (
+        code_hash   TEXT PRIMARY KEY NOT NULL,
+        store       TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        created_at  REAL NOT NULL,
+        expires_at  REAL NOT NULL,
+        used_at     REAL
+    ) WITHOUT ROWID;
+    """
+}
