@@ -7,7 +7,8 @@ browsers: the till starts a login (/pos), the customer's phone confirms it with 
 simulator's phone page), the phone's browser lands on the welcome page, answers preferences, and
 sees its data. The till's status line must update by itself (the page's script under the CSP).
 Then staff log in with Vipps: marketing's editor with a preview, and the merchant's statistics.
-Screenshots: till.png, phone.png, consents.png, welcome.png, preferences.png, me.png, editor.png,
+Screenshots: till.png, till-registered.png, phone.png, consents.png, welcome.png, card.png (read back by
+zbarimg), preferences.png, me.png, editor.png,
 preview.png, stats.png.
 """
 import os
@@ -87,6 +88,13 @@ def main(binary, shots):
         check("Ada L. er registrert" in till.find_element(By.TAG_NAME, "h1").text, "the till's screen turned by itself to 'Ada L. er registrert'")
         till.save_screenshot(f"{shots}/till-registered.png")
         accessibility(till, "till registered", findings)
+
+        phone.get(base + "/card")
+        phone.save_screenshot(f"{shots}/card.png")
+        accessibility(phone, "member card", findings)
+        number = "".join(c for c in phone.find_element(By.CLASS_NAME, "member-card-number").text if c.isdigit())
+        scanned = subprocess.run(["zbarimg", "--raw", "-q", f"{shots}/card.png"], capture_output=True, text=True).stdout.strip()
+        check(scanned == number and len(number) == 8, f"a barcode reader (zbarimg) reads the card's number {number} off the screen ({scanned})")
 
         phone.get(base + "/preferences")
         phone.find_element(By.ID, "favourite_store-oslo-1").click()
