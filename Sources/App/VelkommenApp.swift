@@ -95,8 +95,9 @@ public final class VelkommenApp: Sendable {
     var visitors: Visitors { Visitors(sessions: memberSession, cache: signedInCache) }
     var starter: LoginStarter {
         LoginStarter(client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL,
-                     metrics: metrics, logger: logger)
+                     members: MemberStore(pool: database), metrics: metrics, logger: logger)
     }
+    var consentNotices: ConsentNotices { ConsentNotices(sealer: sealer, secure: configuration.secureCookies) }
     var landing: Landing { Landing(pool: database, ledger: ledger, cache: signedInCache, metrics: metrics) }
     var browserLogin: BrowserLogin {
         BrowserLogin(cookieName: "velkommen_login", client: vipps, sealer: sealer, landing: landing, callbackURL: configuration.callbackURL,
@@ -106,6 +107,7 @@ public final class VelkommenApp: Sendable {
         Callback(client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing, pool: database,
                  exchanges: exchanges, browserLogins: browserLogin, pendingLandings: pendingLandings,
                  switcher: MemberSwitch(sealer: sealer, members: MemberStore(pool: database), views: views, secure: configuration.secureCookies),
+                 notices: consentNotices,
                  logger: logger)
     }
 
@@ -137,6 +139,7 @@ public final class VelkommenApp: Sendable {
         let pendingLandings = pendingLandings
         let logger = logger
         let metrics = metrics
+        let notices = consentNotices
         router.get("/welcome") { request in
             var signedIn = try await visitors.signedIn(request)
             if let current = signedIn, let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)), current.language != asked {
@@ -157,7 +160,10 @@ public final class VelkommenApp: Sendable {
                     logger.warning("GET /welcome: the landing is not recorded yet, database unavailable (\(error.code))")
                 }
             }
-            return try customer.welcome(request, signedIn: signedIn)
+            let changes = signedIn == nil ? nil : notices.pending(request)
+            var response = try customer.welcome(request, signedIn: signedIn, consentChanges: changes)
+            if changes != nil { response.setCookie(notices.spent) }
+            return response
         }
         router.get("/offers") { try customer.offers($0, signedIn: try await visitors.signedIn($0)) }
         router.get("/offers/{slug}") { try customer.offer($0, signedIn: try await visitors.signedIn($0)) }

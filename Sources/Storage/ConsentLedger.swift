@@ -30,8 +30,14 @@ public struct ConsentLedger: Sendable {
     }
 
     /// Appends a receipt inside the caller's transaction and updates the member's current consents.
+    /// Returns the consents whose answer this changed (one the member had given otherwise before), so
+    /// that nobody's consent changes without them being told.
+    @discardableResult
     public func append(sub: String, source: String, payload: String, consents: [String: Bool], loginRequestID: String?,
-                       at time: Date, in database: Database) throws {
+                       at time: Date, in database: Database) throws -> [String: Bool] {
+        let before = Dictionary(try database.query("SELECT consent_id, accepted FROM member_consents WHERE member_sub = ?", [sub]) { row in
+            (try row[0] as String, try row[1] as Bool)
+        }, uniquingKeysWith: { first, _ in first })
         let previous = try database.scalar("SELECT entry_hash FROM consent_receipts ORDER BY id DESC LIMIT 1", as: String.self) ?? "genesis"
         let subjectHash = hash("member:" + sub)
         let entryHash = hash([previous, subjectHash, source, payload, String(time.timeIntervalSince1970)].joined(separator: "\n"))
@@ -46,6 +52,7 @@ public struct ConsentLedger: Sendable {
                     revoked_reported_at = NULL
                 """, [sub, consentID, accepted, time])
         }
+        return consents.filter { id, accepted in before[id].map { $0 != accepted } ?? false }
     }
 
     /// What a `CONSENT_REVOKED` report changed.

@@ -90,6 +90,16 @@ public struct MemberStore: Sendable {
         }
     }
 
+    /// Whether a member with this phone number (`4712345678`) has answered marketing consents before:
+    /// then a login started at the till does not ask again by default.
+    public func hasConsentsOnRecord(phone: String) async throws -> Bool {
+        try await pool.read { database in
+            try database.scalar("""
+                SELECT 1 FROM members m JOIN member_consents c ON c.member_sub = m.sub WHERE m.phone_number = ? LIMIT 1
+                """, [phone], as: Int.self) != nil
+        }
+    }
+
     /// Records the member's language choice ("nb" or "en").
     public func setLanguage(_ language: String, sub: String) async throws {
         try await pool.write { database in

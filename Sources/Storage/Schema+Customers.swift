@@ -2,7 +2,9 @@ extension Schema {
     /// Version 10 (issue "What the customer and the cashier see"):
     /// - a member number for the member card, never reused: taken from a counter by a trigger when a
     ///   member is added (a rowid can come back after the newest member is erased);
-    /// - one-time codes with which an admin pairs a till from `/admin` (only their hash is kept).
+    /// - one-time codes with which an admin pairs a till from `/admin` (only their hash is kept);
+    /// - members by phone number, so the till knows whether the customer's consents are on record;
+    /// - the questions a member chose to skip, so they are not asked again.
     static let version10 = """
     CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
     ALTER TABLE members ADD COLUMN member_number INTEGER;
@@ -14,6 +16,15 @@ extension Schema {
         UPDATE counters SET value = value + 1 WHERE name = 'member_number';
         UPDATE members SET member_number = (SELECT value FROM counters WHERE name = 'member_number') WHERE rowid = NEW.rowid;
     END;
+
+    CREATE INDEX members_phone ON members (phone_number) WHERE phone_number IS NOT NULL;
+
+    CREATE TABLE skipped_questions (
+        member_sub  TEXT NOT NULL REFERENCES members (sub) ON DELETE CASCADE,
+        question    TEXT NOT NULL,
+        skipped_at  REAL NOT NULL,
+        PRIMARY KEY (member_sub, question)
+    ) WITHOUT ROWID;
 
     CREATE TABLE till_pairings (
         code_hash   TEXT PRIMARY KEY NOT NULL,

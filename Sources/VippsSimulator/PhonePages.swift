@@ -63,8 +63,9 @@ enum PhonePages {
         return page("Login requests", cards)
     }
 
-    static func consents(user: TestUser, login: PendingLogin, configuration: SimulatorConfiguration, error: String? = nil) -> HTTPResponse {
-        let boxes = configuration.consents.map { consent in
+    static func consents(user: TestUser, login: PendingLogin, configuration: SimulatorConfiguration, consents: [SimulatorConfiguration.Consent],
+                         error: String? = nil) -> HTTPResponse {
+        let boxes = consents.map { consent in
             "<label><input type=\"checkbox\" name=\"consent\" value=\"\(escape(consent.id))\"> \(escape(consent.textEN))\(consent.required ? " (required)" : "")</label>"
         }.joined(separator: "\n")
         return page("Give consent", """

@@ -11,17 +11,27 @@ extension SimulatorRoutes {
     /// Confirm: the consent screen when consents were asked for, else the login completes.
     func phoneConfirm(_ request: HTTPRequest) async -> HTTPResponse {
         guard let (user, login) = await pendingLogin(request) else { return Self.gone }
-        if login.asksForConsents { return PhonePages.consents(user: user, login: login, configuration: configuration) }
-        return await complete(login, consents: nil)
+        guard login.asksForConsents else { return await complete(login, consents: nil) }
+        let open = await consentsToAsk(user)
+        // Everything asked for was accepted before: no consent screen, as in the Vipps app.
+        if open.isEmpty { return await complete(login, consents: Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, false) })) }
+        return PhonePages.consents(user: user, login: login, configuration: configuration, consents: open)
+    }
+
+    /// The configured consents this user has not accepted before.
+    private func consentsToAsk(_ user: TestUser) async -> [SimulatorConfiguration.Consent] {
+        let remembered = await state.rememberedConsents(msisdn: user.msisdn)
+        return configuration.consents.filter { !remembered.contains($0.id) }
     }
 
     /// The consent screen's answer; required consents must be ticked.
     func phoneConsents(_ request: HTTPRequest) async -> HTTPResponse {
         guard let (user, login) = await pendingLogin(request) else { return Self.gone }
         let ticked = Set(request.formFields()?.values("consent") ?? [])
-        let missing = configuration.consents.filter { $0.required && !ticked.contains($0.id) }
+        let open = await consentsToAsk(user)
+        let missing = open.filter { $0.required && !ticked.contains($0.id) }
         if !missing.isEmpty {
-            return PhonePages.consents(user: user, login: login, configuration: configuration,
+            return PhonePages.consents(user: user, login: login, configuration: configuration, consents: open,
                                        error: "Tick the required consents to continue: " + missing.map(\.textEN).joined(separator: ", "))
         }
         return await complete(login, consents: Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, ticked.contains($0.id)) }))

@@ -71,9 +71,21 @@ actor SimulatorState {
 
     func login(_ authReqID: String) -> PendingLogin? { logins[authReqID] }
 
+    /// The marketing consents each user accepted before (by phone number). Like Vipps since March 2025,
+    /// they are not asked for again and come back accepted whenever a merchant asks for them.
+    private var acceptedConsents: [String: Set<String>] = [:]
+
+    func rememberedConsents(msisdn: String) -> Set<String> { acceptedConsents[msisdn] ?? [] }
+
     /// The user confirmed in the app. For the redirect variant, returns where the phone's browser goes.
-    func confirm(_ authReqID: String, consents: [String: Bool]?) -> URL? {
+    func confirm(_ authReqID: String, consents given: [String: Bool]?) -> URL? {
         guard var login = logins[authReqID], login.status == .pending, login.expiresAt > now else { return nil }
+        var consents = given
+        if var answered = consents {
+            for id in acceptedConsents[login.msisdn] ?? [] { answered[id] = true }
+            acceptedConsents[login.msisdn, default: []].formUnion(answered.filter(\.value).keys)
+            consents = answered
+        }
         login.status = .confirmed(consents: consents)
         defer { logins[authReqID] = login }
         guard let redirectURI = login.redirectURI else { return nil }

@@ -44,8 +44,8 @@ struct BrowserLogin: Sendable {
             return .failed(problem)
         case .success(let info):
             do {
-                try await landing.record(info, request: nil, source: "login", at: Date())
-                return .landed(sub: info.sub, loginRequestID: nil)
+                let changes = try await landing.record(info, request: nil, source: "login", at: Date())
+                return .landed(sub: info.sub, loginRequestID: nil, consentChanges: changes)
             } catch {
                 logger.error("browser login: storing failed: \(String(reflecting: type(of: error)))")
                 return .failed(.vippsUnavailable)

@@ -20,6 +20,7 @@ struct Callback: Sendable {
     let browserLogins: BrowserLogin
     let pendingLandings: PendingLandings
     let switcher: MemberSwitch
+    let notices: ConsentNotices
     let logger: Logger
     /// How long a reload of the callback, in the browser that landed, still goes to the welcome page.
     static let replayWindow: TimeInterval = 600
@@ -44,15 +45,19 @@ struct Callback: Sendable {
         case .failed(let problem):
             landing.metrics.loginFailed(problem.rawValue)
             return try pages.problem(problem, for: request)
-        case .landed(let sub, _) where sub == holder:
-            return .redirect(to: "/welcome")
-        case .landed(let sub, let loginRequestID):
+        case .landed(let sub, let loginRequestID, let changes) where sub == holder:
+            // The member logged in again in a browser that already holds their session: it goes on.
+            if loginRequestID != nil { pendingLandings.add(sub) }
+            var response = HTTPResponse.redirect(to: "/welcome")
+            if let notice = try notices.cookie(changes) { response.setCookie(notice) }
+            return response
+        case .landed(let sub, let loginRequestID, let changes):
             // The browser flow's state proves this browser started the login itself; a phone login's
             // link could have been sent to it by anyone.
             if let holder, request.queryValue("state") == nil {
                 return try await switcher.ask(current: holder, next: sub, loginRequestID: loginRequestID, request: request)
             }
-            return try await signIn(sub: sub, loginRequestID: loginRequestID)
+            return try await signIn(sub: sub, loginRequestID: loginRequestID, consentChanges: changes)
         }
     }
 
@@ -72,11 +77,12 @@ struct Callback: Sendable {
     }
 
     /// A new session for `sub`, and off to the welcome page (which records the landing for the till).
-    private func signIn(sub: String, loginRequestID: String?) async throws -> HTTPResponse {
+    private func signIn(sub: String, loginRequestID: String?, consentChanges: [String: Bool] = [:]) async throws -> HTTPResponse {
         if loginRequestID != nil { pendingLandings.add(sub) }
         let (cookie, _) = try await pool.write { database in try sessions.start(sub: sub, at: Date(), in: database) }
         var response = HTTPResponse.redirect(to: "/welcome")
         response.setCookie(cookie)
+        if let notice = try notices.cookie(consentChanges) { response.setCookie(notice) }
         response.headers.set("Referrer-Policy", "no-referrer")
         return response
     }
@@ -88,7 +94,7 @@ struct Callback: Sendable {
             if let earlier = try await requests.find(codeHash: codeHash) {
                 guard let sub = earlier.memberSub, sub == holder, let confirmed = earlier.confirmedAt,
                       Date().timeIntervalSince(confirmed) < Self.replayWindow else { return .failed(.codeInvalid) }
-                return .landed(sub: sub, loginRequestID: earlier.id)
+                return .landed(sub: sub, loginRequestID: earlier.id, consentChanges: [:])
             }
             guard let client else { return .failed(.vippsUnavailable) }
             let tokens = try await client.exchangeRedirectCode(code)
@@ -100,8 +106,8 @@ struct Callback: Sendable {
             }
             _ = try await requests.claim(codeHash: codeHash, authReqID: authReqID)
             let info = try await client.userInfo(accessToken: tokens.accessToken, expectedSubject: claims.sub)
-            try await landing.record(info, request: loginRequest, source: "login", at: Date())
-            return .landed(sub: claims.sub, loginRequestID: loginRequest.id)
+            let changes = try await landing.record(info, request: loginRequest, source: "login", at: Date())
+            return .landed(sub: claims.sub, loginRequestID: loginRequest.id, consentChanges: changes)
         } catch let error as VippsLoginError {
             // Which check refused it (audience, issuer, expiry, key, signature, nonce, auth_req_id,
             // userinfo sub), never the token or the code.

@@ -20,9 +20,10 @@ actor CodeExchanges {
     }
 }
 
-/// What a callback led to: a member to land (and which login request), or a reason to show.
+/// What a callback led to: a member to land (which login request, and the consents that login
+/// changed, to tell them on the welcome page), or a reason to show.
 enum CallbackOutcome: Sendable {
-    case landed(sub: String, loginRequestID: String?)
+    case landed(sub: String, loginRequestID: String?, consentChanges: [String: Bool])
     case failed(CallbackProblem)
 }
 

@@ -10,28 +10,33 @@ struct Landing: Sendable {
     let cache: SignedInCache
     let metrics: AppMetrics
 
-    func record(_ info: UserInfo, request: LoginRequest?, source: String, at time: Date) async throws {
+    /// Returns the consents this login changed from what the member had given before.
+    @discardableResult
+    func record(_ info: UserInfo, request: LoginRequest?, source: String, at time: Date) async throws -> [String: Bool] {
         let profile = MemberProfile(sub: info.sub, name: info.name, givenName: info.givenName, familyName: info.familyName,
                                     email: info.email, emailVerified: info.emailVerified, phoneNumber: info.phoneNumber,
                                     birthdate: info.birthdate, addressJSON: Self.addressJSON(info.address))
         let consentsPayload = info.delegatedConsentsJSON
         let consents = Dictionary((info.delegatedConsents?.consents ?? []).map { ($0.id, $0.accepted) }, uniquingKeysWith: { _, last in last })
         let ledger = ledger
-        try await pool.write { database in
+        let changed = try await pool.write { database -> [String: Bool] in
+            var changed: [String: Bool] = [:]
             _ = try MemberStore.recordLogin(profile, store: request?.store, at: time, in: database)
             if let request, let authReqID = request.authReqID {
                 let mismatch = info.phoneNumber.map { $0 != request.phoneHint } ?? false
                 try LoginRequestStore.confirm(authReqID: authReqID, sub: info.sub, phoneMismatch: mismatch, at: time, in: database)
             }
             if let consentsPayload {
-                try ledger.append(sub: info.sub, source: source, payload: consentsPayload, consents: consents,
-                                  loginRequestID: request?.id, at: time, in: database)
+                changed = try ledger.append(sub: info.sub, source: source, payload: consentsPayload, consents: consents,
+                                            loginRequestID: request?.id, at: time, in: database)
             }
             try FunnelEvents.record("confirmed", store: request?.store, loginRequestID: request?.id, sub: info.sub, at: time, in: database)
+            return changed
         }
         // The member's other sessions show the refreshed profile and consents at once.
         cache.forget(sub: info.sub)
         metrics.login("confirmed")
+        return changed
     }
 
     /// The address as JSON, or nil for Vipps' address of empty strings.

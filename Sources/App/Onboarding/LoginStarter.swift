@@ -34,6 +34,7 @@ struct LoginStarter: Sendable {
     let requests: LoginRequestStore
     let events: FunnelEvents
     let callbackURL: URL
+    let members: MemberStore
     let metrics: AppMetrics
     let logger: Logger
 
@@ -55,12 +56,16 @@ struct LoginStarter: Sendable {
         guard Self.isIdentifier(input.store) else { throw Failure.invalidStore }
         if let terminal = input.terminal, !terminal.isEmpty, !Self.isIdentifier(terminal) { throw Failure.invalidTerminal }
         guard let client else { throw Failure.vippsNotConfigured }
+        // A member who answered before is not asked again (Vipps remembers accepted consents too);
+        // they change them on their own page.
+        let onRecord = input.consents ? try await members.hasConsentsOnRecord(phone: phone.msisdn) : false
+        let askConsents = input.consents && !onRecord
 
         var request = LoginRequest(id: Tokens.random(bytes: 12), phoneHint: phone.msisdn, bindingMessage: bindingMessage?.text, store: input.store,
-                                   terminal: input.terminal.flatMap { $0.isEmpty ? nil : $0 }, askConsents: input.consents,
+                                   terminal: input.terminal.flatMap { $0.isEmpty ? nil : $0 }, askConsents: askConsents,
                                    createdAt: time, expiresAt: time.addingTimeInterval(600))
         try await requests.create(request)
-        let scopes = Self.scopes + (input.consents ? ["delegatedConsents"] : [])
+        let scopes = Self.scopes + (askConsents ? ["delegatedConsents"] : [])
         do {
             let login = try await client.startLogin(BackchannelLoginRequest(phone: phone, scopes: scopes, bindingMessage: bindingMessage,
                                                                             flow: .loginToWebpage(redirectURI: callbackURL)))

@@ -19,7 +19,7 @@ struct CustomerPages: Sendable {
         var hasName: Bool { !(values[.givenName] ?? "").isEmpty }
     }
 
-    func welcome(_ request: HTTPRequest, signedIn: SignedIn? = nil) throws -> HTTPResponse {
+    func welcome(_ request: HTTPRequest, signedIn: SignedIn? = nil, consentChanges: [String: Bool]? = nil) throws -> HTTPResponse {
         let (language, cookie) = VisitorLanguage.resolve(request, memberChoice: signedIn?.language)
         guard let signedIn else {
             // Welcome pages speak to a member by name; a visitor who is nobody yet gets the way in.
@@ -29,9 +29,12 @@ struct CustomerPages: Sendable {
         }
         let viewer = signedIn.viewer(stores: stores)
         let page = catalog.welcome(for: viewer.visitor, in: language)
-        var response = try views.cachedPage("pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)",
+        let notice = consentChanges.map { ConsentNotices.sentence($0, views: views, in: language) }
+        let noticeKey = consentChanges.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") } ?? ""
+        var response = try views.cachedPage("pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)|\(noticeKey)",
                                             generation: catalog.generation, in: language, values: viewer.values) {
             var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language), "signedIn": true]
+            if let notice { context["notice"] = notice }
             if let page {
                 context["page"] = ["title": page.page.title, "html": page.html.htmlWithTokens, "lang": page.page.lang.rawValue]
             }
