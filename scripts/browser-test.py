@@ -110,7 +110,7 @@ def main(binary, shots):
         check(True, "the till shows that the customer answered, or has gone back to a new customer")
 
         phone.get(base + "/me")
-        check("Ada Lovelace" in phone.page_source and "favourite_store: oslo-1" in phone.page_source, "my data shows the profile and the answers")
+        check("Ada Lovelace" in phone.page_source and "Oslo sentrum</strong>" in phone.page_source, "my data shows the profile and the answers")
         phone.save_screenshot(f"{shots}/me.png")
         accessibility(phone, "my data", findings)
         for path, name in [("/offers", "offers"), ("/offers/coffee", "offer"), ("/nowhere", "not found"), ("/welcome?lang=en", "welcome in English")]:

@@ -55,6 +55,14 @@ public struct ConsentLedger: Sendable {
         return consents.filter { id, accepted in before[id].map { $0 != accepted } ?? false }
     }
 
+    /// The member's own act on their page: one consent given or withdrawn, kept as a receipt (`source`
+    /// `member`) with `payload`, committed before this returns.
+    public func recordOwnChoice(sub: String, consentID: String, accepted: Bool, payload: String, at time: Date = Date()) async throws {
+        try await pool.write { database in
+            try append(sub: sub, source: "member", payload: payload, consents: [consentID: accepted], loginRequestID: nil, at: time, in: database)
+        }
+    }
+
     /// What a `CONSENT_REVOKED` report changed.
     public enum RevocationOutcome: Sendable, Equatable {
         /// No such member, or none of the named consents is one the member gave: nothing written.

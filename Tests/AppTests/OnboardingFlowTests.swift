@@ -45,7 +45,7 @@ struct OnboardingFlowTests {
             let me = try await browser.get("/me")
             #expect(me.text.contains("Ada Lovelace"))
             #expect(me.text.contains("Receive offers via SMS"))
-            #expect(me.text.contains("interests: coffee,events"))
+            #expect(me.text.contains("Hva vil du høre mer om?: <strong>Kaffe, Arrangementer</strong>"), "labels, not ids")
             let export = try await browser.get("/me/export")
             #expect(export.header("Content-Disposition")?.contains("attachment") == true)
             let exported = browser.json(export)

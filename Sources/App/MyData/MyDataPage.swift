@@ -11,32 +11,78 @@ struct MyDataPage: Sendable {
     let sessions: MemberSession
     let cache: SignedInCache
     let views: Views
+    let book: QuestionBook
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
         let sub = signedIn.member.profile.sub
         let profile = signedIn.member.profile
         let rows: [(String, String?)] = [
-            ("me_name", profile.name), ("me_email", profile.email), ("me_phone", profile.phoneNumber),
-            ("me_birthdate", profile.birthdate), ("me_address", Self.address(profile.addressJSON)),
+            ("me_name", profile.name), ("me_email", profile.email), ("me_phone", profile.phoneNumber.map(DisplayFormat.phone)),
+            ("me_birthdate", profile.birthdate.map { DisplayFormat.day(iso: $0, in: language) }), ("me_address", Self.address(profile.addressJSON)),
         ]
         let history = try await answers.history(sub: sub)
         let shown = Self.shown(history)
         let receipts = try await ledger.receipts(sub: sub)
+        let questions = book.questions
         var values: [String: Any] = [
             "profile": rows.compactMap { key, value in value.map { ["label": views.text(key, in: language), "value": $0] } },
             "consents": try await ledger.current(sub: sub).map { state in
-                ["id": state.consentID, "state": views.text(state.revokedReportedAt != nil ? "consent_revoked" : state.accepted ? "consent_yes" : "consent_no", in: language),
-                 "text": Self.consentText(state.consentID, receipts: receipts) ?? state.consentID,
-                 "changedAt": PosAPI.iso(state.changedAt)] as [String: Any]
+                let accepted = state.accepted && state.revokedReportedAt == nil
+                var consent: [String: Any] = [
+                    "id": state.consentID, "name": ConsentNames.name(state.consentID, views: views, in: language), "accepted": accepted,
+                    "state": views.text(state.revokedReportedAt != nil ? "consent_revoked" : state.accepted ? "consent_yes" : "consent_no", in: language),
+                    "changedAt": DisplayFormat.day(state.changedAt, in: language),
+                ]
+                if let text = Self.consentText(state.consentID, receipts: receipts) { consent["vippsText"] = text }
+                return consent
             },
-            "answers": shown.map { ["question": $0.question, "value": $0.value, "answeredAt": PosAPI.iso($0.answeredAt), "current": $0.supersededAt == nil] as [String: Any] },
+            "answers": shown.map { answer in
+                ["question": questions.question(answer.question)?.label(in: language) ?? answer.question,
+                 "value": Self.answerText(answer, question: questions.question(answer.question), views: views, in: language),
+                 "answeredAt": DisplayFormat.day(answer.answeredAt, in: language), "current": answer.supersededAt == nil] as [String: Any]
+            },
             "receiptCount": receipts.count,
             "csrf": signedIn.session.csrfToken,
-            "since": PosAPI.iso(signedIn.member.createdAt),
+            "since": DisplayFormat.day(signedIn.member.createdAt, in: language),
         ]
         if history.count > shown.count { values["earlierAnswers"] = ["count": history.count - shown.count] }
-        return try views.page("pages/me", in: language, values)
+        var response = try views.page("pages/me", in: language, values)
+        response.headers.set("Cache-Control", "private, no-store")
+        return response
+    }
+
+    /// An answer as the member gave it: option labels in their language, dates as days, yes and no as words.
+    static func answerText(_ answer: Answer, question: PreferenceQuestions.Question?, views: Views, in language: Language) -> String {
+        guard let question else { return answer.value }
+        switch question.type {
+        case .single, .multiple:
+            return answer.value.split(separator: ",").map { value in
+                question.options?.first { $0.value == value }.map { $0.label[language.rawValue] ?? $0.label["nb"] ?? String(value) } ?? String(value)
+            }.joined(separator: ", ")
+        case .yesno: return views.text(answer.value == "yes" ? "answer_yes" : "answer_no", in: language)
+        case .date: return DisplayFormat.day(iso: answer.value, in: language)
+        case .text, .postcode: return answer.value
+        }
+    }
+
+    /// `POST /me/consents`: the member gives or withdraws one consent, as easily as the other. Kept in
+    /// the ledger as their own act (source `member`), like a receipt from Vipps.
+    func changeConsent(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
+        let form = request.formFields()
+        guard CSRF.isValid(form, expected: signedIn.session.csrfToken) else { return try views.problem("csrf", in: language, status: .forbidden) }
+        let sub = signedIn.member.profile.sub
+        guard let id = form?["consent"], let answer = form?["accepted"], ["yes", "no"].contains(answer),
+              try await ledger.current(sub: sub).contains(where: { $0.consentID == id }) else {
+            return try views.problem("bad_request", in: language, status: .badRequest)
+        }
+        let accepted = answer == "yes"
+        let payload = String(decoding: try JSONSerialization.data(withJSONObject: ["by": "member", "consents": [["id": id, "accepted": accepted]]],
+                                                                  options: [.sortedKeys]), as: UTF8.self)
+        try await ledger.recordOwnChoice(sub: sub, consentID: id, accepted: accepted, payload: payload)
+        cache.forget(sub: sub)
+        return .redirect(to: "/me#consents")
     }
 
     func export(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {

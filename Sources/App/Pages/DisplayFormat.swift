@@ -1,0 +1,33 @@
+import Content
+import Foundation
+
+/// Values as people read them: "2. desember 2026", "+47 412 34 567", never ISO timestamps or raw numbers.
+enum DisplayFormat {
+    static let oslo = TimeZone(identifier: "Europe/Oslo") ?? .gmt
+
+    static func locale(_ language: Language) -> Locale { Locale(identifier: language == .nb ? "nb_NO" : "en_GB") }
+
+    /// "2. desember 2026" / "2 December 2026", in Oslo time.
+    static func day(_ date: Date, in language: Language) -> String {
+        var style = Date.FormatStyle(date: .long, time: .omitted)
+        style.timeZone = oslo
+        style.locale = locale(language)
+        return date.formatted(style)
+    }
+
+    /// A calendar date as stored (`1990-12-02`), read as a day.
+    static func day(iso text: String, in language: Language) -> String {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = oslo
+        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return text }
+        return day(date, in: language)
+    }
+
+    /// "+47 412 34 567" for a Norwegian number (`4741234567`); anything else as it came.
+    static func phone(_ msisdn: String) -> String {
+        let digits = msisdn.hasPrefix("47") && msisdn.count == 10 ? Array(msisdn.dropFirst(2)) : []
+        guard digits.count == 8, digits.allSatisfy(\.isNumber) else { return msisdn }
+        return "+47 " + String(digits[0..<3]) + " " + String(digits[3..<5]) + " " + String(digits[5..<8])
+    }
+}
