@@ -196,13 +196,13 @@ def main(results, bin_dir):
         csrf = flows.preferences_csrf(server, cookie)
         script = os.path.join(folder, "preferences.lua")
         with open(script, "w") as f:
-            # A new allergies value on every request: an unchanged answer is skipped, and then the
+            # A new wish value on every request: an unchanged answer is skipped, and then the
             # benchmark would measure a transaction that writes nothing.
             f.write(f"""
 local counter = 0
 request = function()
   counter = counter + 1
-  local body = "csrf={csrf}&asked=allergies&allergies=Peanotter+" .. id .. "-" .. counter
+  local body = "csrf={csrf}&asked=wish&wish=Peanotter+" .. id .. "-" .. counter
     .. "&asked=favourite_store&favourite_store=oslo-1"
   return wrk.format("POST", nil, {{["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = "{cookie}"}}, body)
 end
@@ -212,7 +212,7 @@ setup = function(thread)
   thread:set("id", tostring(threads))
 end
 """)
-        assert flows.save_allergies(server, cookie, csrf, "check"), "POST /preferences is not acknowledged"
+        assert flows.save_wish(server, cookie, csrf, "check"), "POST /preferences is not acknowledged"
         url = f"http://127.0.0.1:{server.port}"
         for connections in CONNECTIONS:
             rows.append(("GET /public/hello.html (1 KB)", connections, wrk(url + "/public/hello.html", connections), base.get(("hello", connections))))

@@ -101,7 +101,10 @@ def main(binary, shots):
         phone.find_element(By.ID, "interests-coffee").click()
         phone.save_screenshot(f"{shots}/preferences.png")
         accessibility(phone, "preferences", findings)
-        phone.find_element(By.CSS_SELECTOR, "form button").click()
+        phone.find_element(By.CSS_SELECTOR, "button[name='save']").click()
+        WebDriverWait(phone, 10).until(lambda d: "Takk!" in d.page_source)
+        phone.save_screenshot(f"{shots}/preferences-done.png")
+        accessibility(phone, "preferences done", findings)
         if "Svarene dine er lagret" not in phone.page_source:
             print(phone.current_url, phone.page_source[-2500:])
         check("Svarene dine er lagret" in phone.page_source, "the preferences are saved")
@@ -110,6 +113,7 @@ def main(binary, shots):
         check(True, "the till shows that the customer answered, or has gone back to a new customer")
 
         phone.get(base + "/me")
+        phone.save_screenshot(f"{shots}/me.png")
         check("Ada Lovelace" in phone.page_source and "Oslo sentrum</strong>" in phone.page_source, "my data shows the profile and the answers")
         phone.save_screenshot(f"{shots}/me.png")
         accessibility(phone, "my data", findings)

@@ -94,20 +94,20 @@ def preferences_csrf(server, cookie):
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
-def save_allergies(server, cookie, csrf, value, timeout=10):
+def save_wish(server, cookie, csrf, value, timeout=10):
     """Saves a free-text answer; True when the app acknowledged it (303)."""
     status, _, _ = request(server.port, "POST", "/preferences",
-                           [("csrf", csrf), ("asked", "allergies"), ("allergies", value)], {"Cookie": cookie}, timeout=timeout)
+                           [("csrf", csrf), ("asked", "wish"), ("wish", value)], {"Cookie": cookie}, timeout=timeout)
     return status == 303
 
 
 def stored_answers(database):
-    """Every allergies answer in the database (history included), read with SQLite itself."""
+    """Every wish answer in the database (history included), read with SQLite itself."""
     import sqlite3
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check failed"
-        return {row[0] for row in connection.execute("SELECT value FROM answers WHERE question = 'allergies'")}
+        return {row[0] for row in connection.execute("SELECT value FROM answers WHERE question = 'wish'")}
     finally:
         connection.close()
 

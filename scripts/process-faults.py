@@ -43,7 +43,7 @@ class Burst:
             value = f"{name}-{number}"
             number += 1
             try:
-                if flows.save_allergies(server, cookie, csrf, value, timeout=20):
+                if flows.save_wish(server, cookie, csrf, value, timeout=20):
                     with self.lock:
                         self.acknowledged.add(value)
             except (ConnectionRefusedError, ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):

@@ -35,7 +35,7 @@ SIMULATOR_LIFETIMES = {"loginLifetime": 60, "codeLifetime": 30, "accessTokenLife
 
 
 def mixed_script(path, cookie, csrf):
-    body = urllib.parse.urlencode([("csrf", csrf), ("asked", "allergies"), ("allergies", "Nøtter")])
+    body = urllib.parse.urlencode([("csrf", csrf), ("asked", "wish"), ("wish", "Nøtter")])
     with open(path, "w") as f:
         f.write(f"""
 local cookie = "{cookie}"

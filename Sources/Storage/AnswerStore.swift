@@ -49,13 +49,32 @@ public struct AnswerStore: Sendable {
 
     /// The member's current answers, by question.
     public func current(sub: String) async throws -> [String: String] {
+        try await pool.read { database in try Self.current(sub: sub, in: database) }
+    }
+
+    static func current(sub: String, in database: Database) throws -> [String: String] {
+        // SQLite takes a bare column of a max() aggregate from the row that has the max: one pass over
+        // the member's range instead of a lookup per answer.
+        let pairs = try database.query("""
+            SELECT question, value, max(answered_at) FROM answers WHERE member_sub = ? GROUP BY question
+            """, [sub]) { row in (try row[0] as String, try row[1] as String) }
+        return Dictionary(pairs, uniquingKeysWith: { _, last in last })
+    }
+
+    /// The current answers and the questions the member chose to skip, in one read.
+    public func progress(sub: String) async throws -> (answers: [String: String], skipped: Set<String>) {
         try await pool.read { database in
-            // SQLite takes a bare column of a max() aggregate from the row that has the max: one pass over
-            // the member's range instead of a lookup per answer.
-            let pairs = try database.query("""
-                SELECT question, value, max(answered_at) FROM answers WHERE member_sub = ? GROUP BY question
-                """, [sub]) { row in (try row[0] as String, try row[1] as String) }
-            return Dictionary(pairs, uniquingKeysWith: { _, last in last })
+            (try Self.current(sub: sub, in: database),
+             Set(try database.query("SELECT question FROM skipped_questions WHERE member_sub = ?", [sub]) { try $0[0] as String }))
+        }
+    }
+
+    /// Remembers that the member skipped these questions (inside the caller's transaction): they are
+    /// not asked again, but stay on the page for changing answers.
+    public static func skip(sub: String, questions: [String], at time: Date, in database: Database) throws {
+        for question in questions {
+            try database.execute("INSERT INTO skipped_questions (member_sub, question, skipped_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                 [sub, question, time])
         }
     }
 

@@ -30,7 +30,7 @@ struct AttackerFromOutsideTests {
             let day = Date(timeIntervalSince1970: 1_794_312_000)
             try await harness.app.app.database.write { database in
                 for index in 0..<9 {
-                    try database.execute("INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'allergies', ?, ?)",
+                    try database.execute("INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'wish', ?, ?)",
                                          ["m\(index)", index == 0 ? "Nut allergy - EpiPen in left pocket" : "none \(index)", day])
                     try database.execute("INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'favourite_store', ?, ?)",
                                          ["m\(index)", index < 6 ? "oslo-1" : index < 8 ? "bergen-1" : "online", day])
@@ -46,7 +46,7 @@ struct AttackerFromOutsideTests {
                 #expect(!text.contains("0153"), "postcodes are not counted by value")
                 #expect(!text.contains("bergen-1</td><td>&lt; 5") && !text.contains("favourite_store,bergen-1"), "small values are merged")
             }
-            #expect(csv.contains("answer,allergies,answered,9\r\n"))
+            #expect(csv.contains("answer,wish,answered,9\r\n"))
             #expect(csv.contains("answer,favourite_store,oslo-1,6\r\n"))
             #expect(csv.contains("answer,favourite_store,other,< 5\r\n"))
         }

@@ -37,18 +37,18 @@ struct QuestionEditorTests {
             try await MemberStore(pool: database).recordLogin(MemberProfile(sub: "old"), store: nil)
             let answers = AnswerStore(pool: database)
             let now = Date()
-            try await answers.record(sub: "old", question: "allergies", value: "nøtter", at: now.addingTimeInterval(-40 * 86400))
-            try await answers.record(sub: "old", question: "allergies", value: "ingen", at: now.addingTimeInterval(-5 * 86400))
+            try await answers.record(sub: "old", question: "wish", value: "nøtter", at: now.addingTimeInterval(-40 * 86400))
+            try await answers.record(sub: "old", question: "wish", value: "ingen", at: now.addingTimeInterval(-5 * 86400))
             var questions = harness.app.app.questions.questions.questions
-            let index = try #require(questions.firstIndex { $0.id == "allergies" })
+            let index = try #require(questions.firstIndex { $0.id == "wish" })
             questions[index].retentionDays = 30
             try await harness.app.app.questions.replace(with: questions)
             let purged = try await RetentionJob(book: harness.app.app.questions, staff: StaffStore(pool: database)).run(now: now)
-            #expect(purged == ["allergies": 1])
+            #expect(purged == ["wish": 1])
             #expect(try await answers.history(sub: "old").map(\.value) == ["ingen"])
             let log = try await StaffStore(pool: database).auditLog()
             #expect(log.first?.action == "answers.purge")
-            #expect(log.first?.detail == "allergies: 1 answers older than 30 days")
+            #expect(log.first?.detail == "wish: 1 answers older than 30 days")
         }
     }
 }

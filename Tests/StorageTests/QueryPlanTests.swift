@@ -37,7 +37,7 @@ struct QueryPlanTests {
         try await requests.landed(id: "lr-1", sessionHash: "session-1")
         #expect(try await SessionStore(pool: pool).signedIn(idHash: "session-1") != nil)
         let answers = AnswerStore(pool: pool)
-        try await answers.record(sub: "sub-1", answers: [(question: "allergies", value: "Nøtter")])
+        try await answers.record(sub: "sub-1", answers: [(question: "wish", value: "Nøtter")])
         try await requests.completed(sessionHash: "session-1")
         #expect(try await requests.find(id: "lr-1")?.status == .completed)
         _ = try await answers.current(sub: "sub-1")

@@ -26,6 +26,7 @@ struct PreferenceQuestions: Sendable {
         var retentionDays: Int?
 
         func label(in language: Language) -> String { label[language.rawValue] ?? label["nb"] ?? id }
+        func purpose(in language: Language) -> String? { purpose.flatMap { $0[language.rawValue] ?? $0["nb"] } }
     }
 
     let questions: [Question]
@@ -43,12 +44,15 @@ struct PreferenceQuestions: Sendable {
 
     func question(_ id: String) -> Question? { questions.first { $0.id == id } }
 
-    /// What to ask this member now: unanswered questions Vipps has not answered, at most `perVisit`;
-    /// when all are answered, all of them, to change.
-    func toAsk(answered: [String: String], vippsGave: Set<String>) -> [Question] {
-        let relevant = questions.filter { question in question.fromVipps.map { !vippsGave.contains($0) } ?? true }
-        let open = relevant.filter { answered[$0.id] == nil }
-        return open.isEmpty ? relevant : Array(open.prefix(Self.perVisit))
+    /// The questions that concern this member: those Vipps has not answered already.
+    func relevant(vippsGave: Set<String>) -> [Question] {
+        questions.filter { question in question.fromVipps.map { !vippsGave.contains($0) } ?? true }
+    }
+
+    /// What to ask this member now: questions neither answered nor skipped, at most `perVisit`. Empty
+    /// when there is nothing left to ask: the preferences are done (all of them stay open to change).
+    func toAsk(answered: [String: String], skipped: Set<String> = [], vippsGave: Set<String>) -> [Question] {
+        Array(relevant(vippsGave: vippsGave).filter { answered[$0.id] == nil && !skipped.contains($0.id) }.prefix(Self.perVisit))
     }
 
     /// Checks submitted values; returns the answers to store or an error message key per question.
