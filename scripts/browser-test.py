@@ -7,8 +7,8 @@ browsers: the till starts a login (/pos), the customer's phone confirms it with 
 simulator's phone page), the phone's browser lands on the welcome page, answers preferences, and
 sees its data. The till's status line must update by itself (the page's script under the CSP).
 Then staff log in with Vipps: marketing's editor with a preview, and the merchant's statistics.
-Screenshots: till.png, till-registered.png, phone.png, consents.png, welcome.png, card.png (read back by
-zbarimg), preferences.png, me.png, editor.png,
+Screenshots: welcome-anonymous.png, till.png, till-registered.png, till-cancelled.png, phone.png, consents.png, welcome.png, card.png (read back by
+zbarimg), preferences.png, preferences-done.png, me.png, editor.png,
 preview.png, stats.png.
 """
 import os
@@ -71,6 +71,11 @@ def main(binary, shots):
         till.save_screenshot(f"{shots}/till.png")
         accessibility(till, "till progress", findings)
 
+        phone.get(base + "/welcome")
+        check("Logg inn med" in phone.page_source and "vipps-login" in phone.page_source, "an anonymous visitor is offered Vipps' login button, not a greeting with a hole")
+        phone.save_screenshot(f"{shots}/welcome-anonymous.png")
+        accessibility(phone, "welcome anonymous", findings)
+
         phone.get(sim + "/phone/4712345678")
         check(binding in phone.page_source, "the phone shows the same binding message")
         phone.save_screenshot(f"{shots}/phone.png")
@@ -122,6 +127,15 @@ def main(binary, shots):
             accessibility(phone, name, findings)
         till.get(base + "/pos")
         accessibility(till, "till form", findings)
+        check(till.switch_to.active_element.get_attribute("id") == "phone", "the till starts on an empty, focused phone field")
+        till.find_element(By.ID, "phone").send_keys("98765432")
+        till.find_element(By.CSS_SELECTOR, "form button").click()
+        WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "waiting")
+        till.find_element(By.XPATH, "//button[text()='Avbryt']").click()
+        WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "cancelled")
+        check("Avbrutt" in till.find_element(By.TAG_NAME, "h1").text, "Avbryt at the till shows 'Avbrutt'")
+        till.save_screenshot(f"{shots}/till-cancelled.png")
+        accessibility(till, "till cancelled", findings)
 
         staff = browser()
         staff.get(base + "/admin/login")

@@ -46,12 +46,12 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (status) {
         if (status) show(status);
-        if (!settled) setTimeout(poll, 1000);
+        if (!settled) setTimeout(poll, 500);
       })
       .catch(function () { setTimeout(poll, 3000); });
   }
 
   if (screen.getAttribute("data-state") !== "waiting") end();
   tick();
-  setTimeout(poll, 1000);
+  setTimeout(poll, 500);
 })();
