@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Velkommen: the website a merchant runs to welcome customers who identified themselves with Vipps Login.
-// Module graph and the rules for it are in ../shared/design.md, section 2.
+// Module graph and the rules for it: docs/architecture.md.
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries: Debian's -dev packages, found through pkg-config.
@@ -30,7 +31,7 @@ let package = Package(
 
         // HTTP/1.1 server on the OS socket API (CLinuxEvents: the epoll and eventfd headers, which
         // Glibc's module leaves out). Foundation-free on purpose: it keeps the
-        // resident set small (see ../shared/anchors/RESULTS.md §4.4).
+        // resident set small (docs/decisions.md).
         .systemLibrary(name: "CLinuxEvents"),
         // glibc's malloc.h, for the executable's arena limit (MallocArenas+Glibc.swift).
         .systemLibrary(name: "CMalloc"),
@@ -69,6 +70,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -83,10 +85,11 @@ let package = Package(
                 "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
-        // The three anchor routes (/hello, /page, /form) on HTTPServer, for ../shared/anchors/run.sh.
+        // The three anchor routes (/hello, /page, /form) on HTTPServer, for the anchors harness that scripts/bench runs.
         .executableTarget(name: "BenchmarkServer", dependencies: ["HTTPServer"], swiftSettings: strict),
         // Single-row answer inserts, one transaction each, through the app's write path.
         .executableTarget(name: "BenchmarkStorage", dependencies: ["Storage"], swiftSettings: strict),
@@ -99,6 +102,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ContentTests", dependencies: ["Content"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", "VippsLogin", "VippsSimulator", "Storage", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", "VippsLogin", "VippsSimulator", "Storage", .product(name: "Logging", package: "swift-log"),
+                                                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )

@@ -2,6 +2,7 @@ import Content
 import Foundation
 import HTTPServer
 import Logging
+import ServiceLifecycle
 import Storage
 import VippsLogin
 
@@ -71,21 +72,10 @@ public final class VelkommenApp: Sendable {
         return try DatabasePool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
     }
 
-    /// Background work: the answer-retention purge, now and every hour.
-    public func startBackgroundJobs() {
-        let job = RetentionJob(book: questions, staff: StaffStore(pool: database))
-        let logger = logger
-        Task.detached {
-            while !Task.isCancelled {
-                do {
-                    let purged = try await job.run()
-                    if !purged.isEmpty { logger.info("retention: purged \(purged.values.reduce(0, +)) answers") }
-                } catch {
-                    logger.error("retention job failed: \(String(reflecting: type(of: error)))")
-                }
-                try? await Task.sleep(for: .seconds(3600))
-            }
-        }
+    /// Background work, as services that `serve` runs, cancels on SIGTERM and awaits before exit: the
+    /// answer-retention purge, now and every hour.
+    public func backgroundServices() -> [any Service] {
+        [RetentionService(job: RetentionJob(book: questions, staff: StaffStore(pool: database)), logger: logger)]
     }
 
     // MARK: Features

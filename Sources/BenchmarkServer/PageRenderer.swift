@@ -1,4 +1,4 @@
-/// The anchors' /page, byte for byte as ../shared/anchors renders it, so the work outside the
+/// The anchors' /page, byte for byte as the anchors harness renders it, so the work outside the
 /// server is the same for every peer.
 func renderPage(name: String) -> String {
     let escaped = htmlEscape(name)

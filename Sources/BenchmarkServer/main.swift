@@ -1,4 +1,4 @@
-// The three anchor routes of ../shared/anchors on Velkommen's HTTPServer, for `scripts/bench`:
+// The three anchor routes of the anchors harness on Velkommen's HTTPServer, for `scripts/bench`:
 //   GET  /hello        the 1 KB static page, read once and served from memory
 //   GET  /page?name=   a small page with the name HTML-escaped
 //   POST /form         a urlencoded body parsed; 303 to /stats, or 400 without `title`

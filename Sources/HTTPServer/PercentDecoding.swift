@@ -1,5 +1,5 @@
 /// Percent-decoding on bytes. Foundation's `removingPercentEncoding` costs about 25 times more on
-/// Linux (../shared/anchors/RESULTS.md §4.5), so the request path never uses it. The work is done on
+/// Linux (docs/decisions.md), so the request path never uses it. The work is done on
 /// contiguous buffers, never through generic collections: called from another module, generic code
 /// runs unspecialised and costs several times more.
 public enum PercentDecoding {

@@ -55,7 +55,7 @@ enum Socket {
             }
         }
         // Without it, a response written in more than one segment waits ~40 ms for a delayed ACK
-        // (../shared/anchors/RESULTS.md §4.1).
+        // (docs/decisions.md: the 40 ms delayed-ACK stall).
         var on: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
         return .accepted(fd: fd, remoteAddress: address(of: storage))

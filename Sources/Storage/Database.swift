@@ -13,7 +13,7 @@ public final class Database {
 
     /// Opens (creating when `role` is `.writer`) the database at `path` with WAL, `foreign_keys=ON`,
     /// `synchronous=NORMAL` (a commit survives a crash of the process; an fsync per commit would
-    /// cost 10x, see ../shared/anchors/RESULTS.md §4.6) and a busy timeout.
+    /// cost 10x, docs/decisions.md) and a busy timeout.
     public init(path: String, role: Role = .writer, busyTimeoutMilliseconds: Int32 = 5000) throws {
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         if role == .writer { flags |= SQLITE_OPEN_CREATE }

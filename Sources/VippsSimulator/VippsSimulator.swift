@@ -3,7 +3,7 @@ import HTTPServer
 import Synchronization
 
 /// A stand-in for Vipps Login on its own port: the same paths, parameters, errors and lifetimes as the
-/// reference (../shared/vipps-login-reference.md), a phone page per test user that behaves like the
+/// reference (docs/vipps-login.md), a phone page per test user that behaves like the
 /// Vipps app, and hooks for tests. `velkommen serve` runs one when no Vipps credentials are set.
 public final class VippsSimulator: Sendable {
     let state: SimulatorState

@@ -4,6 +4,7 @@ import ArgumentParser
 import HTTPServer
 import Logging
 import VippsLogin
+import ServiceLifecycle
 import VippsSimulator
 
 /// `velkommen serve`: runs the web app until SIGTERM or SIGINT, then shuts down gracefully.
@@ -50,7 +51,6 @@ struct Serve: AsyncParsableCommand {
         do {
             velkommen = try await VelkommenApp.start(app, logger: logger)
             router = try velkommen.router()
-            velkommen.startBackgroundJobs()
         } catch {
             throw CommandFailure("cannot start", error)
         }
@@ -64,10 +64,6 @@ struct Serve: AsyncParsableCommand {
         if let hsts = app.strictTransportSecurity { server.defaultHeaders.set("Strict-Transport-Security", hsts) }
 
         let httpServer = HTTPServer(configuration: server, handler: router)
-        let signals = ShutdownSignals { signal in
-            logger.info("signal \(signal): shutting down gracefully")
-            httpServer.shutdown()
-        }
         let bound = try httpServer.start()
         let metricsServer = try startMetrics(app, velkommen: velkommen, main: httpServer, logger: logger)
         logger.info("Velkommen is listening on http://\(app.host):\(bound)/ (health: /healthz), public address \(app.publicURL ?? "not set")")
@@ -77,11 +73,14 @@ struct Serve: AsyncParsableCommand {
             logger.info("Till (demo, no API key needed): http://\(app.host):\(bound)/pos")
             logger.info("Simulated phones (confirm logins there): \(simulator.baseURL)/")
         }
-        await httpServer.waitUntilStopped()
-        metricsServer?.shutdown()
-        await metricsServer?.waitUntilStopped()
+        // SIGTERM or SIGINT shuts the services down in reverse order: the site first (in-flight requests
+        // finish), then metrics, then the background work, which is awaited before exit.
+        let services: [any Service] = velkommen.backgroundServices() + [metricsServer].compactMap { $0 }.map(ListeningService.init)
+            + [ListeningService(server: httpServer)]
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                                         logger: logger))
+        try await group.run()
         await simulator?.shutdown()
-        withExtendedLifetime(signals) {}
         logger.info("stopped")
     }
 }

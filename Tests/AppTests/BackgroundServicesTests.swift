@@ -1,0 +1,31 @@
+import Foundation
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Storage
+import Testing
+@testable import App
+
+@Suite("Background work runs as services that shut down when serve does")
+struct BackgroundServicesTests {
+    @Test("the retention service purges at once, then waits, and returns promptly on graceful shutdown")
+    func retentionStops() async throws {
+        try await TestApp.with { app in
+            let answers = AnswerStore(pool: app.app.database)
+            _ = try await MemberStore(pool: app.app.database).recordLogin(MemberProfile(sub: "m", name: "M"), store: nil)
+            try await answers.record(sub: "m", question: "wish", value: "old", at: Date().addingTimeInterval(-400 * 86400))
+            let services = app.app.backgroundServices()
+            #expect(services.count == 1)
+            let started = ContinuousClock.now
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await services[0].run() }
+                    // The purge runs first: the 400-day-old answer to a question kept 365 days goes.
+                    while try await answers.current(sub: "m")["wish"] != nil { try await Task.sleep(for: .milliseconds(10)) }
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+            }
+            #expect(ContinuousClock.now - started < .seconds(5), "it did not sleep out its hour")
+        }
+    }
+}
