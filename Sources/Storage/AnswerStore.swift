@@ -18,8 +18,8 @@ public struct AnswerStore: Sendable {
 
     /// Stores `value` as the member's current answer to `question`, committed before this returns.
     public func record(sub: String, question: String, value: String, at time: Date = Date()) async throws {
-        // One statement is its own transaction: no BEGIN and COMMIT round trips around it.
-        try await pool.writerConnection { database in try Self.record(sub: sub, question: question, value: value, at: time, in: database) }
+        // Through the group-committing writer: under load it shares a transaction with other writes.
+        try await pool.write { database in try Self.record(sub: sub, question: question, value: value, at: time, in: database) }
     }
 
     /// Saves a form of answers in one transaction, all of them or none. An answer equal to the member's

@@ -7,7 +7,7 @@ import Synchronization
 /// (WAL lets them see the last commit while a write is under way). No call blocks the caller's thread:
 /// the work hops to a connection's queue and the caller awaits it, so the HTTP event loops stay free.
 public final class DatabasePool: Sendable {
-    private let writer: Confined
+    private let writer: GroupCommitWriter
     private let readers: ReaderSet
     public let path: String
 
@@ -18,7 +18,7 @@ public final class DatabasePool: Sendable {
         self.path = path
         let writerConnection = try Database(path: path, role: .writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try Migrator(migrations: migrations).migrate(writerConnection)
-        writer = Confined(writerConnection, label: "velkommen.db.writer")
+        writer = GroupCommitWriter(writerConnection, label: "velkommen.db.writer", statistics: writeStatistics)
         var readerConnections: [Confined] = []
         for index in 0..<max(1, readerCount) {
             readerConnections.append(Confined(try Database(path: path, role: .reader, busyTimeoutMilliseconds: busyTimeoutMilliseconds), label: "velkommen.db.reader\(index)"))
@@ -27,9 +27,10 @@ public final class DatabasePool: Sendable {
     }
 
     /// Runs `body` in a write transaction, committed before this returns: once it returns, the write
-    /// survives a crash of the process.
+    /// survives a crash of the process. Writes that arrive while another commits share the next
+    /// transaction (group commit), each in its own savepoint: a throwing `body` rolls back only itself.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await writeStatistics.measure { try await writer.run { database in try database.transaction(.immediate, body) } }
+        try await writeStatistics.measure { try await writer.write(body) }
     }
 
     /// The writer's queue depth and write latency, for metrics.

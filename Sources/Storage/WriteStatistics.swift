@@ -7,7 +7,14 @@ public final class WriteStatistics: Sendable {
     private let inFlight = Atomic<Int>(0)
     private let observer = Mutex<(@Sendable (Duration) -> Void)?>(nil)
 
+    private let batches = Atomic<Int>(0)
+
     public var queueDepth: Int { inFlight.load(ordering: .relaxed) }
+
+    /// Write transactions committed (or tried): fewer than writes when group commit shares them.
+    public var transactions: Int { batches.load(ordering: .relaxed) }
+
+    func countTransaction() { batches.add(1, ordering: .relaxed) }
 
     public func observe(_ record: @escaping @Sendable (Duration) -> Void) { observer.withLock { $0 = record } }
 

@@ -1,0 +1,73 @@
+import Foundation
+import Storage
+import Testing
+
+@Suite("Group commit: writes that arrive together share a transaction, and fail alone")
+struct GroupCommitTests {
+    static func pool() throws -> (DatabasePool, String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("velkommen-group-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let pool = try DatabasePool(path: folder + "/db.sqlite")
+        return (pool, folder)
+    }
+
+    struct Refused: Error {}
+
+    @Test("hundreds of concurrent writes, every tenth throwing: the others are all committed, the throwers leave nothing")
+    func failuresStayAlone() async throws {
+        let (pool, folder) = try Self.pool()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "m"), store: nil)
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for number in 0..<400 {
+                group.addTask {
+                    do {
+                        try await pool.write { database in
+                            try AnswerStore.record(sub: "m", question: "q\(number)", value: "v", at: Date(), in: database)
+                            if number % 10 == 0 { throw Refused() }
+                        }
+                        return (number, true)
+                    } catch {
+                        return (number, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.count == 400)
+        #expect(pool.writeStatistics.transactions < 401, "writes shared transactions: \(pool.writeStatistics.transactions) for 401 writes")
+        #expect(outcomes.allSatisfy { ($0.key % 10 == 0) == !$0.value }, "exactly the throwers failed")
+        let stored = try await pool.read { database in
+            Set(try database.query("SELECT question FROM answers", [], { try $0[0] as String }))
+        }
+        #expect(stored == Set((0..<400).filter { $0 % 10 != 0 }.map { "q\($0)" }))
+        #expect(try await pool.read { try $0.scalar("PRAGMA integrity_check", as: String.self) } == "ok")
+    }
+
+    @Test("a statement error inside a batch (a constraint) reaches only its own caller")
+    func constraintStaysAlone() async throws {
+        let (pool, folder) = try Self.pool()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for number in 0..<100 {
+                group.addTask {
+                    do {
+                        try await pool.write { database in
+                            // Every fifth one breaks the foreign key to members.
+                            let sub = number % 5 == 0 ? "nobody" : "m\(number)"
+                            if number % 5 != 0 { _ = try MemberStore.recordLogin(MemberProfile(sub: sub), store: nil, at: Date(), in: database) }
+                            try AnswerStore.record(sub: sub, question: "q", value: "v", at: Date(), in: database)
+                        }
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 80)
+        #expect(try await pool.read { try $0.scalar("SELECT count(*) FROM members", as: Int.self) } == 80)
+        #expect(try await pool.read { try $0.scalar("SELECT count(*) FROM answers", as: Int.self) } == 80)
+    }
+}
