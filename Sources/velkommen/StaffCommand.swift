@@ -1,5 +1,9 @@
 import App
 import ArgumentParser
+import Storage
+
+/// `--role admin|marketing|merchant|pos`: parsed, listed in `--help`, and refused by name when wrong.
+extension StaffMember.Role: @retroactive ExpressibleByArgument {}
 
 /// `velkommen staff add|list|remove`: staff log in with Vipps; their first login is matched by the phone
 /// number added here. Removing someone ends their sessions at once.
@@ -12,15 +16,15 @@ struct StaffCommand: AsyncParsableCommand {
         @Option(help: "The staff member's mobile number, e.g. 4712345678.")
         var phone: String
 
-        @Option(help: "admin, marketing, merchant or pos.")
-        var role: String
+        @Option(help: "What they may do.")
+        var role: StaffMember.Role
 
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
             do {
-                let phone = try await VelkommenApp.addStaff(databasePath: try database.path, phone: phone, role: role)
-                print("staff \(phone) is \(role); they log in at /admin with Vipps")
+                let phone = try await VelkommenApp.addStaff(databasePath: try database.path, phone: phone, role: role.rawValue)
+                print("staff \(phone) is \(role.rawValue); they log in at /admin with Vipps")
             } catch {
                 throw CommandFailure("staff add failed", error)
             }
