@@ -3,7 +3,7 @@ import ArgumentParser
 import Storage
 
 /// `--role admin|marketing|merchant|pos`: parsed, listed in `--help`, and refused by name when wrong.
-extension StaffMember.Role: @retroactive ExpressibleByArgument {}
+extension StaffMember.Role: ExpressibleByArgument {}
 
 /// `velkommen staff add|list|remove`: staff log in with Vipps; their first login is matched by the phone
 /// number added here. Removing someone ends their sessions at once.
