@@ -7,7 +7,8 @@ import Testing
 
 @Suite("Background work runs as services that shut down when serve does")
 struct BackgroundServicesTests {
-    @Test("the retention service purges at once, then waits, and returns promptly on graceful shutdown")
+    @Test("the retention service purges at once, then waits an hour, unless the group shuts down: then it returns",
+          .timeLimit(.minutes(1)))
     func retentionStops() async throws {
         try await TestApp.with { app in
             let answers = AnswerStore(pool: app.app.database)
@@ -15,7 +16,6 @@ struct BackgroundServicesTests {
             try await answers.record(sub: "m", question: "wish", value: "old", at: Date().addingTimeInterval(-400 * 86400))
             let services = app.app.backgroundServices()
             #expect(services.count == 1)
-            let started = ContinuousClock.now
             try await testGracefulShutdown { trigger in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await services[0].run() }
@@ -25,7 +25,6 @@ struct BackgroundServicesTests {
                     try await group.waitForAll()
                 }
             }
-            #expect(ContinuousClock.now - started < .seconds(5), "it did not sleep out its hour")
         }
     }
 }

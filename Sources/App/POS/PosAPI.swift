@@ -10,19 +10,11 @@ struct PosAPI: Sendable {
     let starter: LoginStarter
     let requests: LoginRequestStore
 
-    struct StartBody: Decodable {
-        var phone: String?
-        var bindingMessage: String?
-        var store: String?
-        var terminal: String?
-        var consents: Bool?
-    }
-
     func start(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard let key = try await keys.authenticate(request) else { throw Problem.unauthorized }
-        let body: StartBody
+        let body: PosAPIBody.LoginStart
         do {
-            body = try JSONDecoder().decode(StartBody.self, from: Data(request.body))
+            body = try JSONDecoder().decode(PosAPIBody.LoginStart.self, from: Data(request.body))
         } catch {
             throw Problem(.badRequest, "invalid-json", "The body is not the expected JSON",
                           detail: #"Send {"phone": "+47 412 34 567", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": true}."#)
@@ -39,7 +31,7 @@ struct PosAPI: Sendable {
         } catch let failure as LoginStarter.Failure {
             throw Self.problem(for: failure)
         }
-        var response = json(summary(login), status: .created)
+        var response = HTTPResponse.json(PosAPIBody.encode(PosAPIBody.LoginSummary(login)), status: .created)
         response.headers.set("Location", "/api/v1/logins/\(login.id)")
         return response
     }
@@ -47,30 +39,7 @@ struct PosAPI: Sendable {
     func status(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard let key = try await keys.authenticate(request) else { throw Problem.unauthorized }
         guard let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == key.store else { throw Problem.notFound }
-        return json(details(login))
-    }
-
-    func summary(_ login: LoginRequest) -> [String: Any] {
-        var object: [String: Any] = ["id": login.id, "expiresAt": Self.iso(login.expiresAt), "status": login.status(at: Date()).rawValue]
-        object["bindingMessage"] = login.bindingMessage ?? NSNull()
-        return object
-    }
-
-    func details(_ login: LoginRequest) -> [String: Any] {
-        var object = summary(login)
-        object["store"] = login.store
-        object["terminal"] = login.terminal ?? NSNull()
-        object["createdAt"] = Self.iso(login.createdAt)
-        for (name, date) in [("confirmedAt", login.confirmedAt), ("landedAt", login.landedAt), ("completedAt", login.completedAt)] {
-            object[name] = date.map(Self.iso) ?? NSNull()
-        }
-        object["phoneMismatch"] = login.phoneMismatch
-        if let failure = login.failure { object["failure"] = failure }
-        return object
-    }
-
-    func json(_ object: [String: Any], status: HTTPStatus = .ok) -> HTTPResponse {
-        .json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()), status: status)
+        return .json(PosAPIBody.encode(PosAPIBody.LoginDetails(login)))
     }
 
     /// `2026-11-25T08:00:00Z`. A format style, not a new ISO8601DateFormatter per call: exports call it per row.

@@ -19,10 +19,8 @@ struct Problem: Error, HTTPResponseConvertible {
     }
 
     var response: HTTPResponse {
-        var object: [String: Any] = ["type": "https://velkommen.example/problems/\(type)", "title": title, "status": status.code]
-        if let detail { object["detail"] = detail }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        var response = HTTPResponse.json(Array(data), status: status, contentType: "application/problem+json")
+        let body = PosAPIBody.ProblemDetails(type: "https://velkommen.example/problems/\(type)", title: title, status: status.code, detail: detail)
+        var response = HTTPResponse.json(PosAPIBody.encode(body), status: status, contentType: "application/problem+json")
         if let retryAfter { response.headers.set("Retry-After", String(retryAfter)) }
         return response
     }
