@@ -101,112 +101,39 @@ public final class VelkommenApp: Sendable {
                  logger: logger)
     }
 
-    /// Every route, with errors turned into pages in the visitor's language.
+    /// The site: the route table with what runs around it, from the outside in: the client's address
+    /// behind a trusted proxy, request metrics (when a listener reads them), errors as pages in the
+    /// visitor's language, and the refusal of cross-site POSTs.
     public func router() throws -> any HTTPHandler {
-        let errors = ErrorPages(views: views, logger: logger)
-        let customer = CustomerPages(catalog: pages.catalog, views: views, errors: errors, stores: stores)
-        let visitors = visitors
-        let callback = callback
-        let callbackPages = CallbackPages(views: views)
-        let browserLogin = browserLogin
-        let memberSession = memberSession
-        let requests = LoginRequestStore(pool: database)
-        let api = PosAPI(keys: ApiKeys(store: ApiKeyStore(pool: database)), starter: starter, requests: requests)
-        let webhook = ConsentWebhook(ledger: ledger, cache: signedInCache, limits: limits, logger: logger)
-        let views = views
-        let openAPI = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory + "/api/openapi.json"))
-
-        var router = Router()
-        router.get("/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
-        let readiness = Readiness(pool: database, vipps: vipps)
-        router.get("/readyz") { _ in await readiness.response() }
-        var files = try StaticFiles(root: configuration.publicDirectory)
-        files.cacheControl = "public, max-age=300"
-        router.on(.get, "/public/*", use: files)
-        router.get("/") { _ in .redirect(to: "/welcome") }
-        let members = MemberStore(pool: database)
-        let cache = signedInCache
-        let pendingLandings = pendingLandings
-        let logger = logger
-        let metrics = metrics
-        let notices = consentNotices
-        router.get("/welcome") { request in
-            var signedIn = try await visitors.signedIn(request)
-            if let current = signedIn, let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)), current.language != asked {
-                // A member's language choice is kept with the member, for every device.
-                try await members.setLanguage(asked.rawValue, sub: current.member.profile.sub)
-                cache.forget(sub: current.member.profile.sub)
-                signedIn = try await visitors.signedIn(request)
-            }
-            if let signedIn, pendingLandings.take(signedIn.member.profile.sub) {
-                do {
-                    if let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
-                        try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
-                        metrics.login("landed")
-                    }
-                } catch let error as DatabaseError where error.isUnavailable {
-                    // The customer's page matters more than the till's "landed" tick: that waits for the next view.
-                    pendingLandings.add(signedIn.member.profile.sub)
-                    logger.warning("GET /welcome: the landing is not recorded yet, database unavailable (\(error.code))")
-                }
-            }
-            let changes = signedIn == nil ? nil : notices.pending(request)
-            var response = try customer.welcome(request, signedIn: signedIn, consentChanges: changes)
-            if changes != nil { response.setCookie(notices.spent) }
-            return response
-        }
-        router.get("/offers") { try customer.offers($0, signedIn: try await visitors.signedIn($0)) }
-        router.get("/offers/{slug}") { try customer.offer($0, signedIn: try await visitors.signedIn($0)) }
-        let limits = limits
-        router.get("/callback") { request in
-            if let wait = limits.perAddress.take("address:" + request.clientAddress) {
-                var response = try callbackPages.problem(.rateLimited, for: request)
-                response.headers.set("Retry-After", String(wait))
-                return response
-            }
-            return try await callback.handle(request, pages: callbackPages)
-        }
-        router.get("/login") { request in
-            try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request)
-        }
-        router.post(MemberSwitch.path, maxBodyBytes: 1024) { try await callback.confirmSwitch($0, pages: callbackPages) }
-        router.get("/logout") { request in
-            guard let signedIn = try await visitors.signedIn(request) else { return .redirect(to: "/welcome") }
-            let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
-            return try views.page("pages/logout", in: language, ["csrf": signedIn.session.csrfToken])
-        }
-        router.post("/logout", maxBodyBytes: 1024) { request in
-            // A POST with the session's token: a link or another site cannot sign a member out.
-            if let signedIn = try await visitors.signedIn(request) {
-                guard CSRF.isValid(request.formFields(), expected: signedIn.session.csrfToken) else {
-                    return try views.problem("csrf", in: VisitorLanguage.resolve(request, memberChoice: signedIn.language).language, status: .forbidden)
-                }
-                cache.forget(idHash: signedIn.session.idHash)
-            }
-            var response = HTTPResponse.redirect(to: "/welcome")
-            response.setCookie(try await memberSession.end(request))
-            return response
-        }
-        router.post("/api/v1/logins", maxBodyBytes: 4096) { try await api.start($0) }
-        router.get("/api/v1/logins/{id}") { try await api.status($0) }
-        router.get("/api/v1/openapi.json") { _ in .json(Array(openAPI)) }
-        router.post("/webhooks/vipps/consent-revoked", maxBodyBytes: 8192) { try await webhook.handle($0) }
-        try addMemberRoutes(to: &router, visitors: visitors, errors: errors)
-        try addTillRoutes(to: &router, errors: errors)
-        try addStaffRoutes(to: &router, errors: errors)
-        addEditorRoutes(to: &router)
-        addStatsRoutes(to: &router)
-        addQuestionRoutes(to: &router)
-        router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
-        router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }
+        let table = try routeTable()
         let origin = configuration.publicURL.flatMap { URLComponents(string: $0) }.flatMap { url in
             url.scheme.flatMap { scheme in url.host.map { scheme + "://" + $0 + (url.port.map { ":\($0)" } ?? "") } }
         }
-        let app = router.wrapped(in: CrossSiteForms(publicOrigin: origin, views: views)).wrapped(in: ErrorPages.Middleware(pages: errors))
-        // Requests are counted only when something can read the counts (a metrics listener).
-        let counted = configuration.metricsPort == nil ? app : app.wrapped(in: RequestMetrics(metrics: metrics, router: router))
+        let app = table.wrapped(in: CrossSiteForms(publicOrigin: origin, views: views)).wrapped(in: ErrorPages.Middleware(pages: errorPages))
+        let counted = configuration.metricsPort == nil ? app : app.wrapped(in: RequestMetrics(metrics: metrics, router: table))
         return counted.wrapped(in: TrustedProxies(configuration.trustedProxies))
     }
+
+    /// The site's table of contents: every route, each under the access rule that guards it
+    /// (`Router.routes` lists them; a test fails for a route without one).
+    func routeTable() throws -> Router {
+        var router = Router()
+        try addSiteRoutes(to: &router)
+        addLoginRoutes(to: &router)
+        try addApiRoutes(to: &router)
+        addMemberRoutes(to: &router)
+        addTillRoutes(to: &router)
+        addStaffRoutes(to: &router)
+        addEditorRoutes(to: &router)
+        addStatsRoutes(to: &router)
+        addQuestionRoutes(to: &router)
+        let errors = errorPages
+        router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
+        router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }
+        return router
+    }
+
+    var errorPages: ErrorPages { ErrorPages(views: views, logger: logger) }
 
     /// `GET /metrics` (Prometheus text), for its own listener: `openConnections` reads the main server's.
     public func metricsRouter(openConnections: @escaping @Sendable () -> Int) -> any HTTPHandler {

@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     /// The client's address: the socket peer's, or the one a trusted proxy forwarded (`TrustedProxies`).
     /// Everything keyed by client (rate limits) uses this; never for logs either.
     public var clientAddress: String
+    /// What middleware found out for the handlers after it (`AccessRule`s attach who is asking).
+    public var attachments = RequestAttachments()
 
     public init(head: HTTPRequestHead, body: [UInt8] = [], remoteAddress: String = "") {
         self.head = head

@@ -42,8 +42,20 @@ public struct Router: HTTPHandler {
 
     public init() {}
 
-    /// Adds a route. `maxBodyBytes` overrides the server's body limit for it.
-    public mutating func on(_ method: HTTPMethod, _ path: String, maxBodyBytes: Int? = nil, use handler: any HTTPHandler) {
+    /// One row of the route table: what answers, and under which access rule (nil: none declared).
+    public struct Route: Sendable, Equatable {
+        public var method: HTTPMethod
+        public var path: String
+        public var access: String?
+    }
+
+    /// Every route, in the order added: the site's map, for people and for the access sweep test.
+    public private(set) var routes: [Route] = []
+
+    /// Adds a route. `maxBodyBytes` overrides the server's body limit for it; `access` names the rule
+    /// that guards it (groups fill it in).
+    public mutating func on(_ method: HTTPMethod, _ path: String, maxBodyBytes: Int? = nil, use handler: any HTTPHandler, access: String? = nil) {
+        routes.append(Route(method: method, path: path, access: access))
         let endpoint = Endpoint(handler: handler, maxBodyBytes: maxBodyBytes, pattern: path)
         let segments = Self.segments(of: path)
         if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {

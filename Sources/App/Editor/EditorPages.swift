@@ -16,7 +16,7 @@ struct EditorPages: Sendable {
     static let roles: Set<StaffMember.Role> = [.marketing]
 
     func list(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require(Self.roles, request)
+        let session = try request.staffSession
         let now = Date()
         let language = VisitorLanguage.resolve(request).language
         let rows: [[String: Any]] = try await library.store.overview().map { page in
@@ -37,7 +37,7 @@ struct EditorPages: Sendable {
     }
 
     func edit(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require(Self.roles, request)
+        let session = try request.staffSession
         var form = PageForm()
         if let slug = request.queryValue("slug"), let lang = request.queryValue("lang") {
             if let latest = try await library.store.history(slug: slug, lang: lang).first {
@@ -52,7 +52,7 @@ struct EditorPages: Sendable {
     }
 
     func save(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require(Self.roles, request)
+        let session = try request.staffSession
         let fields = request.formFields() ?? URLEncodedForm()
         try access.checkCSRF(fields, session, request)
         let form = PageForm(fields)
@@ -81,7 +81,7 @@ struct EditorPages: Sendable {
     }
 
     func history(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require(Self.roles, request)
+        let session = try request.staffSession
         guard let slug = request.queryValue("slug"), let lang = request.queryValue("lang") else { throw StaffAccess.Denied(response: .status(.notFound)) }
         let revisions = try await library.store.history(slug: slug, lang: lang)
         let rows: [[String: Any]] = revisions.enumerated().map { index, revision in
@@ -102,7 +102,7 @@ struct EditorPages: Sendable {
     }
 
     func diff(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require(Self.roles, request)
+        let session = try request.staffSession
         guard let from = request.queryValue("from").flatMap(Int64.init), let to = request.queryValue("to").flatMap(Int64.init),
               let old = try await library.store.revision(id: from), let new = try await library.store.revision(id: to) else {
             throw StaffAccess.Denied(response: .status(.notFound))
@@ -120,7 +120,7 @@ struct EditorPages: Sendable {
 
     /// Restores an old revision as a new one (history only grows), published when it was asked to be.
     func restore(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require(Self.roles, request)
+        let session = try request.staffSession
         let fields = request.formFields()
         try access.checkCSRF(fields, session, request)
         guard let id = fields?["revision"].flatMap(Int64.init), let old = try await library.store.revision(id: id) else {
@@ -133,7 +133,7 @@ struct EditorPages: Sendable {
     }
 
     func unpublish(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require(Self.roles, request)
+        let session = try request.staffSession
         let fields = request.formFields()
         try access.checkCSRF(fields, session, request)
         guard let slug = fields?["slug"], let lang = fields?["lang"] else { throw StaffAccess.Denied(response: .status(.notFound)) }

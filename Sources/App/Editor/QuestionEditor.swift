@@ -12,14 +12,14 @@ struct QuestionEditor: Sendable {
     let pages: StaffPages
 
     func list(_ request: HTTPRequest, error: String? = nil, status: HTTPStatus = .ok) async throws -> HTTPResponse {
-        let session = try await access.require([.marketing], request)
+        let session = try request.staffSession
         let questions = book.questions.questions.map(Self.context) + [Self.context(nil)]
         return try pages.page("pages/admin-questions", request, session, ["questions": questions, "error": error ?? "", "hasError": error != nil],
                               status: status)
     }
 
     func save(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require([.marketing], request)
+        let session = try request.staffSession
         let form = request.formFields() ?? URLEncodedForm()
         try access.checkCSRF(form, session, request)
         var questions = book.questions.questions

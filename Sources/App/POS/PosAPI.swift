@@ -11,7 +11,7 @@ struct PosAPI: Sendable {
     let requests: LoginRequestStore
 
     func start(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard let key = try await keys.authenticate(request) else { throw Problem.unauthorized }
+        let key = try request.apiKey
         let body: PosAPIBody.LoginStart
         do {
             body = try JSONDecoder().decode(PosAPIBody.LoginStart.self, from: Data(request.body))
@@ -37,7 +37,7 @@ struct PosAPI: Sendable {
     }
 
     func status(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard let key = try await keys.authenticate(request) else { throw Problem.unauthorized }
+        let key = try request.apiKey
         guard let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == key.store else { throw Problem.notFound }
         return .json(PosAPIBody.encode(PosAPIBody.LoginDetails(login)))
     }

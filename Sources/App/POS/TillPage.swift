@@ -91,7 +91,7 @@ struct TillPage: Sendable {
 
     func start(_ request: HTTPRequest) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
-        guard let store = try await store(request) else { return try await show(request) }
+        let store = try request.tillStore
         let form = request.formFields()
         guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(form, expected: expected) else {
             return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
@@ -151,8 +151,8 @@ struct TillPage: Sendable {
 
     /// The login named in the path, when it belongs to this till's store.
     private func ownLogin(_ request: HTTPRequest) async throws -> (String, LoginRequest)? {
-        guard let store = try await store(request), let id = request.parameter("id"), let login = try await requests.find(id: id),
-              login.store == store else { return nil }
+        let store = try request.tillStore
+        guard let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == store else { return nil }
         return (store, login)
     }
 

@@ -3,8 +3,9 @@ import Foundation
 import HTTPServer
 import Storage
 
-/// Staff sessions and role checks. The staff cookie is separate from the member's and lives 8 hours;
-/// every `/admin` and `/pos` handler asks `require(_:)` on the server before doing anything.
+/// Staff sessions and role checks. The staff cookie is separate from the member's and lives 8 hours.
+/// The route table puts each staff route behind `RequireStaff`, which asks `require(_:)` before the
+/// handler runs and hands it the session.
 struct StaffAccess: Sendable {
     static let cookieName = "velkommen_staff"
     static let lifetime: TimeInterval = 8 * 3600

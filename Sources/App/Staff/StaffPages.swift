@@ -10,7 +10,7 @@ struct StaffPages: Sendable {
     let views: Views
 
     func dashboard(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require(Set(StaffMember.Role.allCases), request)
+        let session = try request.staffSession
         let role = session.staff.role
         return try page("pages/admin", request, session, [
             "pages": role == .admin || role == .marketing, "stats": role == .admin || role == .merchant,
@@ -19,7 +19,7 @@ struct StaffPages: Sendable {
     }
 
     func staff(_ request: HTTPRequest, error: Bool = false) async throws -> HTTPResponse {
-        let session = try await access.require([.admin], request)
+        let session = try request.staffSession
         return try page("pages/admin-staff", request, session, [
             "staff": try await store.all().map { ["phone": $0.phone, "role": $0.role.rawValue, "name": $0.name ?? "", "linked": $0.sub != nil,
                                                    "removable": $0.phone != session.staff.phone] as [String: Any] },
@@ -28,7 +28,7 @@ struct StaffPages: Sendable {
     }
 
     func addStaff(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require([.admin], request)
+        let session = try request.staffSession
         let form = request.formFields()
         try access.checkCSRF(form, session, request)
         guard let phone = form?["phone"].flatMap(StaffPhone.normalise), let role = form?["role"].flatMap(StaffMember.Role.init(rawValue:)) else {
@@ -42,7 +42,7 @@ struct StaffPages: Sendable {
     /// `POST /admin/staff/remove`: the member of staff is gone and signed out at once. An admin cannot
     /// remove themselves, so the staff area is never left without the one who was using it.
     func removeStaff(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require([.admin], request)
+        let session = try request.staffSession
         let form = request.formFields()
         try access.checkCSRF(form, session, request)
         guard let phone = form?["phone"].flatMap(StaffPhone.normalise), phone != session.staff.phone else {
@@ -53,7 +53,7 @@ struct StaffPages: Sendable {
     }
 
     func audit(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require([.admin], request)
+        let session = try request.staffSession
         return try page("pages/admin-audit", request, session, [
             "entries": try await store.auditLog().map { ["who": $0.staffName, "action": $0.action, "detail": $0.detail, "at": PosAPI.iso($0.at)] },
         ])

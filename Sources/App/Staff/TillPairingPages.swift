@@ -12,14 +12,14 @@ struct TillPairingPages: Sendable {
     let stores: StoreNames
 
     func show(_ request: HTTPRequest, code: String? = nil, store: String = "", label: String = "", error: Bool = false) async throws -> HTTPResponse {
-        let session = try await access.require([.admin], request)
+        let session = try request.staffSession
         var context: [String: Any] = ["store": store, "label": label, "error": error, "stores": stores.ids.map { ["id": $0] }]
         if let code { context["code"] = code; context["minutes"] = Int(PairingCode.lifetime / 60) }
         return try pages.page("pages/admin-tills", request, session, context, status: error ? .unprocessableContent : .ok)
     }
 
     func create(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require([.admin], request)
+        let session = try request.staffSession
         let form = request.formFields()
         try access.checkCSRF(form, session, request)
         let store = form?["store"]?.trimmingCharacters(in: .whitespaces) ?? ""

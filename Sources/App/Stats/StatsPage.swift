@@ -40,7 +40,7 @@ struct StatsPage: Sendable {
     }
 
     func show(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require([.merchant], request)
+        let session = try request.staffSession
         let filter = Self.filter(request)
         let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
         let stores = try await stats.stores()
@@ -87,7 +87,7 @@ struct StatsPage: Sendable {
 
     /// The aggregates as CSV, with the same small-count hiding.
     func csv(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require([.merchant], request)
+        let session = try request.staffSession
         let filter = Self.filter(request)
         let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
         var rows = [["section", "key", "detail", "value"]]
@@ -110,7 +110,7 @@ struct StatsPage: Sendable {
     /// Admins: the members who accepted consent `channel` (for the customer club's mailing), audit-logged.
     /// Streamed a thousand members at a time (keyset pagination), so a million members never sit in memory.
     func consentedMembers(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let session = try await access.require([.admin], request)
+        let session = try request.staffSession
         guard let channel = request.queryValue("consent"), LoginStarter.isIdentifier(channel) else { throw StaffAccess.Denied(response: .status(.badRequest)) }
         try await staff.audit(session.staff, action: "members.export", detail: "consent \(channel)")
         let cursor = ExportCursor()

@@ -1,0 +1,45 @@
+import Content
+import Foundation
+import HTTPServer
+import Logging
+import Storage
+
+/// `GET /welcome`: keeps a member's language choice, marks the till's login as landed the first time
+/// the member arrives, tells of consents a login changed, and shows the page.
+struct WelcomeRoute: Sendable {
+    let customer: CustomerPages
+    let visitors: Visitors
+    let members: MemberStore
+    let requests: LoginRequestStore
+    let cache: SignedInCache
+    let pendingLandings: PendingLandings
+    let notices: ConsentNotices
+    let metrics: AppMetrics
+    let logger: Logger
+
+    func handle(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var signedIn = try await visitors.signedIn(request)
+        if let current = signedIn, let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)), current.language != asked {
+            // A member's language choice is kept with the member, for every device.
+            try await members.setLanguage(asked.rawValue, sub: current.member.profile.sub)
+            cache.forget(sub: current.member.profile.sub)
+            signedIn = try await visitors.signedIn(request)
+        }
+        if let signedIn, pendingLandings.take(signedIn.member.profile.sub) {
+            do {
+                if let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
+                    try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
+                    metrics.login("landed")
+                }
+            } catch let error as DatabaseError where error.isUnavailable {
+                // The customer's page matters more than the till's "landed" tick: that waits for the next view.
+                pendingLandings.add(signedIn.member.profile.sub)
+                logger.warning("GET /welcome: the landing is not recorded yet, database unavailable (\(error.code))")
+            }
+        }
+        let changes = signedIn == nil ? nil : notices.pending(request)
+        var response = try customer.welcome(request, signedIn: signedIn, consentChanges: changes)
+        if changes != nil { response.setCookie(notices.spent) }
+        return response
+    }
+}

@@ -1,0 +1,77 @@
+import Content
+import Foundation
+import HTTPServer
+import Storage
+
+extension VelkommenApp {
+    /// What anyone may read: health, static files, the welcome page and the offers.
+    func addSiteRoutes(to router: inout Router) throws {
+        let customer = CustomerPages(catalog: pages.catalog, views: views, errors: errorPages, stores: stores)
+        let visitors = visitors
+        let readiness = Readiness(pool: database, vipps: vipps)
+        var files = try StaticFiles(root: configuration.publicDirectory)
+        files.cacheControl = "public, max-age=300"
+        let welcome = WelcomeRoute(customer: customer, visitors: visitors, members: MemberStore(pool: database), requests: LoginRequestStore(pool: database),
+                                   cache: signedInCache, pendingLandings: pendingLandings, notices: consentNotices, metrics: metrics, logger: logger)
+        router.group("", Public()) { site in
+            site.get("/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
+            site.get("/readyz") { _ in await readiness.response() }
+            site.on(.get, "/public/*", use: files)
+            site.get("/") { _ in .redirect(to: "/welcome") }
+            site.get("/welcome") { try await welcome.handle($0) }
+            site.get("/offers") { try customer.offers($0, signedIn: try await visitors.signedIn($0)) }
+            site.get("/offers/{slug}") { try customer.offer($0, signedIn: try await visitors.signedIn($0)) }
+        }
+    }
+
+    /// Where logins land and end: the callback (rate-limited per client), the browser flow, the question
+    /// before switching members, and logout (a POST with the session's token).
+    func addLoginRoutes(to router: inout Router) {
+        let (callback, callbackPages, browserLogin, limits) = (callback, CallbackPages(views: views), browserLogin, limits)
+        let (visitors, memberSession, cache, views, errors) = (visitors, memberSession, signedInCache, views, errorPages)
+        router.group("", Public()) { login in
+            login.get("/callback") { request in
+                if let wait = limits.perAddress.take("address:" + request.clientAddress) {
+                    var response = try callbackPages.problem(.rateLimited, for: request)
+                    response.headers.set("Retry-After", String(wait))
+                    return response
+                }
+                return try await callback.handle(request, pages: callbackPages)
+            }
+            login.post(MemberSwitch.path, maxBodyBytes: 1024) { try await callback.confirmSwitch($0, pages: callbackPages) }
+            login.get("/login") { request in try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request) }
+            login.get("/logout") { request in
+                guard let signedIn = try await visitors.signedIn(request) else { return .redirect(to: "/welcome") }
+                let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
+                return try views.page("pages/logout", in: language, ["csrf": signedIn.session.csrfToken])
+            }
+            login.post("/logout", maxBodyBytes: 1024) { request in
+                if let signedIn = try await visitors.signedIn(request) {
+                    guard CSRF.isValid(request.formFields(), expected: signedIn.session.csrfToken) else {
+                        return try views.problem("csrf", in: VisitorLanguage.resolve(request, memberChoice: signedIn.language).language, status: .forbidden)
+                    }
+                    cache.forget(idHash: signedIn.session.idHash)
+                }
+                var response = HTTPResponse.redirect(to: "/welcome")
+                response.setCookie(try await memberSession.end(request))
+                return response
+            }
+        }
+    }
+
+    /// For other systems: the POS API (an API key each) and Vipps' consent webhook (an unsigned hint).
+    func addApiRoutes(to router: inout Router) throws {
+        let keys = ApiKeys(store: ApiKeyStore(pool: database))
+        let api = PosAPI(keys: keys, starter: starter, requests: LoginRequestStore(pool: database))
+        let webhook = ConsentWebhook(ledger: ledger, cache: signedInCache, limits: limits, logger: logger)
+        let openAPI = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory + "/api/openapi.json"))
+        router.group("/api/v1", RequireApiKey(keys: keys)) { pos in
+            pos.post("/logins", maxBodyBytes: 4096) { try await api.start($0) }
+            pos.get("/logins/{id}") { try await api.status($0) }
+        }
+        router.group("", Public()) { open in
+            open.get("/api/v1/openapi.json") { _ in .json(Array(openAPI)) }
+            open.post("/webhooks/vipps/consent-revoked", maxBodyBytes: 8192) { try await webhook.handle($0) }
+        }
+    }
+}
