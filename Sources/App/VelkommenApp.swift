@@ -90,7 +90,7 @@ public final class VelkommenApp: Sendable {
     var consentNotices: ConsentNotices { ConsentNotices(sealer: sealer, secure: configuration.secureCookies) }
     var landing: Landing { Landing(pool: database, ledger: ledger, cache: signedInCache, metrics: metrics) }
     var browserLogin: BrowserLogin {
-        BrowserLogin(cookieName: "velkommen_login", client: vipps, sealer: sealer, landing: landing, callbackURL: configuration.callbackURL,
+        BrowserLogin(cookieName: "velkommen_login", scopes: LoginStarter.scopes, client: vipps, sealer: sealer, landing: landing, callbackURL: configuration.callbackURL,
                      secure: configuration.secureCookies, logger: logger)
     }
     var callback: Callback {

@@ -44,11 +44,11 @@ struct AttackerFromOutsideTests {
             for text in [page, csv] {
                 #expect(!text.contains("EpiPen") && !text.contains("none 3"), "free text is never shown")
                 #expect(!text.contains("0153"), "postcodes are not counted by value")
-                #expect(!text.contains("bergen-1</td><td>&lt; 5") && !text.contains("favourite_store,bergen-1"), "small values are merged")
+                #expect(!text.contains("bergen-1</td><td>&lt; 5") && !text.contains("favourite_store;bergen-1"), "small values are merged")
             }
-            #expect(csv.contains("answer,wish,answered,9\r\n"))
-            #expect(csv.contains("answer,favourite_store,oslo-1,6\r\n"))
-            #expect(csv.contains("answer,favourite_store,other,< 5\r\n"))
+            #expect(csv.contains("answer;wish;answered;9\r\n"))
+            #expect(csv.contains("answer;favourite_store;oslo-1;6\r\n"))
+            #expect(csv.contains("answer;favourite_store;other;< 5\r\n"))
         }
     }
 

@@ -62,4 +62,15 @@ struct RouteAccessTests {
             }
         }
     }
+
+    @Test("staff login asks Vipps only who they are: no address, no birth date")
+    func staffScopes() async throws {
+        try await OnboardingHarness.with { harness in
+            let start = try await Browser(port: harness.app.port).get("/admin/login")
+            let scope = try #require(URLComponents(string: start.header("Location") ?? "")?.queryItems?.first { $0.name == "scope" }?.value)
+            #expect(Set(scope.split(separator: " ").map(String.init)) == ["openid", "name", "phoneNumber"])
+            let member = try await Browser(port: harness.app.port).get("/login")
+            #expect(member.header("Location")?.contains("address") == true, "members still share their profile")
+        }
+    }
 }

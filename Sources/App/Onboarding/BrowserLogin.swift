@@ -10,9 +10,13 @@ import VippsLogin
 /// writes nothing to the database.
 struct BrowserLogin: Sendable {
     static let lifetime: TimeInterval = 600
+    /// Staff login needs to know who it is and their phone number (to match `staff add --phone`), nothing more.
+    static let staffScopes = ["openid", "name", "phoneNumber"]
 
     /// `velkommen_login` for members, `velkommen_staff_login` for staff: two flows never share a binding.
     let cookieName: String
+    /// What Vipps is asked for: a member's profile, or for staff only who they are.
+    let scopes: [String]
     let client: VippsLoginClient?
     let sealer: Sealer
     let landing: Landing
@@ -30,7 +34,7 @@ struct BrowserLogin: Sendable {
     /// `GET /login`: off to Vipps.
     func start(_ request: HTTPRequest) async throws -> HTTPResponse? {
         guard let client else { return nil }
-        let authorization = try await client.authorizationRequest(redirectURI: callbackURL, scopes: LoginStarter.scopes)
+        let authorization = try await client.authorizationRequest(redirectURI: callbackURL, scopes: scopes)
         let pending = Pending(state: authorization.state, nonce: authorization.nonce, codeVerifier: authorization.codeVerifier)
         let sealed = try sealer.seal(pending, purpose: cookieName, lifetime: Self.lifetime)
         var response = HTTPResponse.redirect(to: authorization.url.absoluteString, status: .found)

@@ -9,7 +9,7 @@ extension VelkommenApp {
         let errors = errorPages
         let access = staffAccess
         let store = StaffStore(pool: database)
-        let flow = BrowserLogin(cookieName: "velkommen_staff_login", client: vipps, sealer: sealer, landing: landing,
+        let flow = BrowserLogin(cookieName: "velkommen_staff_login", scopes: BrowserLogin.staffScopes, client: vipps, sealer: sealer, landing: landing,
                                 callbackURL: configuration.staffCallbackURL, secure: configuration.secureCookies, logger: logger)
         let login = StaffLogin(flow: flow, access: access, store: store, pages: CallbackPages(views: views), logger: logger)
         let pages = StaffPages(access: access, store: store, views: views)

@@ -121,7 +121,7 @@ struct StatsPage: Sendable {
             guard let after = cursor.take() else { return nil }
             if after.isHeader {
                 cursor.advance(to: (-Double.infinity, ""))
-                return Array("sub,name,email,phone\r\n".utf8)
+                return Array((Self.byteOrderMark + ["sub", "name", "email", "phone"].joined(separator: Self.separator) + "\r\n").utf8)
             }
             let page = try await pool.read { database in
                 try database.query("""
@@ -135,7 +135,7 @@ struct StatsPage: Sendable {
             }
             guard let last = page.last else { cursor.finish(); return nil }
             cursor.advance(to: (last.0, last.1[0]))
-            return Array(page.map { $0.1.map(Self.csvField).joined(separator: ",") + "\r\n" }.joined().utf8)
+            return Array(page.map { $0.1.map(Self.csvField).joined(separator: Self.separator) + "\r\n" }.joined().utf8)
         })
     }
 
@@ -148,8 +148,13 @@ struct StatsPage: Sendable {
         func finish() { state.withLock { $0 = nil } }
     }
 
+    /// Norwegian Excel reads `;` as the separator (the comma is the decimal mark) and needs the UTF-8
+    /// byte-order mark to show æ, ø and å.
+    static let separator = ";"
+    static let byteOrderMark = "\u{FEFF}"
+
     static func csvResponse(_ rows: [[String]], filename: String) -> HTTPResponse {
-        let text = rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        let text = byteOrderMark + rows.map { $0.map(csvField).joined(separator: separator) }.joined(separator: "\r\n") + "\r\n"
         var response = HTTPResponse(status: .ok, headers: ["Content-Type": "text/csv; charset=utf-8"], body: Array(text.utf8))
         response.headers.set("Content-Disposition", "attachment; filename=\"\(filename)\"")
         response.headers.set("Cache-Control", "no-store")
@@ -161,7 +166,7 @@ struct StatsPage: Sendable {
     static func csvField(_ value: String) -> String {
         var value = value
         if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
-        guard value.contains(where: { ",\"\r\n".contains($0) }) else { return value }
+        guard value.contains(where: { ";,\"\r\n".contains($0) }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
