@@ -64,6 +64,13 @@ struct StaffPages: Sendable {
         context["csrf"] = session.csrfToken
         context["staffName"] = session.staff.name ?? session.staff.phone
         context["staffRole"] = session.staff.role.rawValue
+        // The staff navigation: each section only for the roles that may use it.
+        let role = session.staff.role
+        context["staffNav"] = true
+        context["canPages"] = role == .admin || role == .marketing
+        context["canStats"] = role == .admin || role == .merchant
+        context["canTill"] = role == .admin || role == .pos
+        context["isAdmin"] = role == .admin
         var response = try views.page(template, in: VisitorLanguage.resolve(request).language, status: status, context)
         response.headers.set("Cache-Control", "no-store")
         return response
