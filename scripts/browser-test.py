@@ -19,11 +19,15 @@ import time
 import urllib.request
 
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser_test_support import browser, check, free_port  # noqa: E402
 
+
+# A page replaced while a wait looks at it is not a failure: look again.
+IGNORED = (NoSuchElementException, StaleElementReferenceException)
 
 AXE = None
 
@@ -66,7 +70,7 @@ def main(binary, shots):
         till.get(base + "/pos")
         till.find_element(By.ID, "phone").send_keys("12345678")
         till.find_element(By.CSS_SELECTOR, "form button").click()
-        binding = WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "binding-message")).text
+        binding = WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "binding-message")).text
         check(len(binding) == 7, f"the till shows the binding message {binding}")
         till.save_screenshot(f"{shots}/till.png")
         accessibility(till, "till progress", findings)
@@ -83,13 +87,13 @@ def main(binary, shots):
         phone.find_element(By.CSS_SELECTOR, "input[value='sms']").click()
         phone.save_screenshot(f"{shots}/consents.png")
         phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
-        WebDriverWait(phone, 10).until(lambda d: d.current_url.startswith(base + "/welcome"))
+        WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url.startswith(base + "/welcome"))
         check("Hei, Ada!" in phone.page_source, "the phone's browser lands on the welcome page, greeted by name")
         check("code=" not in phone.current_url, "the code has left the address bar")
         phone.save_screenshot(f"{shots}/welcome.png")
         accessibility(phone, "welcome", findings)
 
-        WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "registered")
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "registered")
         check("Ada L. er registrert" in till.find_element(By.TAG_NAME, "h1").text, "the till's screen turned by itself to 'Ada L. er registrert'")
         till.save_screenshot(f"{shots}/till-registered.png")
         accessibility(till, "till registered", findings)
@@ -107,13 +111,13 @@ def main(binary, shots):
         phone.save_screenshot(f"{shots}/preferences.png")
         accessibility(phone, "preferences", findings)
         phone.find_element(By.CSS_SELECTOR, "button[name='save']").click()
-        WebDriverWait(phone, 10).until(lambda d: "Takk!" in d.page_source)
+        WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: "Takk!" in d.page_source)
         phone.save_screenshot(f"{shots}/preferences-done.png")
         accessibility(phone, "preferences done", findings)
         if "Svarene dine er lagret" not in phone.page_source:
             print(phone.current_url, phone.page_source[-2500:])
         check("Svarene dine er lagret" in phone.page_source, "the preferences are saved")
-        WebDriverWait(till, 10).until(lambda d: "svart på spørsmålene" in d.find_element(By.CLASS_NAME, "till-text").text
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: "svart på spørsmålene" in d.find_element(By.CLASS_NAME, "till-text").text
                                       or d.current_url.endswith("/pos"))
         check(True, "the till shows that the customer answered, or has gone back to a new customer")
 
@@ -130,9 +134,9 @@ def main(binary, shots):
         check(till.switch_to.active_element.get_attribute("id") == "phone", "the till starts on an empty, focused phone field")
         till.find_element(By.ID, "phone").send_keys("98765432")
         till.find_element(By.CSS_SELECTOR, "form button").click()
-        WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "waiting")
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "waiting")
         till.find_element(By.XPATH, "//button[text()='Avbryt']").click()
-        WebDriverWait(till, 10).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "cancelled")
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "cancelled")
         check("Avbrutt" in till.find_element(By.TAG_NAME, "h1").text, "Avbryt at the till shows 'Avbrutt'")
         till.save_screenshot(f"{shots}/till-cancelled.png")
         accessibility(till, "till cancelled", findings)
@@ -143,15 +147,15 @@ def main(binary, shots):
         staff.find_element(By.ID, "phone").send_keys("98765432")
         staff.find_element(By.CSS_SELECTOR, "form button").click()
         staff.find_element(By.XPATH, "//button[text()='Confirm']").click()
-        WebDriverWait(staff, 10).until(lambda d: d.current_url == base + "/admin")
+        WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url == base + "/admin")
         check("Administrasjon" in staff.page_source, "staff log in with Vipps and reach the admin area")
         staff.get(base + "/admin/pages/edit?slug=coffee&lang=nb")
         staff.save_screenshot(f"{shots}/editor.png")
         accessibility(staff, "editor", findings)
         staff.find_element(By.CSS_SELECTOR, "button[value='preview']").click()
-        WebDriverWait(staff, 10).until(lambda d: len(d.window_handles) == 2)
+        WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: len(d.window_handles) == 2)
         staff.switch_to.window(staff.window_handles[1])
-        WebDriverWait(staff, 10).until(lambda d: "Kaffe og bolle" in d.page_source)
+        WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: "Kaffe og bolle" in d.page_source)
         check("Kaffe og bolle" in staff.page_source, "the preview shows the page as customers see it")
         staff.save_screenshot(f"{shots}/preview.png")
         staff.switch_to.window(staff.window_handles[0])
