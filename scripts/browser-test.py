@@ -8,7 +8,7 @@ simulator's phone page), the phone's browser lands on the welcome page, answers 
 sees its data. The till's status line must update by itself (the page's script under the CSP).
 Then staff log in with Vipps: marketing's editor with a preview, and the merchant's statistics.
 Screenshots: welcome-anonymous.png, till.png, till-registered.png, till-cancelled.png, phone.png, consents.png, welcome.png, card.png (read back by
-zbarimg), preferences.png, preferences-done.png, me.png, editor.png,
+zbarimg), preferences.png, preferences-done.png, me.png, me-consent-withdrawn.png, welcome-consent-notice.png, editor.png,
 preview.png, stats.png.
 """
 import os
@@ -122,10 +122,34 @@ def main(binary, shots):
         check(True, "the till shows that the customer answered, or has gone back to a new customer")
 
         phone.get(base + "/me")
-        phone.save_screenshot(f"{shots}/me.png")
         check("Ada Lovelace" in phone.page_source and "Oslo sentrum</strong>" in phone.page_source, "my data shows the profile and the answers")
         phone.save_screenshot(f"{shots}/me.png")
         accessibility(phone, "my data", findings)
+        phone.find_element(By.XPATH, "//button[text()='Trekk tilbake samtykke til SMS']").click()
+        WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: "Gi samtykke til SMS" in d.page_source)
+        check(True, "withdrawing SMS on my data is one button, and giving it back is offered the same way")
+        phone.save_screenshot(f"{shots}/me-consent-withdrawn.png")
+
+        # Vipps still has yes for SMS: a login that asks for consents again brings it back, and the
+        # welcome page says so instead of changing it silently. (The number is taken off the member so
+        # that the till asks; with it on record, the till would not ask again.)
+        import sqlite3
+        connection = sqlite3.connect(folder + "/v.sqlite")
+        connection.execute("UPDATE members SET phone_number = NULL")
+        connection.commit()
+        connection.close()
+        till.get(base + "/pos")
+        till.find_element(By.ID, "phone").send_keys("12345678")
+        till.find_element(By.CSS_SELECTOR, "form button").click()
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "waiting")
+        phone.get(sim + "/phone/4712345678")
+        phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
+        if "name=\"consent\"" in phone.page_source:
+            phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
+        WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url.startswith(base + "/welcome"))
+        check("Du har nå sagt ja til SMS" in phone.page_source, "the welcome page tells that the login changed a consent")
+        phone.save_screenshot(f"{shots}/welcome-consent-notice.png")
+        accessibility(phone, "welcome with notice", findings)
         for path, name in [("/offers", "offers"), ("/offers/coffee", "offer"), ("/nowhere", "not found"), ("/welcome?lang=en", "welcome in English")]:
             phone.get(base + path)
             accessibility(phone, name, findings)
