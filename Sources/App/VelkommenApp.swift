@@ -73,9 +73,14 @@ public final class VelkommenApp: Sendable {
     }
 
     /// Background work, as services that `serve` runs, cancels on SIGTERM and awaits before exit: the
-    /// answer-retention purge, now and every hour.
+    /// answer-retention purge, now and every hour, and the polling of logins that end in the Vipps app.
     public func backgroundServices() -> [any Service] {
-        [RetentionService(job: RetentionJob(book: questions, staff: StaffStore(pool: database)), logger: logger)]
+        [RetentionService(job: RetentionJob(book: questions, staff: StaffStore(pool: database)), logger: logger)] + [appEndingPoller].compactMap { $0 }
+    }
+
+    /// Polls Vipps for the logins that end in the app (none without a Vipps client).
+    var appEndingPoller: AppEndingPoller? {
+        vipps.map { AppEndingPoller(client: $0, requests: LoginRequestStore(pool: database), landing: landing, metrics: metrics, logger: logger) }
     }
 
     // MARK: Features
@@ -85,7 +90,7 @@ public final class VelkommenApp: Sendable {
     var visitors: Visitors { Visitors(sessions: memberSession, cache: signedInCache) }
     var starter: LoginStarter {
         LoginStarter(client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL,
-                     members: MemberStore(pool: database), metrics: metrics, logger: logger)
+                     members: MemberStore(pool: database), stores: stores, metrics: metrics, logger: logger)
     }
     var consentNotices: ConsentNotices { ConsentNotices(sealer: sealer, secure: configuration.secureCookies) }
     var landing: Landing { Landing(pool: database, ledger: ledger, cache: signedInCache, metrics: metrics) }

@@ -6,6 +6,12 @@ public struct LoginRequest: Sendable, Equatable {
         case pending, confirmed, landed, completed, expired, failed
     }
 
+    /// Where the login ends: Vipps sends the customer's browser to our web page, or the customer
+    /// stays in the app and we fetch the result by polling Vipps.
+    public enum Ending: String, Sendable, CaseIterable, Codable {
+        case webpage, app
+    }
+
     public var id: String
     public var authReqID: String?
     public var phoneHint: String
@@ -13,6 +19,9 @@ public struct LoginRequest: Sendable, Equatable {
     public var store: String
     public var terminal: String?
     public var askConsents: Bool
+    public var ending: Ending = .webpage
+    /// For the app ending: seconds between polls (Vipps' `interval`, longer after `slow_down`).
+    public var pollInterval: Double?
     public var status: Status
     public var failure: String?
     public var memberSub: String?
@@ -52,17 +61,36 @@ public struct LoginRequestStore: Sendable {
     public func create(_ request: LoginRequest) async throws {
         try await pool.write { database in
             try database.execute("""
-                INSERT INTO login_requests (id, phone_hint, binding_message, store, terminal, ask_consents, status, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                INSERT INTO login_requests (id, phone_hint, binding_message, store, terminal, ask_consents, status, created_at, expires_at, ending)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
                 """, [request.id, request.phoneHint, request.bindingMessage, request.store, request.terminal, request.askConsents,
-                      request.createdAt, request.expiresAt])
+                      request.createdAt, request.expiresAt, request.ending.rawValue])
         }
     }
 
     /// Vipps accepted the login: its `auth_req_id` and expiry.
-    public func started(id: String, authReqID: String, expiresAt: Date) async throws {
+    /// For the app ending, `pollInterval` schedules the first poll that far ahead.
+    public func started(id: String, authReqID: String, expiresAt: Date, pollInterval: Double? = nil, at time: Date = Date()) async throws {
         try await pool.write { database in
-            try database.execute("UPDATE login_requests SET auth_req_id = ?, expires_at = ? WHERE id = ?", [authReqID, expiresAt, id])
+            try database.execute("UPDATE login_requests SET auth_req_id = ?, expires_at = ?, poll_interval = ?, next_poll_at = ? WHERE id = ?",
+                                 [authReqID, expiresAt, pollInterval, pollInterval.map { time.addingTimeInterval($0) }, id])
+        }
+    }
+
+    /// App-ending logins still waiting whose next poll is due, oldest first.
+    public func duePolls(at time: Date = Date(), limit: Int = 50) async throws -> [LoginRequest] {
+        try await pool.read { database in
+            try database.query(Self.select + """
+                 WHERE ending = 'app' AND status = 'pending' AND next_poll_at <= ? AND auth_req_id IS NOT NULL ORDER BY next_poll_at LIMIT ?
+                """, [time, limit], Self.row)
+        }
+    }
+
+    /// When to poll this login next, and how often from now on.
+    public func reschedule(id: String, interval: Double, nextPollAt: Date) async throws {
+        try await pool.write { database in
+            try database.execute("UPDATE login_requests SET poll_interval = ?, next_poll_at = ? WHERE id = ? AND status = 'pending'",
+                                 [interval, nextPollAt, id])
         }
     }
 
@@ -149,7 +177,7 @@ public struct LoginRequestStore: Sendable {
 
     private static let select = """
         SELECT id, auth_req_id, phone_hint, binding_message, store, terminal, ask_consents, status, failure, member_sub,
-               phone_mismatch, created_at, expires_at, confirmed_at, landed_at, completed_at FROM login_requests
+               phone_mismatch, created_at, expires_at, confirmed_at, landed_at, completed_at, ending, poll_interval FROM login_requests
         """
 
     private static func row(_ row: Row) throws -> LoginRequest {
@@ -163,6 +191,8 @@ public struct LoginRequestStore: Sendable {
         request.confirmedAt = try row[13]
         request.landedAt = try row[14]
         request.completedAt = try row[15]
+        request.ending = LoginRequest.Ending(rawValue: try row[16]) ?? .webpage
+        request.pollInterval = try row[17]
         return request
     }
 }

@@ -4,7 +4,9 @@ extension Schema {
     ///   member is added (a rowid can come back after the newest member is erased);
     /// - one-time codes with which an admin pairs a till from `/admin` (only their hash is kept);
     /// - members by phone number, so the till knows whether the customer's consents are on record;
-    /// - the questions a member chose to skip, so they are not asked again.
+    /// - the questions a member chose to skip, so they are not asked again;
+    /// - how a login ends (on our web page, or in the Vipps app, when we poll for the result), and
+    ///   for the app ending when to poll next, so that a restart resumes the polling from here.
     static let version10 = """
     CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
     ALTER TABLE members ADD COLUMN member_number INTEGER;
@@ -25,6 +27,11 @@ extension Schema {
         skipped_at  REAL NOT NULL,
         PRIMARY KEY (member_sub, question)
     ) WITHOUT ROWID;
+
+    ALTER TABLE login_requests ADD COLUMN ending TEXT NOT NULL DEFAULT 'webpage' CHECK (ending IN ('webpage', 'app'));
+    ALTER TABLE login_requests ADD COLUMN poll_interval REAL;
+    ALTER TABLE login_requests ADD COLUMN next_poll_at REAL;
+    CREATE INDEX login_requests_polling ON login_requests (next_poll_at) WHERE ending = 'app' AND status = 'pending';
 
     CREATE TABLE till_pairings (
         code_hash   TEXT PRIMARY KEY NOT NULL,

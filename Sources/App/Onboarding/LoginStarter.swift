@@ -14,6 +14,8 @@ struct LoginStarter: Sendable {
         var store: String
         var terminal: String?
         var consents: Bool
+        /// Where the login ends; nil takes the store's default.
+        var ending: LoginRequest.Ending? = nil
     }
 
     enum Failure: Error, Equatable {
@@ -35,6 +37,7 @@ struct LoginStarter: Sendable {
     let events: FunnelEvents
     let callbackURL: URL
     let members: MemberStore
+    let stores: StoreNames
     let metrics: AppMetrics
     let logger: Logger
 
@@ -64,14 +67,18 @@ struct LoginStarter: Sendable {
         var request = LoginRequest(id: Tokens.random(bytes: 12), phoneHint: phone.msisdn, bindingMessage: bindingMessage?.text, store: input.store,
                                    terminal: input.terminal.flatMap { $0.isEmpty ? nil : $0 }, askConsents: askConsents,
                                    createdAt: time, expiresAt: time.addingTimeInterval(600))
+        request.ending = input.ending ?? stores.ending(of: input.store)
         try await requests.create(request)
         let scopes = Self.scopes + (askConsents ? ["delegatedConsents"] : [])
         do {
             let login = try await client.startLogin(BackchannelLoginRequest(phone: phone, scopes: scopes, bindingMessage: bindingMessage,
-                                                                            flow: .loginToWebpage(redirectURI: callbackURL)))
+                                                                            flow: request.ending == .app ? .poll : .loginToWebpage(redirectURI: callbackURL)))
             request.authReqID = login.authReqID
             request.expiresAt = time.addingTimeInterval(TimeInterval(login.expiresIn))
-            try await requests.started(id: request.id, authReqID: login.authReqID, expiresAt: request.expiresAt)
+            // The app ending is polled from the database (AppEndingPoller), so a restart resumes it.
+            request.pollInterval = request.ending == .app ? Double(max(1, login.interval)) : nil
+            try await requests.started(id: request.id, authReqID: login.authReqID, expiresAt: request.expiresAt,
+                                       pollInterval: request.pollInterval, at: time)
             try await events.record("login_started", store: request.store, loginRequestID: request.id, at: time)
             metrics.login("started")
             return request

@@ -17,14 +17,14 @@ struct PosAPI: Sendable {
             body = try JSONDecoder().decode(PosAPIBody.LoginStart.self, from: Data(request.body))
         } catch {
             throw Problem(.badRequest, "invalid-json", "The body is not the expected JSON",
-                          detail: #"Send {"phone": "+47 412 34 567", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": true}."#)
+                          detail: #"Send {"phone": "+47 412 34 567", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": true, "ending": "webpage"}."#)
         }
         guard let phone = body.phone else { throw Problem(.badRequest, "invalid-phone", "phone is required") }
         if let store = body.store, store != key.store {
             throw Problem(.forbidden, "wrong-store", "This API key belongs to another store", detail: "The key acts for store \(key.store).")
         }
         let input = LoginStarter.Input(phone: phone, bindingMessage: body.bindingMessage, store: key.store, terminal: body.terminal,
-                                       consents: body.consents ?? false)
+                                       consents: body.consents ?? false, ending: body.ending)
         let login: LoginRequest
         do {
             login = try await starter.start(input, till: "key:" + key.prefix)

@@ -10,6 +10,8 @@ enum PosAPIBody {
         var store: String?
         var terminal: String?
         var consents: Bool?
+        /// `webpage` or `app`; the store's default when left out.
+        var ending: LoginRequest.Ending?
     }
 
     /// The answer to a start: enough for the till to show the binding message and follow the login.
@@ -18,12 +20,14 @@ enum PosAPIBody {
         var bindingMessage: String?
         var expiresAt: String
         var status: String
+        var ending: LoginRequest.Ending
 
         init(_ login: LoginRequest, at time: Date = Date()) {
             id = login.id
             bindingMessage = login.bindingMessage
             expiresAt = PosAPI.iso(login.expiresAt)
             status = login.status(at: time).rawValue
+            ending = login.ending
         }
     }
 
@@ -33,6 +37,7 @@ enum PosAPIBody {
         var bindingMessage: String?
         var expiresAt: String
         var status: String
+        var ending: LoginRequest.Ending
         var store: String
         var terminal: String?
         var createdAt: String
@@ -48,6 +53,7 @@ enum PosAPIBody {
             bindingMessage = summary.bindingMessage
             expiresAt = summary.expiresAt
             status = summary.status
+            ending = summary.ending
             store = login.store
             terminal = login.terminal
             createdAt = PosAPI.iso(login.createdAt)

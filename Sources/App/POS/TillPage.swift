@@ -44,7 +44,7 @@ struct TillPage: Sendable {
         if let store = try await store(request) {
             response = try views.page("pages/pos", in: language, status: status, [
                 "storeName": stores.name(of: store, in: language) ?? store, "csrf": csrf, "error": error ?? "", "hasError": error != nil,
-                "phone": phone, "terminal": Self.terminal(request) ?? "",
+                "phone": phone, "terminal": Self.terminal(request) ?? "", "endsInApp": stores.ending(of: store) == .app,
             ])
         } else {
             response = try views.page("pages/pos-key", in: language, status: error == nil ? .ok : status, ["error": error as Any? ?? false, "csrf": csrf])
@@ -97,7 +97,7 @@ struct TillPage: Sendable {
             return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
         }
         let input = LoginStarter.Input(phone: form?["phone"] ?? "", bindingMessage: "auto", store: store, terminal: form?["terminal"],
-                                       consents: form?["consents"] == "yes")
+                                       consents: form?["consents"] == "yes", ending: form?["ending"].flatMap(LoginRequest.Ending.init(rawValue:)))
         do {
             let login = try await starter.start(input, till: "store:" + store)
             var response = HTTPResponse.redirect(to: "/pos/logins/\(login.id)")

@@ -4,7 +4,8 @@ import Storage
 /// What the till shows for a login, as one big state like a card terminal: each with its own colour
 /// and heading. A login that ends on our web page never asks Vipps whether the customer cancelled (the
 /// token endpoint may be called only once, and the redirect's code needs that call), so near its expiry
-/// the till says the customer may also have cancelled.
+/// the till says the customer may also have cancelled. A login that ends in the app is polled, so there
+/// the till knows at once when the customer cancels.
 enum TillState: String, Sendable {
     case waiting, registered, cancelled, expired, failed
 
@@ -13,7 +14,12 @@ enum TillState: String, Sendable {
         case .pending: self = .waiting
         case .confirmed, .landed, .completed: self = .registered
         case .expired: self = .expired
-        case .failed: self = [LoginRequestStore.cancelledAtTill, "access_denied"].contains(login.failure) ? .cancelled : .failed
+        case .failed:
+            switch login.failure {
+            case LoginRequestStore.cancelledAtTill, "access_denied": self = .cancelled
+            case "expired_token": self = .expired
+            default: self = .failed
+            }
         }
     }
 
@@ -25,9 +31,12 @@ enum TillState: String, Sendable {
 
     func textKey(_ login: LoginRequest, at time: Date) -> String {
         switch self {
+        case .waiting where login.ending == .app: "till_waiting_app_text"
         case .waiting: login.expiresAt.timeIntervalSince(time) <= Self.maybeCancelledWithin ? "till_waiting_maybe_cancelled" : "till_waiting_text"
+        case .registered where login.ending == .app: "till_registered_app"
         case .registered: login.status == .completed ? "till_registered_completed" : "till_registered_text"
         case .cancelled: login.failure == LoginRequestStore.cancelledAtTill ? "till_cancelled_at_till" : "till_cancelled_text"
+        case .expired where login.ending == .app: "till_expired_app_text"
         case .expired: "till_expired_text"
         case .failed: "till_failed_text"
         }
