@@ -144,7 +144,10 @@ def main(binary, shots):
         WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "waiting")
         phone.get(sim + "/phone/4712345678")
         phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
-        if "name=\"consent\"" in phone.page_source:
+        # Either the consent screen (for consents not accepted before) or straight to the welcome page.
+        WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(
+            lambda d: d.current_url.startswith(base + "/welcome") or d.find_elements(By.CSS_SELECTOR, "input[name='consent']"))
+        if not phone.current_url.startswith(base):
             phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
         WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url.startswith(base + "/welcome"))
         check("Du har nå sagt ja til SMS" in phone.page_source, "the welcome page tells that the login changed a consent")
@@ -195,6 +198,13 @@ def main(binary, shots):
             print("accessibility:", finding)
         check(not findings, f"axe-core finds no WCAG 2 A/AA violations on the pages walked")
         print(f"screenshots in {shots}")
+    except Exception:
+        # What each browser was looking at, to tell a flaky wait from a real failure.
+        for name, driver in (("till", till), ("phone", phone), ("staff", staff)):
+            if driver:
+                print(f"{name} at {driver.current_url}: {driver.page_source[-1500:]}")
+                driver.save_screenshot(f"{shots}/failure-{name}.png")
+        raise
     finally:
         for driver in (till, phone, staff):
             if driver:
