@@ -50,3 +50,36 @@ extension VelkommenApp {
         return try await StaffStore(pool: openDatabase(databasePath)).remove(phone: normalised, by: nil)
     }
 }
+
+/// `velkommen webhooks add|list|remove`: the merchant's endpoints, for scripting.
+extension VelkommenApp {
+    /// Adds an endpoint; returns its id and its signing secret, shown this once.
+    public static func addWebhook(databasePath: String, url: String, events: [String]) async throws -> (id: Int64, secret: String) {
+        guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false else {
+            throw ConfigurationError("--url must be an http or https URL, not \(url)")
+        }
+        let unknown = events.filter { !MemberEvents.types.contains($0) }
+        guard !events.isEmpty, unknown.isEmpty else {
+            throw ConfigurationError("--events must be some of \(MemberEvents.types.joined(separator: ",")), not \(unknown.joined(separator: ","))")
+        }
+        let secret = WebhookSigner.newSecret()
+        let store = WebhookStore(pool: try openDatabase(databasePath))
+        let id = try await store.add(url: url, secret: secret, events: Set(events))
+        try await StaffStore(pool: store.pool).audit(nil, action: "webhook.add", detail: "endpoint \(id): \(url) for \(events.joined(separator: ","))")
+        return (id, secret)
+    }
+
+    public static func listWebhooks(databasePath: String) async throws -> [String] {
+        try await WebhookStore(pool: openDatabase(databasePath)).endpoints().map { endpoint in
+            "\(endpoint.id)  \(endpoint.url)  \(endpoint.events.sorted().joined(separator: ","))  "
+                + (endpoint.failingSince.map { "failing since \(PosAPI.iso($0))" } ?? "ok")
+        }
+    }
+
+    public static func removeWebhook(databasePath: String, id: Int64) async throws -> Bool {
+        let store = WebhookStore(pool: try openDatabase(databasePath))
+        guard try await store.remove(id: id) else { return false }
+        try await StaffStore(pool: store.pool).audit(nil, action: "webhook.remove", detail: "endpoint \(id)")
+        return true
+    }
+}

@@ -76,6 +76,12 @@ public final class VelkommenApp: Sendable {
     /// answer-retention purge, now and every hour, and the polling of logins that end in the Vipps app.
     public func backgroundServices() -> [any Service] {
         [RetentionService(job: RetentionJob(book: questions, staff: StaffStore(pool: database)), logger: logger)] + [appEndingPoller].compactMap { $0 }
+            + [webhookDelivery]
+    }
+
+    /// Sends the webhook outbox to the merchant's endpoints.
+    var webhookDelivery: WebhookDeliveryService {
+        WebhookDeliveryService(store: WebhookStore(pool: database), allowPrivateTargets: configuration.allowPrivateWebhookTargets, logger: logger)
     }
 
     /// Polls Vipps for the logins that end in the app (none without a Vipps client).

@@ -57,9 +57,11 @@ public struct ConsentLedger: Sendable {
 
     /// The member's own act on their page: one consent given or withdrawn, kept as a receipt (`source`
     /// `member`) with `payload`, committed before this returns.
-    public func recordOwnChoice(sub: String, consentID: String, accepted: Bool, payload: String, at time: Date = Date()) async throws {
+    public func recordOwnChoice(sub: String, consentID: String, accepted: Bool, payload: String, at time: Date = Date(),
+                                also: @escaping @Sendable (Database) throws -> Void = { _ in }) async throws {
         try await pool.write { database in
             try append(sub: sub, source: "member", payload: payload, consents: [consentID: accepted], loginRequestID: nil, at: time, in: database)
+            try also(database)
         }
     }
 
@@ -77,7 +79,8 @@ public struct ConsentLedger: Sendable {
     /// member's known consents (those named, or all of them when none are) as reported revoked, and
     /// keeps a receipt of the ids and the time, never text from the token. Deletes nothing. A report
     /// that would change nothing writes nothing, so a flood of them cannot grow the ledger.
-    public func reportRevoked(sub: String, consentIDs: [String]?, at time: Date = Date()) async throws -> RevocationOutcome {
+    public func reportRevoked(sub: String, consentIDs: [String]?, at time: Date = Date(),
+                              also: @escaping @Sendable ([String], Database) throws -> Void = { _, _ in }) async throws -> RevocationOutcome {
         try await pool.write { database in
             let open = try database.query("SELECT consent_id, revoked_reported_at IS NULL FROM member_consents WHERE member_sub = ?", [sub]) { row in
                 (try row[0] as String, try row[1] as Bool)
@@ -93,6 +96,7 @@ public struct ConsentLedger: Sendable {
             for id in marked {
                 try database.execute("UPDATE member_consents SET revoked_reported_at = ? WHERE member_sub = ? AND consent_id = ?", [time, sub, id])
             }
+            try also(marked, database)
             return .recorded(marked)
         }
     }

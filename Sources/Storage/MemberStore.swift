@@ -111,8 +111,11 @@ public struct MemberStore: Sendable {
     /// with the member's identity removed (the ledger is evidence of what was given); the phone
     /// numbers typed at the till for them are blanked. Returns whether the member existed.
     @discardableResult
-    public func delete(sub: String) async throws -> Bool {
+    /// Erases the member; `also` runs in the same transaction first, with the member as they were (to
+    /// write the erasure to the webhook outbox, say).
+    public func delete(sub: String, also: @escaping @Sendable (Member, Database) throws -> Void = { _, _ in }) async throws -> Bool {
         try await pool.write { database in
+            if let member = try Self.find(sub: sub, in: database) { try also(member, database) }
             try database.execute("UPDATE login_requests SET phone_hint = '' WHERE member_sub = ?", [sub])
             try database.execute("DELETE FROM members WHERE sub = ?", [sub])
             return database.changes > 0

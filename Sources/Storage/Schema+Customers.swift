@@ -6,7 +6,10 @@ extension Schema {
     /// - members by phone number, so the till knows whether the customer's consents are on record;
     /// - the questions a member chose to skip, so they are not asked again;
     /// - how a login ends (on our web page, or in the Vipps app, when we poll for the result), and
-    ///   for the app ending when to poll next, so that a restart resumes the polling from here.
+    ///   for the app ending when to poll next, so that a restart resumes the polling from here;
+    /// - webhooks out: the merchant's endpoints (the signing secret is needed to sign, so it is kept),
+    ///   an outbox of events written in the same transaction as the change they report, and one
+    ///   delivery row per event and endpoint that the delivery service works through.
     static let version10 = """
     CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
     ALTER TABLE members ADD COLUMN member_number INTEGER;
@@ -32,6 +35,38 @@ extension Schema {
     ALTER TABLE login_requests ADD COLUMN poll_interval REAL;
     ALTER TABLE login_requests ADD COLUMN next_poll_at REAL;
     CREATE INDEX login_requests_polling ON login_requests (next_poll_at) WHERE ending = 'app' AND status = 'pending';
+
+    CREATE TABLE webhook_endpoints (
+        id             INTEGER PRIMARY KEY,
+        url            TEXT NOT NULL,
+        secret         TEXT NOT NULL,
+        events         TEXT NOT NULL,
+        enabled        INTEGER NOT NULL DEFAULT 1,
+        created_at     REAL NOT NULL,
+        failing_since  REAL
+    );
+    CREATE TABLE webhook_events (
+        id          INTEGER PRIMARY KEY,
+        event_id    TEXT NOT NULL UNIQUE,
+        type        TEXT NOT NULL,
+        member_key  TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        created_at  REAL NOT NULL
+    );
+    CREATE TABLE webhook_deliveries (
+        event       INTEGER NOT NULL REFERENCES webhook_events (id) ON DELETE CASCADE,
+        endpoint    INTEGER NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        member_key  TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        next_at     REAL NOT NULL,
+        last_status INTEGER,
+        last_error  TEXT,
+        delivered_at REAL,
+        PRIMARY KEY (event, endpoint)
+    ) WITHOUT ROWID;
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
+    CREATE INDEX webhook_deliveries_member ON webhook_deliveries (endpoint, member_key, event) WHERE status = 'pending';
 
     CREATE TABLE till_pairings (
         code_hash   TEXT PRIMARY KEY NOT NULL,

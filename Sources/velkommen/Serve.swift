@@ -25,6 +25,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-rate-limits"), help: "Turn off the rate limits on starting logins and on callbacks. Only for load tests.")
     var noRateLimits = false
 
+    @Flag(name: .customLong("allow-private-webhook-targets"), help: "Let webhooks go to loopback and private addresses. Only for tests on one machine.")
+    var allowPrivateWebhookTargets = false
+
     func run() async throws {
         MallocArenas.limitToOnePerCore()
         LoggingSystem.bootstrap { BufferedLogHandler(label: $0) }
@@ -34,6 +37,7 @@ struct Serve: AsyncParsableCommand {
         do {
             app = try options.configuration()
             app.rateLimited = !noRateLimits
+            app.allowPrivateWebhookTargets = allowPrivateWebhookTargets
             try app.validate()
         } catch {
             throw CommandFailure("cannot start", error)

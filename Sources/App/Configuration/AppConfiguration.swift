@@ -32,6 +32,8 @@ public struct AppConfiguration: Sendable {
     public var demoTill = false
     /// Rate limits on starting logins and on callbacks; off only for load tests.
     public var rateLimited = true
+    /// Lets webhooks go to loopback and private addresses: for tests on one machine only.
+    public var allowPrivateWebhookTargets = false
 
     /// `publicURL`, or the address the server listens on.
     public var baseURL: String { (publicURL ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }

@@ -80,7 +80,11 @@ struct MyDataPage: Sendable {
         let accepted = answer == "yes"
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: ["by": "member", "consents": [["id": id, "accepted": accepted]]],
                                                                   options: [.sortedKeys]), as: UTF8.self)
-        try await ledger.recordOwnChoice(sub: sub, consentID: id, accepted: accepted, payload: payload)
+        try await ledger.recordOwnChoice(sub: sub, consentID: id, accepted: accepted, payload: payload) { database in
+            if let member = try MemberStore.find(sub: sub, in: database) {
+                try MemberEvents.enqueue("member.consents_changed", member: member, consents: try MemberEvents.consents(sub: sub, in: database), in: database)
+            }
+        }
         cache.forget(sub: sub)
         return .redirect(to: "/me#consents")
     }
@@ -120,7 +124,9 @@ struct MyDataPage: Sendable {
         guard form?["confirm"] == "yes" else {
             return try views.problem("delete_unconfirmed", in: language, status: .unprocessableContent)
         }
-        try await members.delete(sub: signedIn.member.profile.sub)
+        _ = try await members.delete(sub: signedIn.member.profile.sub) { member, database in
+            try MemberEvents.enqueue("member.erased", member: member, consents: [:], in: database)
+        }
         cache.forget(sub: signedIn.member.profile.sub)
         var response = try views.problem("deleted", in: language, status: .ok)
         response.setCookie(try await sessions.end(request))

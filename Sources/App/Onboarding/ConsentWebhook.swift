@@ -25,7 +25,12 @@ struct ConsentWebhook: Sendable {
         guard let event = Self.parse(text) else {
             return Problem(.badRequest, "invalid-webhook", "The body is not a CONSENT_REVOKED token").response
         }
-        let outcome = try await ledger.reportRevoked(sub: event.sub, consentIDs: event.consentIDs)
+        let sub = event.sub
+        let outcome = try await ledger.reportRevoked(sub: sub, consentIDs: event.consentIDs) { _, database in
+            if let member = try MemberStore.find(sub: sub, in: database) {
+                try MemberEvents.enqueue("member.consents_changed", member: member, consents: try MemberEvents.consents(sub: sub, in: database), in: database)
+            }
+        }
         switch outcome {
         case .recorded(let ids):
             cache.forget(sub: event.sub)

@@ -21,7 +21,7 @@ struct Landing: Sendable {
         let ledger = ledger
         let changed = try await pool.write { database -> [String: Bool] in
             var changed: [String: Bool] = [:]
-            _ = try MemberStore.recordLogin(profile, store: request?.store, at: time, in: database)
+            let member = try MemberStore.recordLogin(profile, store: request?.store, at: time, in: database)
             if let request, let authReqID = request.authReqID {
                 let mismatch = info.phoneNumber.map { $0 != request.phoneHint } ?? false
                 try LoginRequestStore.confirm(authReqID: authReqID, sub: info.sub, phoneMismatch: mismatch, at: time, in: database)
@@ -31,6 +31,12 @@ struct Landing: Sendable {
                                             loginRequestID: request?.id, at: time, in: database)
             }
             try FunnelEvents.record("confirmed", store: request?.store, loginRequestID: request?.id, sub: info.sub, at: time, in: database)
+            // The merchant's systems hear of it in the same transaction (the outbox), or not at all.
+            let current = try MemberEvents.consents(sub: info.sub, in: database)
+            try MemberEvents.enqueue(member.loginCount == 1 ? "member.joined" : "member.updated", member: member, consents: current, at: time, in: database)
+            if !changed.isEmpty, member.loginCount > 1 {
+                try MemberEvents.enqueue("member.consents_changed", member: member, consents: current, at: time, in: database)
+            }
             return changed
         }
         // The member's other sessions show the refreshed profile and consents at once.

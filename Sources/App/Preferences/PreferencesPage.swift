@@ -67,10 +67,19 @@ struct PreferencesPage: Sendable {
     /// Saves answers and skips in one transaction, with the funnel's "completed" (one trip through the
     /// single writer, not two), then shows the done screen.
     private func finish(sub: String, sessionHash: String, answered: [(question: String, value: String)], skipped: [String]) async throws -> HTTPResponse {
+        let choice = Set(book.questions.questions.filter { [.single, .multiple, .yesno].contains($0.type) }.map(\.id))
         let completed = try await pool.write { database in
             let now = Date()
             try AnswerStore.record(sub: sub, answers: answered, at: now, in: database)
             if !skipped.isEmpty { try AnswerStore.skip(sub: sub, questions: skipped, at: now, in: database) }
+            if !answered.isEmpty, let member = try MemberStore.find(sub: sub, in: database) {
+                let consents = try MemberEvents.consents(sub: sub, in: database)
+                // Free text stays with us; the merchant's systems get the chosen options.
+                let shared = answered.filter { choice.contains($0.question) }
+                try MemberEvents.enqueue("member.preferences_saved", member: member, consents: consents,
+                                         answers: Dictionary(shared.map { ($0.question, $0.value) }, uniquingKeysWith: { _, last in last }),
+                                         at: now, in: database)
+            }
             return try LoginRequestStore.completed(sessionHash: sessionHash, at: now, in: database)
         }
         if completed { metrics.login("completed") }

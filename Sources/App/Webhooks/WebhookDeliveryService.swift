@@ -1,0 +1,108 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Sends the outbox's events to the merchant's endpoints, signed (Standard Webhooks). A delivery that
+/// fails is tried again with exponential backoff and jitter for up to three days; a member's events
+/// go out in order (the next waits for the one before); everything lives in the database, so a restart
+/// or `kill -9` loses nothing (an event sent just before a crash may come again, with the same
+/// `webhook-id`). Redirects are not followed; secrets and payloads are never logged.
+struct WebhookDeliveryService: Service {
+    let store: WebhookStore
+    let allowPrivateTargets: Bool
+    let logger: Logger
+    var tick: Duration = .milliseconds(250)
+    static let giveUpAfter: TimeInterval = 3 * 24 * 3600
+    static let timeout: TimeInterval = 10
+
+    func run() async throws {
+        let session = URLSession(configuration: Self.sessionConfiguration, delegate: NoRedirects(), delegateQueue: nil)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await deliverDue(session: session)
+            } catch {
+                logger.warning("webhooks: delivery round failed: \(String(reflecting: type(of: error)))")
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
+            } catch {
+                return
+            }
+        }
+    }
+
+    static var sessionConfiguration: URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.httpCookieStorage = nil
+        configuration.urlCache = nil
+        return configuration
+    }
+
+    /// One round: every due delivery, once.
+    func deliverDue(session: URLSession, now: Date = Date()) async throws {
+        for delivery in try await store.due(at: now) {
+            try await deliver(delivery, session: session, now: now)
+        }
+    }
+
+    private func deliver(_ delivery: WebhookDelivery, session: URLSession, now: Date) async throws {
+        let endpoint = delivery.endpoint
+        if let refusal = await WebhookTargets.refusal(endpoint.url, allowPrivate: allowPrivateTargets) {
+            try await failed(delivery, status: nil, error: refusal, now: now)
+            return
+        }
+        let timestamp = Int(now.timeIntervalSince1970)
+        guard let url = URL(string: endpoint.url),
+              let signature = WebhookSigner.signature(id: delivery.eventID, timestamp: timestamp, body: delivery.payload, secret: endpoint.secret) else {
+            try await failed(delivery, status: nil, error: "the endpoint's URL or secret is not valid", now: now)
+            return
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.httpBody = Data(delivery.payload.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(delivery.eventID, forHTTPHeaderField: "webhook-id")
+        request.setValue(String(timestamp), forHTTPHeaderField: "webhook-timestamp")
+        request.setValue(signature, forHTTPHeaderField: "webhook-signature")
+        request.setValue("velkommen", forHTTPHeaderField: "User-Agent")
+        do {
+            let (_, response) = try await session.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            if (200..<300).contains(status) {
+                try await store.delivered(event: delivery.event, endpoint: endpoint.id, status: status)
+            } else {
+                try await failed(delivery, status: status, error: "HTTP \(status)", now: now)
+            }
+        } catch let error as URLError {
+            try await failed(delivery, status: nil, error: "no answer (\(error.code.rawValue))", now: now)
+        }
+    }
+
+    private func failed(_ delivery: WebhookDelivery, status: Int?, error: String, now: Date) async throws {
+        let retryAt = Self.retryAt(attempts: delivery.attempts + 1, createdAt: delivery.createdAt, now: now)
+        logger.warning("webhooks: delivery to endpoint \(delivery.endpoint.id) failed (\(error)); \(retryAt == nil ? "giving up" : "trying again")")
+        try await store.attemptFailed(event: delivery.event, endpoint: delivery.endpoint.id, status: status, error: error, retryAt: retryAt)
+    }
+
+    /// 5 s, 10 s, 20 s … up to an hour between tries, each ±50 % so that endpoints coming back are not
+    /// hit by everyone at once; nil after three days.
+    static func retryAt(attempts: Int, createdAt: Date, now: Date, jitter: Double = Double.random(in: 0.5...1.5)) -> Date? {
+        guard now.timeIntervalSince(createdAt) < giveUpAfter else { return nil }
+        let base = min(3600, 5 * pow(2, Double(min(attempts - 1, 20))))
+        return now.addingTimeInterval(base * jitter)
+    }
+
+    /// Refuses every redirect: the merchant registered one URL, and a redirect could lead anywhere.
+    final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+            completionHandler(nil)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// A merchant's webhook endpoint.
+public struct WebhookEndpoint: Sendable, Equatable {
+    public var id: Int64
+    public var url: String
+    /// `whsec_` and the base64 key, as Standard Webhooks writes it.
+    public var secret: String
+    public var events: Set<String>
+    public var enabled: Bool
+    public var failingSince: Date?
+}
+
+/// One delivery that is due: the event, the endpoint, and how often it was tried.
+public struct WebhookDelivery: Sendable {
+    public var event: Int64
+    public var eventID: String
+    public var type: String
+    public var payload: String
+    public var createdAt: Date
+    public var endpoint: WebhookEndpoint
+    public var attempts: Int
+}
+
+/// Webhooks out: endpoints, the outbox of events, and their deliveries.
+public struct WebhookStore: Sendable {
+    public let pool: DatabasePool
+
+    public init(pool: DatabasePool) { self.pool = pool }
+
+    public func add(url: String, secret: String, events: Set<String>, at time: Date = Date()) async throws -> Int64 {
+        try await pool.write { database in
+            try database.execute("INSERT INTO webhook_endpoints (url, secret, events, created_at) VALUES (?, ?, ?, ?)",
+                                 [url, secret, events.sorted().joined(separator: ","), time])
+            return database.lastInsertRowID
+        }
+    }
+
+    public func endpoints() async throws -> [WebhookEndpoint] {
+        try await pool.read { database in try database.query(Self.endpointSelect + " ORDER BY id", [], Self.endpoint) }
+    }
+
+    public func remove(id: Int64) async throws -> Bool {
+        try await pool.write { database in
+            try database.execute("DELETE FROM webhook_endpoints WHERE id = ?", [id])
+            return database.changes > 0
+        }
+    }
+
+    /// Writes an event to the outbox inside the caller's transaction, with a delivery for every enabled
+    /// endpoint that wants its type: it is committed, or lost, together with the change it reports.
+    public static func enqueue(type: String, memberKey: String, payload: String, at time: Date, in database: Database) throws {
+        let endpoints = try database.query("SELECT id, events FROM webhook_endpoints WHERE enabled = 1", []) { row in
+            (try row[0] as Int64, Set((try row[1] as String).split(separator: ",").map(String.init)))
+        }.filter { $0.1.contains(type) }
+        guard !endpoints.isEmpty else { return }
+        let eventID = "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try database.execute("INSERT INTO webhook_events (event_id, type, member_key, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+                             [eventID, type, memberKey, payload, time])
+        let event = database.lastInsertRowID
+        for (endpoint, _) in endpoints {
+            try database.execute("INSERT INTO webhook_deliveries (event, endpoint, member_key, next_at) VALUES (?, ?, ?, ?)",
+                                 [event, endpoint, memberKey, time])
+        }
+    }
+
+    /// Deliveries due now, at most one per endpoint and member: the oldest pending event of each, so
+    /// that a member's events arrive in order.
+    public func due(at time: Date = Date(), limit: Int = 50) async throws -> [WebhookDelivery] {
+        try await pool.read { database in
+            try database.query("""
+                SELECT d.event, e.event_id, e.type, e.payload, e.created_at, d.attempts,
+                       p.id, p.url, p.secret, p.events, p.enabled, p.failing_since
+                FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event JOIN webhook_endpoints p ON p.id = d.endpoint
+                WHERE d.status = 'pending' AND d.next_at <= ? AND p.enabled = 1
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint = d.endpoint AND o.member_key = d.member_key
+                                  AND o.status = 'pending' AND o.event < d.event)
+                ORDER BY d.event LIMIT ?
+                """, [time, limit]) { row in
+                WebhookDelivery(event: try row[0], eventID: try row[1], type: try row[2], payload: try row[3], createdAt: try row[4],
+                                endpoint: WebhookEndpoint(id: try row[6], url: try row[7], secret: try row[8],
+                                                          events: Set((try row[9] as String).split(separator: ",").map(String.init)),
+                                                          enabled: try row[10], failingSince: try row[11]),
+                                attempts: try row[5])
+            }
+        }
+    }
+
+    public func delivered(event: Int64, endpoint: Int64, status: Int, at time: Date = Date()) async throws {
+        try await pool.write { database in
+            try database.execute("""
+                UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL, delivered_at = ?
+                WHERE event = ? AND endpoint = ?
+                """, [status, time, event, endpoint])
+            try database.execute("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?", [endpoint])
+        }
+    }
+
+    /// A failed attempt: tried again at `retryAt`, or given up (`retryAt` nil). The endpoint is marked
+    /// failing from its first error until a delivery succeeds.
+    public func attemptFailed(event: Int64, endpoint: Int64, status: Int?, error: String, retryAt: Date?, at time: Date = Date()) async throws {
+        try await pool.write { database in
+            try database.execute("""
+                UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?, next_at = coalesce(?, next_at),
+                    status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END
+                WHERE event = ? AND endpoint = ?
+                """, [status, error, retryAt, retryAt, event, endpoint])
+            try database.execute("UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?) WHERE id = ?", [time, endpoint])
+        }
+    }
+
+    private static let endpointSelect = "SELECT id, url, secret, events, enabled, failing_since FROM webhook_endpoints"
+
+    private static func endpoint(_ row: Row) throws -> WebhookEndpoint {
+        WebhookEndpoint(id: try row[0], url: try row[1], secret: try row[2], events: Set((try row[3] as String).split(separator: ",").map(String.init)),
+                        enabled: try row[4], failingSince: try row[5])
+    }
+}

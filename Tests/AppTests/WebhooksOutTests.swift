@@ -1,0 +1,64 @@
+import Foundation
+import Storage
+import Testing
+@testable import App
+
+@Suite("Webhooks out: signatures, where they may go, when they are tried again, and the outbox")
+struct WebhooksOutTests {
+    @Test("the signature is Standard Webhooks' v1: base64 HMAC-SHA256 of id.timestamp.body, keyed by the secret's bytes")
+    func signature() {
+        // The example from the Standard Webhooks specification's reference implementations.
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let body = #"{"test": 2432232314}"#
+        #expect(WebhookSigner.signature(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1614265330, body: body, secret: secret)
+            == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        #expect(WebhookSigner.signature(id: "x", timestamp: 1, body: "", secret: "not-a-secret") == nil)
+        #expect(WebhookSigner.newSecret().hasPrefix("whsec_"))
+    }
+
+    @Test("internal addresses are refused unless allowed", arguments: [
+        ("127.0.0.1", true), ("10.1.2.3", true), ("172.20.0.1", true), ("192.168.1.1", true), ("169.254.169.254", true),
+        ("::1", true), ("fd00::1", true), ("fe80::1", true), ("100.64.0.1", true), ("8.8.8.8", false), ("2001:4860:4860::8888", false),
+    ])
+    func internalAddresses(address: String, refused: Bool) {
+        #expect(WebhookTargets.isInternal(address) == refused)
+    }
+
+    @Test("a loopback URL is refused, or allowed for tests; a non-http URL never")
+    func refusal() async {
+        #expect(await WebhookTargets.refusal("http://127.0.0.1:9/hooks", allowPrivate: false) != nil)
+        #expect(await WebhookTargets.refusal("http://localhost:9/hooks", allowPrivate: false) != nil)
+        #expect(await WebhookTargets.refusal("http://127.0.0.1:9/hooks", allowPrivate: true) == nil)
+        #expect(await WebhookTargets.refusal("file:///etc/passwd", allowPrivate: true) != nil)
+    }
+
+    @Test("tries again with exponential backoff and jitter, for three days, then gives up")
+    func backoff() {
+        let start = Date(timeIntervalSince1970: 0)
+        #expect(WebhookDeliveryService.retryAt(attempts: 1, createdAt: start, now: start, jitter: 1) == start.addingTimeInterval(5))
+        #expect(WebhookDeliveryService.retryAt(attempts: 4, createdAt: start, now: start, jitter: 1) == start.addingTimeInterval(40))
+        #expect(WebhookDeliveryService.retryAt(attempts: 30, createdAt: start, now: start, jitter: 1) == start.addingTimeInterval(3600))
+        #expect(WebhookDeliveryService.retryAt(attempts: 2, createdAt: start, now: start, jitter: 0.5) == start.addingTimeInterval(5))
+        #expect(WebhookDeliveryService.retryAt(attempts: 99, createdAt: start, now: start.addingTimeInterval(3 * 86400), jitter: 1) == nil)
+    }
+
+    @Test("an event is written with the change it reports, one delivery per subscribed endpoint, and a member's events wait their turn")
+    func outbox() async throws {
+        try await TestApp.with { app in
+            let store = WebhookStore(pool: app.app.database)
+            let all = try await store.add(url: "https://crm.example/hooks", secret: WebhookSigner.newSecret(), events: Set(MemberEvents.types))
+            _ = try await store.add(url: "https://mail.example/hooks", secret: WebhookSigner.newSecret(), events: ["member.erased"])
+            let member = try await MemberStore(pool: app.app.database).recordLogin(MemberProfile(sub: "m", name: "M", email: "m@example.com"), store: nil)
+            try await app.app.database.write { database in
+                try MemberEvents.enqueue("member.joined", member: member, consents: ["email": false], in: database)
+                try MemberEvents.enqueue("member.updated", member: member, consents: ["email": true], in: database)
+            }
+            let due = try await store.due()
+            #expect(due.count == 1 && due[0].type == "member.joined" && due[0].endpoint.id == all, "the second waits for the first")
+            #expect(!due[0].payload.contains("m@example.com"), "no e-mail without the e-mail consent")
+            try await store.delivered(event: due[0].event, endpoint: all, status: 204)
+            let next = try await store.due()
+            #expect(next.count == 1 && next[0].type == "member.updated" && next[0].payload.contains("m@example.com"))
+        }
+    }
+}
