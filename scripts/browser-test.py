@@ -19,7 +19,7 @@ import time
 import urllib.request
 
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -27,7 +27,7 @@ from browser_test_support import browser, check, free_port  # noqa: E402
 
 
 # A page replaced while a wait looks at it is not a failure: look again.
-IGNORED = (NoSuchElementException, StaleElementReferenceException)
+IGNORED = (NoSuchElementException, StaleElementReferenceException, WebDriverException)
 
 AXE = None
 
@@ -44,6 +44,17 @@ def accessibility(driver, name, findings):
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}}).then(r => done(r.violations));")
     for violation in result:
         findings.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} — {len(violation['nodes'])} element(s)")
+
+
+def click(driver, by, value):
+    """Clicks an element once the page that has it is there: after a navigation the old page may still
+    be showing for a moment."""
+    WebDriverWait(driver, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(by, value)).click()
+
+
+def till_state(driver):
+    """The till screen's state, read in one script call: no element reference to go stale while the page changes."""
+    return driver.execute_script("var screen = document.querySelector('.till'); return screen && screen.getAttribute('data-state');")
 
 
 def main(binary, shots):
@@ -69,7 +80,7 @@ def main(binary, shots):
 
         till.get(base + "/pos")
         till.find_element(By.ID, "phone").send_keys("12345678")
-        till.find_element(By.CSS_SELECTOR, "form button").click()
+        click(till, By.CSS_SELECTOR, "form button")
         binding = WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "binding-message")).text
         check(len(binding) == 7, f"the till shows the binding message {binding}")
         till.save_screenshot(f"{shots}/till.png")
@@ -83,17 +94,17 @@ def main(binary, shots):
         phone.get(sim + "/phone/4712345678")
         check(binding in phone.page_source, "the phone shows the same binding message")
         phone.save_screenshot(f"{shots}/phone.png")
-        phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
-        phone.find_element(By.CSS_SELECTOR, "input[value='sms']").click()
+        click(phone, By.XPATH, "//button[text()='Confirm']")
+        click(phone, By.CSS_SELECTOR, "input[value='sms']")
         phone.save_screenshot(f"{shots}/consents.png")
-        phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
+        click(phone, By.XPATH, "//button[text()='Confirm']")
         WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url.startswith(base + "/welcome"))
         check("Hei, Ada!" in phone.page_source, "the phone's browser lands on the welcome page, greeted by name")
         check("code=" not in phone.current_url, "the code has left the address bar")
         phone.save_screenshot(f"{shots}/welcome.png")
         accessibility(phone, "welcome", findings)
 
-        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "registered")
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: till_state(d) == "registered")
         check("Ada L. er registrert" in till.find_element(By.TAG_NAME, "h1").text, "the till's screen turned by itself to 'Ada L. er registrert'")
         till.save_screenshot(f"{shots}/till-registered.png")
         accessibility(till, "till registered", findings)
@@ -106,11 +117,11 @@ def main(binary, shots):
         check(scanned == number and len(number) == 8, f"a barcode reader (zbarimg) reads the card's number {number} off the screen ({scanned})")
 
         phone.get(base + "/preferences")
-        phone.find_element(By.ID, "favourite_store-oslo-1").click()
-        phone.find_element(By.ID, "interests-coffee").click()
+        click(phone, By.ID, "favourite_store-oslo-1")
+        click(phone, By.ID, "interests-coffee")
         phone.save_screenshot(f"{shots}/preferences.png")
         accessibility(phone, "preferences", findings)
-        phone.find_element(By.CSS_SELECTOR, "button[name='save']").click()
+        click(phone, By.CSS_SELECTOR, "button[name='save']")
         WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: "Takk!" in d.page_source)
         phone.save_screenshot(f"{shots}/preferences-done.png")
         accessibility(phone, "preferences done", findings)
@@ -125,7 +136,7 @@ def main(binary, shots):
         check("Ada Lovelace" in phone.page_source and "Oslo sentrum</strong>" in phone.page_source, "my data shows the profile and the answers")
         phone.save_screenshot(f"{shots}/me.png")
         accessibility(phone, "my data", findings)
-        phone.find_element(By.XPATH, "//button[text()='Trekk tilbake samtykke til SMS']").click()
+        click(phone, By.XPATH, "//button[text()='Trekk tilbake samtykke til SMS']")
         WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: "Gi samtykke til SMS" in d.page_source)
         check(True, "withdrawing SMS on my data is one button, and giving it back is offered the same way")
         phone.save_screenshot(f"{shots}/me-consent-withdrawn.png")
@@ -140,15 +151,15 @@ def main(binary, shots):
         connection.close()
         till.get(base + "/pos")
         till.find_element(By.ID, "phone").send_keys("12345678")
-        till.find_element(By.CSS_SELECTOR, "form button").click()
-        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "waiting")
+        click(till, By.CSS_SELECTOR, "form button")
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: till_state(d) == "waiting")
         phone.get(sim + "/phone/4712345678")
-        phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
+        click(phone, By.XPATH, "//button[text()='Confirm']")
         # Either the consent screen (for consents not accepted before) or straight to the welcome page.
         WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(
             lambda d: d.current_url.startswith(base + "/welcome") or d.find_elements(By.CSS_SELECTOR, "input[name='consent']"))
         if not phone.current_url.startswith(base):
-            phone.find_element(By.XPATH, "//button[text()='Confirm']").click()
+            click(phone, By.XPATH, "//button[text()='Confirm']")
         WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url.startswith(base + "/welcome"))
         check("Du har nå sagt ja til SMS" in phone.page_source, "the welcome page tells that the login changed a consent")
         phone.save_screenshot(f"{shots}/welcome-consent-notice.png")
@@ -160,10 +171,10 @@ def main(binary, shots):
         accessibility(till, "till form", findings)
         check(till.switch_to.active_element.get_attribute("id") == "phone", "the till starts on an empty, focused phone field")
         till.find_element(By.ID, "phone").send_keys("98765432")
-        till.find_element(By.CSS_SELECTOR, "form button").click()
-        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "waiting")
-        till.find_element(By.XPATH, "//button[text()='Avbryt']").click()
-        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "cancelled")
+        click(till, By.CSS_SELECTOR, "form button")
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: till_state(d) == "waiting")
+        click(till, By.XPATH, "//button[text()='Avbryt']")
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: till_state(d) == "cancelled")
         check("Avbrutt" in till.find_element(By.TAG_NAME, "h1").text, "Avbryt at the till shows 'Avbrutt'")
         till.save_screenshot(f"{shots}/till-cancelled.png")
         accessibility(till, "till cancelled", findings)
@@ -172,14 +183,14 @@ def main(binary, shots):
         staff.set_window_size(1280, 900)  # staff work at a desk: tables and the editor want the width
         staff.get(base + "/admin/login")
         staff.find_element(By.ID, "phone").send_keys("98765432")
-        staff.find_element(By.CSS_SELECTOR, "form button").click()
-        staff.find_element(By.XPATH, "//button[text()='Confirm']").click()
+        click(staff, By.CSS_SELECTOR, "form button")
+        click(staff, By.XPATH, "//button[text()='Confirm']")
         WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url == base + "/admin")
         check("Administrasjon" in staff.page_source, "staff log in with Vipps and reach the admin area")
         staff.get(base + "/admin/pages/edit?slug=coffee&lang=nb")
         staff.save_screenshot(f"{shots}/editor.png")
         accessibility(staff, "editor", findings)
-        staff.find_element(By.CSS_SELECTOR, "button[value='preview']").click()
+        click(staff, By.CSS_SELECTOR, "button[value='preview']")
         WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: len(d.window_handles) == 2)
         staff.switch_to.window(staff.window_handles[1])
         WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: "Kaffe og bolle" in d.page_source)

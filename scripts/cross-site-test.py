@@ -19,7 +19,7 @@ import tempfile
 import threading
 
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -51,7 +51,7 @@ class AttackerSite(http.server.ThreadingHTTPServer):
 def visit(driver, page, base):
     """Opens the attacker's `page` and waits until its script has sent the browser on to Velkommen."""
     driver.get(page)
-    WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(lambda d: d.current_url.startswith(base) and d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException)).until(lambda d: d.current_url.startswith(base) and d.execute_script("return document.readyState") == "complete")
 
 
 def main(binary, shots):

@@ -21,12 +21,12 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flows  # noqa: E402
 from browser_test_support import browser  # noqa: E402
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-IGNORED = (NoSuchElementException, StaleElementReferenceException)
+IGNORED = (NoSuchElementException, StaleElementReferenceException, WebDriverException)
 
 
 def confirm_and_land(server, msisdn):
@@ -46,6 +46,11 @@ def confirm_and_land(server, msisdn):
     return pressed
 
 
+def till_state(driver):
+    """The till screen's state, read in one script call: no element reference to go stale while the page changes."""
+    return driver.execute_script("var screen = document.querySelector('.till'); return screen && screen.getAttribute('data-state');")
+
+
 def main(bin_dir, logins):
     folder = tempfile.mkdtemp(prefix="velkommen-till-latency-")
     server = flows.Server(os.path.join(bin_dir, "velkommen"), folder + "/v.sqlite", 18601, folder + "/server.log", extra=["--no-rate-limits"])
@@ -59,7 +64,7 @@ def main(bin_dir, logins):
             till.find_element(By.ID, "phone").send_keys(msisdn[2:])
             till.find_element(By.CSS_SELECTOR, "form button").click()
             WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(
-                lambda d: d.find_element(By.CLASS_NAME, "till").get_attribute("data-state") == "waiting")
+                lambda d: till_state(d) == "waiting")
             time.sleep(random.uniform(1, 3))  # the customer finds the phone and reads the request
             pressed = confirm_and_land(server, msisdn)
             WebDriverWait(till, 10, poll_frequency=0.02, ignored_exceptions=IGNORED).until(lambda d: "registrert" in d.find_element(By.TAG_NAME, "h1").text)
