@@ -109,6 +109,31 @@ public struct WebhookStore: Sendable {
         }
     }
 
+    public func setEnabled(id: Int64, _ enabled: Bool) async throws {
+        try await pool.write { database in try database.execute("UPDATE webhook_endpoints SET enabled = ? WHERE id = ?", [enabled, id]) }
+    }
+
+    /// The newest deliveries to an endpoint, for its page.
+    public func recentDeliveries(endpoint: Int64, limit: Int = 50) async throws -> [(event: Int64, eventID: String, type: String, status: String,
+                                                                                     attempts: Int, lastStatus: Int?, lastError: String?, at: Date)] {
+        try await pool.read { database in
+            try database.query("""
+                SELECT d.event, e.event_id, e.type, d.status, d.attempts, d.last_status, d.last_error, coalesce(d.delivered_at, d.next_at)
+                FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event WHERE d.endpoint = ? ORDER BY d.event DESC LIMIT ?
+                """, [endpoint, limit]) { row in
+                (try row[0], try row[1], try row[2], try row[3], try row[4], try row[5], try row[6], try row[7])
+            }
+        }
+    }
+
+    /// Sends a delivery again (a delivered or given-up one too), now.
+    public func resend(event: Int64, endpoint: Int64, at time: Date = Date()) async throws -> Bool {
+        try await pool.write { database in
+            try database.execute("UPDATE webhook_deliveries SET status = 'pending', next_at = ? WHERE event = ? AND endpoint = ?", [time, event, endpoint])
+            return database.changes > 0
+        }
+    }
+
     private static let endpointSelect = "SELECT id, url, secret, events, enabled, failing_since FROM webhook_endpoints"
 
     private static func endpoint(_ row: Row) throws -> WebhookEndpoint {

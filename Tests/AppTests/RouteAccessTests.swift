@@ -9,7 +9,7 @@ struct RouteAccessTests {
     /// Which rule a path must have, by prefix; the first match wins.
     static let expected: [(prefix: String, rule: String)] = [
         ("/admin/login", "public"), ("/admin/callback", "public"), ("/admin/logout", "public"),
-        ("/admin/staff", "staff: admin"), ("/admin/tills", "staff: admin"), ("/admin/audit", "staff: admin"),
+        ("/admin/staff", "staff: admin"), ("/admin/tills", "staff: admin"), ("/admin/audit", "staff: admin"), ("/admin/webhooks", "staff: admin"),
         ("/admin/stats/members.csv", "staff: admin"), ("/admin/stats", "staff: merchant"), ("/admin/pages", "staff: marketing"),
         ("/admin/questions", "staff: marketing"), ("/admin", "staff: any role"),
         ("/me", "member"), ("/preferences", "member"), ("/card", "member"),

@@ -61,4 +61,32 @@ struct WebhooksOutTests {
             #expect(next.count == 1 && next[0].type == "member.updated" && next[0].payload.contains("m@example.com"))
         }
     }
+
+    @Test("admins manage endpoints in /admin/webhooks: the secret shown once, off and on, the last deliveries, send again, all audit-logged")
+    func adminPages() async throws {
+        try await OnboardingHarness.with { harness in
+            let admin = try await harness.staff("admin", msisdn: "4712345678")
+            let csrf = try #require(Browser.hidden("csrf", in: try await admin.get("/admin/webhooks").text))
+            #expect(try await admin.post("/admin/webhooks", form: [("csrf", csrf), ("url", "ftp://x"), ("events", "member.joined")]).status == 422)
+            let added = try await admin.post("/admin/webhooks", form: [("csrf", csrf), ("url", "https://crm.example/hooks"),
+                                                                       ("events", "member.joined"), ("events", "member.erased")])
+            #expect(added.status == 200 && added.text.contains("whsec_"))
+            let list = try await admin.get("/admin/webhooks").text
+            #expect(list.contains("https://crm.example/hooks") && !list.contains("whsec_"), "the secret is shown once")
+            let id = try #require(try await WebhookStore(pool: harness.app.app.database).endpoints().first?.id)
+            _ = try await MemberStore(pool: harness.app.app.database).recordLogin(MemberProfile(sub: "m", name: "M"), store: nil)
+            try await harness.app.app.database.write { database in
+                let member = try #require(try MemberStore.find(sub: "m", in: database))
+                try MemberEvents.enqueue("member.joined", member: member, consents: [:], in: database)
+            }
+            let page = try await admin.get("/admin/webhooks/\(id)").text
+            #expect(page.contains("member.joined") && page.contains("pending"))
+            #expect(try await admin.post("/admin/webhooks/\(id)", form: [("csrf", csrf), ("action", "disable")]).status == 303)
+            #expect(try await WebhookStore(pool: harness.app.app.database).endpoints().first?.enabled == false)
+            let event = try #require(Browser.hidden("event", in: page))
+            #expect(try await admin.post("/admin/webhooks/\(id)/resend", form: [("csrf", csrf), ("event", event)]).status == 303)
+            let audit = try await admin.get("/admin/audit").text
+            #expect(audit.contains("webhook.add") && audit.contains("webhook.disable") && audit.contains("webhook.resend"))
+        }
+    }
 }
