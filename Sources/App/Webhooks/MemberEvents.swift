@@ -21,7 +21,7 @@ enum MemberEvents {
             if let store = member.firstStore { data["store"] = store }
             if let answers { data["preferences"] = answers }
         }
-        let object: [String: Any] = ["type": type, "timestamp": time.formatted(.iso8601), "data": data]
+        let object: [String: Any] = ["type": type, "timestamp": time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), "data": data]
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         try WebhookStore.enqueue(type: type, memberKey: String(member.memberNumber), payload: payload, at: time, in: database)
     }

@@ -23,7 +23,9 @@ struct WebhookDeliveryService: Service {
         let session = URLSession(configuration: Self.sessionConfiguration, delegate: NoRedirects(), delegateQueue: nil)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await deliverDue(session: session)
+                // While there is work, the next round starts at once: a member's next event waits only
+                // for the one before it, not for the tick.
+                if try await deliverDue(session: session) > 0 { continue }
             } catch {
                 logger.warning("webhooks: delivery round failed: \(String(reflecting: type(of: error)))")
             }
@@ -44,11 +46,14 @@ struct WebhookDeliveryService: Service {
         return configuration
     }
 
-    /// One round: every due delivery, once.
-    func deliverDue(session: URLSession, now: Date = Date()) async throws {
-        for delivery in try await store.due(at: now) {
+    /// One round: every due delivery, once; returns how many were tried.
+    @discardableResult
+    func deliverDue(session: URLSession, now: Date = Date()) async throws -> Int {
+        let due = try await store.due(at: now)
+        for delivery in due {
             try await deliver(delivery, session: session, now: now)
         }
+        return due.count
     }
 
     private func deliver(_ delivery: WebhookDelivery, session: URLSession, now: Date) async throws {
