@@ -20,6 +20,7 @@ public struct WebhookDelivery: Sendable {
     public var createdAt: Date
     public var endpoint: WebhookEndpoint
     public var attempts: Int
+    public var memberKey: String
 }
 
 /// Webhooks out: endpoints, the outbox of events, and their deliveries.
@@ -64,25 +65,30 @@ public struct WebhookStore: Sendable {
         }
     }
 
-    /// Deliveries due now, at most one per endpoint and member: the oldest pending event of each, so
-    /// that a member's events arrive in order.
-    public func due(at time: Date = Date(), limit: Int = 50) async throws -> [WebhookDelivery] {
+    /// Deliveries due now, oldest event first (the caller keeps each member's order: `oldestPending`).
+    public func due(at time: Date = Date(), limit: Int = 500) async throws -> [WebhookDelivery] {
         try await pool.read { database in
             try database.query("""
-                SELECT d.event, e.event_id, e.type, e.payload, e.created_at, d.attempts,
+                SELECT d.event, e.event_id, e.type, e.payload, e.created_at, d.attempts, d.member_key,
                        p.id, p.url, p.secret, p.events, p.enabled, p.failing_since
                 FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event JOIN webhook_endpoints p ON p.id = d.endpoint
                 WHERE d.status = 'pending' AND d.next_at <= ? AND p.enabled = 1
-                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint = d.endpoint AND o.member_key = d.member_key
-                                  AND o.status = 'pending' AND o.event < d.event)
                 ORDER BY d.event LIMIT ?
                 """, [time, limit]) { row in
                 WebhookDelivery(event: try row[0], eventID: try row[1], type: try row[2], payload: try row[3], createdAt: try row[4],
-                                endpoint: WebhookEndpoint(id: try row[6], url: try row[7], secret: try row[8],
-                                                          events: Set((try row[9] as String).split(separator: ",").map(String.init)),
-                                                          enabled: try row[10], failingSince: try row[11]),
-                                attempts: try row[5])
+                                endpoint: WebhookEndpoint(id: try row[7], url: try row[8], secret: try row[9],
+                                                          events: Set((try row[10] as String).split(separator: ",").map(String.init)),
+                                                          enabled: try row[11], failingSince: try row[12]),
+                                attempts: try row[5], memberKey: try row[6])
             }
+        }
+    }
+
+    /// The oldest event still pending for this member at this endpoint: only it may be sent now.
+    public func oldestPending(endpoint: Int64, memberKey: String) async throws -> Int64? {
+        try await pool.read { database in
+            try database.scalar("SELECT min(event) FROM webhook_deliveries WHERE endpoint = ? AND member_key = ? AND status = 'pending'",
+                                [endpoint, memberKey], as: Int64.self)
         }
     }
 

@@ -54,11 +54,13 @@ struct WebhooksOutTests {
                 try MemberEvents.enqueue("member.updated", member: member, consents: ["email": true], in: database)
             }
             let due = try await store.due()
-            #expect(due.count == 1 && due[0].type == "member.joined" && due[0].endpoint.id == all, "the second waits for the first")
+            #expect(due.map(\.type) == ["member.joined", "member.updated"] && due.allSatisfy { $0.endpoint.id == all }, "oldest first, for the subscribed endpoint")
+            #expect(try await store.oldestPending(endpoint: all, memberKey: due[1].memberKey) == due[0].event, "the second waits for the first")
             #expect(!due[0].payload.contains("m@example.com"), "no e-mail without the e-mail consent")
             try await store.delivered(event: due[0].event, endpoint: all, status: 204)
             let next = try await store.due()
             #expect(next.count == 1 && next[0].type == "member.updated" && next[0].payload.contains("m@example.com"))
+            #expect(try await store.oldestPending(endpoint: all, memberKey: next[0].memberKey) == next[0].event)
         }
     }
 

@@ -46,27 +46,42 @@ struct WebhookDeliveryService: Service {
         return configuration
     }
 
-    /// One round: every due delivery, once; returns how many were tried.
+    /// One round: the due deliveries, each member's in order (one after the other, stopping at the first
+    /// that fails, and only when the oldest pending event of that member is among them); returns how
+    /// many were tried.
     @discardableResult
     func deliverDue(session: URLSession, now: Date = Date()) async throws -> Int {
-        let due = try await store.due(at: now)
-        for delivery in due {
-            try await deliver(delivery, session: session, now: now)
+        var groups: [String: [WebhookDelivery]] = [:]
+        var order: [String] = []
+        for delivery in try await store.due(at: now) {
+            let key = "\(delivery.endpoint.id)\u{0}\(delivery.memberKey)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(delivery)
         }
-        return due.count
+        var tried = 0
+        for key in order {
+            guard let group = groups[key], let first = group.first,
+                  try await store.oldestPending(endpoint: first.endpoint.id, memberKey: first.memberKey) == first.event else { continue }
+            for delivery in group {
+                tried += 1
+                guard try await deliver(delivery, session: session, now: now) else { break }
+            }
+        }
+        return tried
     }
 
-    private func deliver(_ delivery: WebhookDelivery, session: URLSession, now: Date) async throws {
+    /// Whether it was delivered.
+    private func deliver(_ delivery: WebhookDelivery, session: URLSession, now: Date) async throws -> Bool {
         let endpoint = delivery.endpoint
         if let refusal = await WebhookTargets.refusal(endpoint.url, allowPrivate: allowPrivateTargets) {
             try await failed(delivery, status: nil, error: refusal, now: now)
-            return
+            return false
         }
         let timestamp = Int(now.timeIntervalSince1970)
         guard let url = URL(string: endpoint.url),
               let signature = WebhookSigner.signature(id: delivery.eventID, timestamp: timestamp, body: delivery.payload, secret: endpoint.secret) else {
             try await failed(delivery, status: nil, error: "the endpoint's URL or secret is not valid", now: now)
-            return
+            return false
         }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
@@ -81,12 +96,13 @@ struct WebhookDeliveryService: Service {
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             if (200..<300).contains(status) {
                 try await store.delivered(event: delivery.event, endpoint: endpoint.id, status: status)
-            } else {
-                try await failed(delivery, status: status, error: "HTTP \(status)", now: now)
+                return true
             }
+            try await failed(delivery, status: status, error: "HTTP \(status)", now: now)
         } catch let error as URLError {
             try await failed(delivery, status: nil, error: "no answer (\(error.code.rawValue))", now: now)
         }
+        return false
     }
 
     private func failed(_ delivery: WebhookDelivery, status: Int?, error: String, now: Date) async throws {
