@@ -51,18 +51,23 @@ public struct WebhookStore: Sendable {
     /// Writes an event to the outbox inside the caller's transaction, with a delivery for every enabled
     /// endpoint that wants its type: it is committed, or lost, together with the change it reports.
     public static func enqueue(type: String, memberKey: String, payload: String, at time: Date, in database: Database) throws {
-        let endpoints = try database.query("SELECT id, events FROM webhook_endpoints WHERE enabled = 1", []) { row in
-            (try row[0] as Int64, Set((try row[1] as String).split(separator: ",").map(String.init)))
-        }.filter { $0.1.contains(type) }
+        let endpoints = try subscribers(of: type, in: database)
         guard !endpoints.isEmpty else { return }
         let eventID = "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try database.execute("INSERT INTO webhook_events (event_id, type, member_key, payload, created_at) VALUES (?, ?, ?, ?, ?)",
                              [eventID, type, memberKey, payload, time])
         let event = database.lastInsertRowID
-        for (endpoint, _) in endpoints {
+        for endpoint in endpoints {
             try database.execute("INSERT INTO webhook_deliveries (event, endpoint, member_key, next_at) VALUES (?, ?, ?, ?)",
                                  [event, endpoint, memberKey, time])
         }
+    }
+
+    /// The enabled endpoints that want events of `type`: none means nothing to write (and no payload to build).
+    public static func subscribers(of type: String, in database: Database) throws -> [Int64] {
+        try database.query("SELECT id, events FROM webhook_endpoints WHERE enabled = 1", []) { row in
+            (try row[0] as Int64, try row[1] as String)
+        }.filter { $0.1.split(separator: ",").contains { $0 == type } }.map(\.0)
     }
 
     /// Deliveries due now, oldest event first (the caller keeps each member's order: `oldestPending`).

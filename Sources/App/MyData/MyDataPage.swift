@@ -81,9 +81,7 @@ struct MyDataPage: Sendable {
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: ["by": "member", "consents": [["id": id, "accepted": accepted]]],
                                                                   options: [.sortedKeys]), as: UTF8.self)
         try await ledger.recordOwnChoice(sub: sub, consentID: id, accepted: accepted, payload: payload) { database in
-            if let member = try MemberStore.find(sub: sub, in: database) {
-                try MemberEvents.enqueue("member.consents_changed", member: member, consents: try MemberEvents.consents(sub: sub, in: database), in: database)
-            }
+            try MemberEvents.enqueue("member.consents_changed", sub: sub, in: database)
         }
         cache.forget(sub: sub)
         return .redirect(to: "/me#consents")

@@ -27,9 +27,7 @@ struct ConsentWebhook: Sendable {
         }
         let sub = event.sub
         let outcome = try await ledger.reportRevoked(sub: sub, consentIDs: event.consentIDs) { _, database in
-            if let member = try MemberStore.find(sub: sub, in: database) {
-                try MemberEvents.enqueue("member.consents_changed", member: member, consents: try MemberEvents.consents(sub: sub, in: database), in: database)
-            }
+            try MemberEvents.enqueue("member.consents_changed", sub: sub, in: database)
         }
         switch outcome {
         case .recorded(let ids):

@@ -72,11 +72,10 @@ struct PreferencesPage: Sendable {
             let now = Date()
             try AnswerStore.record(sub: sub, answers: answered, at: now, in: database)
             if !skipped.isEmpty { try AnswerStore.skip(sub: sub, questions: skipped, at: now, in: database) }
-            if !answered.isEmpty, let member = try MemberStore.find(sub: sub, in: database) {
-                let consents = try MemberEvents.consents(sub: sub, in: database)
+            if !answered.isEmpty {
                 // Free text stays with us; the merchant's systems get the chosen options.
                 let shared = answered.filter { choice.contains($0.question) }
-                try MemberEvents.enqueue("member.preferences_saved", member: member, consents: consents,
+                try MemberEvents.enqueue("member.preferences_saved", sub: sub,
                                          answers: Dictionary(shared.map { ($0.question, $0.value) }, uniquingKeysWith: { _, last in last }),
                                          at: now, in: database)
             }

@@ -8,9 +8,17 @@ import Storage
 enum MemberEvents {
     static let types = ["member.joined", "member.updated", "member.consents_changed", "member.preferences_saved", "member.erased"]
 
+    /// Writes `type` for the member `sub` to the outbox, inside the caller's transaction; reads the member
+    /// and their consents only when an endpoint wants the event.
+    static func enqueue(_ type: String, sub: String, answers: [String: String]? = nil, at time: Date = Date(), in database: Database) throws {
+        guard try !WebhookStore.subscribers(of: type, in: database).isEmpty, let member = try MemberStore.find(sub: sub, in: database) else { return }
+        try enqueue(type, member: member, consents: try consents(sub: sub, in: database), answers: answers, at: time, in: database)
+    }
+
     /// Writes `type` for `member` to the outbox, inside the caller's transaction.
     static func enqueue(_ type: String, member: Member, consents: [String: Bool], answers: [String: String]? = nil,
                         at time: Date = Date(), in database: Database) throws {
+        guard try !WebhookStore.subscribers(of: type, in: database).isEmpty else { return }
         var data: [String: Any] = ["memberId": MemberNumber.digits(member.memberNumber)]
         if type != "member.erased" {
             let given = consents.filter(\.value).keys
