@@ -50,6 +50,7 @@ struct Callback: Sendable {
             if loginRequestID != nil { pendingLandings.add(sub) }
             var response = HTTPResponse.redirect(to: "/welcome")
             if let notice = try notices.cookie(changes) { response.setCookie(notice) }
+            response.headers.set("Referrer-Policy", "no-referrer")
             return response
         case .landed(let sub, let loginRequestID, let changes):
             // The browser flow's state proves this browser started the login itself; a phone login's
