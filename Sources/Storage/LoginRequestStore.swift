@@ -81,16 +81,18 @@ public struct LoginRequestStore: Sendable {
     public func duePolls(at time: Date = Date(), limit: Int = 50) async throws -> [LoginRequest] {
         try await pool.read { database in
             try database.query(Self.select + """
-                 WHERE ending = 'app' AND status = 'pending' AND next_poll_at <= ? AND auth_req_id IS NOT NULL ORDER BY next_poll_at LIMIT ?
+                 WHERE ending = 'app' AND status = 'pending' AND next_poll_at <= ?1 AND expires_at > ?1 AND auth_req_id IS NOT NULL
+                 ORDER BY next_poll_at LIMIT ?2
                 """, [time, limit], Self.row)
         }
     }
 
-    /// When to poll this login next, and how often from now on.
-    public func reschedule(id: String, interval: Double, nextPollAt: Date) async throws {
+    /// When to poll this login next, and how often from now on; `note` says why it is still waiting when
+    /// that is worth telling the till (`vipps_unreachable`), nil when all is well.
+    public func reschedule(id: String, interval: Double, nextPollAt: Date, note: String? = nil) async throws {
         try await pool.write { database in
-            try database.execute("UPDATE login_requests SET poll_interval = ?, next_poll_at = ? WHERE id = ? AND status = 'pending'",
-                                 [interval, nextPollAt, id])
+            try database.execute("UPDATE login_requests SET poll_interval = ?, next_poll_at = ?, failure = ? WHERE id = ? AND status = 'pending'",
+                                 [interval, nextPollAt, note, id])
         }
     }
 
@@ -139,7 +141,7 @@ public struct LoginRequestStore: Sendable {
     /// The customer confirmed (their ID token arrived), as `sub`.
     public static func confirm(authReqID: String, sub: String, phoneMismatch: Bool, at time: Date, in database: Database) throws {
         try database.execute("""
-            UPDATE login_requests SET status = 'confirmed', member_sub = ?, phone_mismatch = ?, confirmed_at = ?
+            UPDATE login_requests SET status = 'confirmed', member_sub = ?, phone_mismatch = ?, confirmed_at = ?, failure = NULL
             WHERE auth_req_id = ? AND status = 'pending'
             """, [sub, phoneMismatch, time, authReqID])
     }

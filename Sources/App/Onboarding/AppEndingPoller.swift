@@ -6,7 +6,8 @@ import VippsLogin
 
 /// Logins that end in the Vipps app: nobody comes back to `/callback`, so we ask Vipps' token endpoint,
 /// honouring `interval` and `slow_down`, until the customer confirms, cancels, or the login expires. The
-/// schedule lives in the database (`next_poll_at`): a restart resumes where it was. One poller per
+/// schedule lives in the database (`next_poll_at`): a restart resumes where it was, and a login past its
+/// expiry is not polled again. One poller per
 /// process polls the due logins one after another, so no login ever has two polls in flight. A confirmed
 /// login is recorded by the same code as a landing on the web page (`Landing.record`).
 struct AppEndingPoller: Service {
@@ -60,7 +61,8 @@ struct AppEndingPoller: Service {
         case .failure(let error) where Self.isTransient(error):
             // Vipps is slow or down: keep asking, less often; the till counts down meanwhile.
             logger.warning("app ending: Vipps did not answer the poll: \(error)")
-            try await requests.reschedule(id: login.id, interval: interval, nextPollAt: now.addingTimeInterval(min(60, interval * 2)))
+            try await requests.reschedule(id: login.id, interval: interval, nextPollAt: now.addingTimeInterval(min(60, interval * 2)),
+                                          note: Self.vippsUnreachable)
         case .failure(let error):
             logger.warning("app ending: the login failed: \(error)")
             metrics.loginFailed(LoginStarter.reason(error))
@@ -78,6 +80,9 @@ struct AppEndingPoller: Service {
             return .failure(error)
         }
     }
+
+    /// Kept with a waiting login while Vipps does not answer its polls, so the till can say so.
+    static let vippsUnreachable = "vipps_unreachable"
 
     static func isTransient(_ error: VippsLoginError) -> Bool {
         switch error {

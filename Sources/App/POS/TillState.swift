@@ -31,6 +31,7 @@ enum TillState: String, Sendable {
 
     func textKey(_ login: LoginRequest, at time: Date) -> String {
         switch self {
+        case .waiting where login.ending == .app && login.failure == AppEndingPoller.vippsUnreachable: "till_waiting_vipps_down"
         case .waiting where login.ending == .app: "till_waiting_app_text"
         case .waiting: login.expiresAt.timeIntervalSince(time) <= Self.maybeCancelledWithin ? "till_waiting_maybe_cancelled" : "till_waiting_text"
         case .registered where login.ending == .app: "till_registered_app"
