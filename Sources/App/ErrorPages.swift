@@ -32,10 +32,10 @@ struct ErrorPages: Sendable {
                 return try await next.handle(request)
             } catch let error as any HTTPResponseConvertible {
                 return error.response
-            } catch let error as DatabaseError where error.isUnavailable {
+            } catch let error as DatabaseUnavailable {
                 // Busy past the timeout, full, read-only or failing disk: the write did not happen (its
                 // transaction rolled back), and trying again later is the right advice.
-                pages.logger.error("\(request.method.rawValue) \(request.path): database unavailable (\(error.extendedCode))")
+                pages.logger.error("\(request.method.rawValue) \(request.path): database unavailable (\(error.underlying.code))")
                 if request.path.hasPrefix("/api/") {
                     var problem = Problem(.serviceUnavailable, "database-unavailable", "Storage is unavailable; nothing was saved", detail: "Try again shortly.")
                     problem.retryAfter = 30

@@ -10,7 +10,7 @@ import VippsLogin
 /// handed to the routes. The only type that knows every module.
 public final class VelkommenApp: Sendable {
     public let configuration: AppConfiguration
-    public let database: DatabasePool
+    public let database: any DatabasePool
     public let pages: PageLibrary
     public let views: Views
     let questions: QuestionBook
@@ -24,7 +24,7 @@ public final class VelkommenApp: Sendable {
     let stores: StoreNames
     public let metrics = AppMetrics()
 
-    init(configuration: AppConfiguration, database: DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
+    init(configuration: AppConfiguration, database: any DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
          stores: StoreNames, logger: Logger) {
         self.configuration = configuration
         self.database = database
@@ -66,10 +66,10 @@ public final class VelkommenApp: Sendable {
                             sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"), logger: logger)
     }
 
-    static func openDatabase(_ path: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> DatabasePool {
+    static func openDatabase(_ path: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> any DatabasePool {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try DatabasePool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        return try SQLitePool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
     }
 
     /// Background work, as services that `serve` runs, cancels on SIGTERM and awaits before exit: the

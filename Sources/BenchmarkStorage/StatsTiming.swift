@@ -5,7 +5,7 @@ import Storage
 /// and the last year, ten runs each after a warm-up.
 enum StatsTiming {
     static func run(path: String) async throws {
-        let pool = try DatabasePool(path: path)
+        let pool = try SQLitePool(path: path)
         let stats = StatsStore(pool: pool)
         let members = try await pool.read { try $0.scalar("SELECT count(*) FROM members", as: Int.self) ?? 0 }
         let now = Date()

@@ -48,7 +48,7 @@ defer { try? FileManager.default.removeItem(atPath: folder) }
 
 // The floor: the same transaction on a bare connection, no queue hop.
 do {
-    let database = try Database(path: folder + "/raw.sqlite")
+    let database = try SQLiteConnection(path: folder + "/raw.sqlite")
     try Migrator(migrations: Schema.migrations).migrate(database)
     _ = try MemberStore.recordLogin(MemberProfile(sub: "bench"), store: nil, at: Date(), in: database)
     var latencies: [Double] = []
@@ -63,7 +63,7 @@ do {
 }
 
 // The app's path.
-let pool = try DatabasePool(path: folder + "/pool.sqlite")
+let pool = try SQLitePool(path: folder + "/pool.sqlite")
 try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "bench"), store: nil)
 let answers = AnswerStore(pool: pool)
 let perTask = options.count / options.concurrency
@@ -85,5 +85,5 @@ let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
     for try await part in group { all += part }
     return all
 }
-report("AnswerStore.record over DatabasePool, \(options.concurrency) caller(s)", count: perTask * options.concurrency,
+report("AnswerStore.record over any DatabasePool, \(options.concurrency) caller(s)", count: perTask * options.concurrency,
        seconds: Date().timeIntervalSince(start), latencies: latencies)

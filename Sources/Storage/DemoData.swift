@@ -4,9 +4,9 @@ import Foundation
 /// each with the login that brought them (with funnel drop-off and step times), consents and answers.
 /// Deterministic for a given count (a seeded generator), written in large transactions.
 public struct DemoData: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     static let stores = ["oslo-1", "oslo-2", "bergen-1", "trondheim-1", "stavanger-1"]
     static let givenNames = ["Ada", "Ola", "Kari", "Per", "Nina", "Emil", "Ingrid", "Lars", "Sofie", "Jonas", "Maja", "Henrik"]
@@ -29,7 +29,7 @@ public struct DemoData: Sendable {
         try await pool.write { database in try StatsRollup.refresh(now: now, in: database) }
     }
 
-    static func insert(member index: Int, now: Date, random: inout SeededGenerator, in database: Database) throws {
+    static func insert(member index: Int, now: Date, random: inout SeededGenerator, in database: any Database) throws {
         // More signups lately: the square root skews days towards today.
         let daysAgo = 365 * (1 - Double.random(in: 0..<1, using: &random).squareRoot())
         let created = now.addingTimeInterval(-daysAgo * 86400 - Double.random(in: 0..<43_200, using: &random))

@@ -15,7 +15,7 @@ struct Backup: AsyncParsableCommand {
         let databasePath: String
         do {
             databasePath = try database.path
-            try Database(path: databasePath, role: .reader).backup(to: file)
+            try SQLiteConnection(path: databasePath, role: .reader).backup(to: file)
         } catch {
             throw CommandFailure("backup failed", error)
         }

@@ -17,7 +17,7 @@ struct SeedDemo: AsyncParsableCommand {
             let databasePath = try database.path
             let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let pool = try DatabasePool(path: databasePath)
+            let pool = try SQLitePool(path: databasePath)
             let start = Date()
             let total = members
             try await DemoData(pool: pool).seed(members: total) { done in

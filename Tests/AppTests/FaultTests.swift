@@ -99,7 +99,7 @@ struct FaultTests {
             let csrf = try #require(Browser.hidden("csrf", in: try await browser.get("/preferences").text))
             #expect(try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "oslo-1")]).status == 303)
             // An operator's sqlite3 (another connection, as another process would be) holds the write lock.
-            let other = try Database(path: harness.app.app.configuration.databasePath)
+            let other = try SQLiteConnection(path: harness.app.app.configuration.databasePath)
             try other.execute(script: "BEGIN IMMEDIATE")
             let refused = try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")])
             #expect(refused.status == 503)

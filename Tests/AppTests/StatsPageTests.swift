@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Statistics pages and exports", .serialized)
 struct StatsPageTests {
     /// Seven members at oslo-1 on 2026-11-10 (all accepted sms) and two at bergen-1 (one accepted).
-    static func seed(_ pool: DatabasePool) async throws {
+    static func seed(_ pool: any DatabasePool) async throws {
         let day = Date(timeIntervalSince1970: 1_794_312_000)
         try await pool.write { database in
             for index in 0..<9 {

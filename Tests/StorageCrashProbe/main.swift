@@ -1,4 +1,4 @@
-// Writes preference answers one transaction at a time through the real DatabasePool, and prints the
+// Writes preference answers one transaction at a time through the real any DatabasePool, and prints the
 // number of each answer once its write has returned (is acknowledged). A test kills this process
 // with SIGKILL mid-stream and checks that every printed answer is in the database.
 // Usage: StorageCrashProbe DATABASE
@@ -10,7 +10,7 @@ guard arguments.count == 2 else {
     FileHandle.standardError.write(Data("usage: StorageCrashProbe DATABASE\n".utf8))
     exit(2)
 }
-let pool = try DatabasePool(path: arguments[1])
+let pool = try SQLitePool(path: arguments[1])
 try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "probe"), store: nil)
 let answers = AnswerStore(pool: pool)
 FileHandle.standardOutput.write(Data("ready\n".utf8))

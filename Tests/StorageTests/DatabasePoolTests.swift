@@ -73,7 +73,7 @@ struct DatabasePoolTests {
     @Test("a reader cannot write")
     func readersAreReadOnly() async throws {
         _ = try await TemporaryDirectory.withPool { pool, _ in
-            await #expect(throws: DatabaseError.self) {
+            await #expect(throws: DatabaseUnavailable.self) {
                 try await pool.read { try $0.execute("CREATE TABLE x (y)") }
             }
         }

@@ -35,7 +35,7 @@ struct DurabilityTests {
 
         let numbers = acknowledged()
         #expect(numbers.count >= 3000)
-        let pool = try DatabasePool(path: path)
+        let pool = try SQLitePool(path: path)
         let stored = Set(try await pool.read { database in
             try database.query("SELECT substr(question, 2) FROM answers WHERE member_sub = 'probe'") { row in Int(try row[0] as String) ?? 0 }
         })
@@ -70,7 +70,7 @@ struct DurabilityTests {
             writer.cancel()
             let written = try await writer.value
 
-            let backup = try Database(path: copy, role: .reader)
+            let backup = try SQLiteConnection(path: copy, role: .reader)
             #expect(try backup.scalar("PRAGMA integrity_check", as: String.self) == "ok")
             let count = try #require(try backup.scalar("SELECT count(*) FROM answers", as: Int.self))
             #expect(count > 0)

@@ -4,10 +4,10 @@ import Testing
 
 @Suite("Group commit: writes that arrive together share a transaction, and fail alone")
 struct GroupCommitTests {
-    static func pool() throws -> (DatabasePool, String) {
+    static func pool() throws -> (any DatabasePool, String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("velkommen-group-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let pool = try DatabasePool(path: folder + "/db.sqlite")
+        let pool = try SQLitePool(path: folder + "/db.sqlite")
         return (pool, folder)
     }
 

@@ -11,7 +11,7 @@ struct MigrationTests {
     func fresh() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let database = try Database(path: directory.file("fresh.sqlite"))
+        let database = try SQLiteConnection(path: directory.file("fresh.sqlite"))
         let migrator = Migrator(migrations: Schema.migrations)
         #expect(try migrator.migrate(database) == Schema.migrations.map(\.version))
         #expect(try migrator.version(of: database) == migrator.latestVersion)
@@ -29,11 +29,11 @@ struct MigrationTests {
         defer { directory.remove() }
         let path = directory.file("old.sqlite")
         do {
-            let database = try Database(path: path)
+            let database = try SQLiteConnection(path: path)
             try Migrator(migrations: [first]).migrate(database)
             try database.execute("INSERT INTO notes (text) VALUES (?)", ["kept"])
         }
-        let database = try Database(path: path)
+        let database = try SQLiteConnection(path: path)
         #expect(try Migrator(migrations: [first, second]).migrate(database) == [2])
         let row = try database.queryFirst("SELECT text, author FROM notes") { (try $0[0] as String, try $0[1] as String) }
         #expect(row?.0 == "kept")
@@ -45,18 +45,18 @@ struct MigrationTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("new.sqlite")
-        try Migrator(migrations: [first, second]).migrate(try Database(path: path))
-        let error = try #require(throws: StorageError.self) { try Migrator(migrations: [first]).migrate(try Database(path: path)) }
+        try Migrator(migrations: [first, second]).migrate(try SQLiteConnection(path: path))
+        let error = try #require(throws: StorageError.self) { try Migrator(migrations: [first]).migrate(try SQLiteConnection(path: path)) }
         #expect(error == .databaseFromNewerVersion(found: 2, supported: 1))
         #expect("\(error)".contains("newer velkommen"))
-        #expect(throws: StorageError.self) { try DatabasePool(path: path, migrations: [first]) }
+        #expect(throws: StorageError.self) { try SQLitePool(path: path, migrations: [first]) }
     }
 
     @Test("a migration that fails leaves the database at the version before it")
     func failing() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let database = try Database(path: directory.file("failing.sqlite"))
+        let database = try SQLiteConnection(path: directory.file("failing.sqlite"))
         let broken = Migration(version: 2, name: "broken", sql: "CREATE TABLE half (x); CREATE TABLE notes (dup)")
         #expect(throws: DatabaseError.self) { try Migrator(migrations: [first, broken]).migrate(database) }
         #expect(try Migrator(migrations: [first]).version(of: database) == 1)

@@ -13,9 +13,9 @@ struct QueryPlanTests {
         let path = directory.file("plans.sqlite")
         // Other members' login requests, answers and consents, through a pool of its own: its statements
         // (the seeding's rollups) are not the ones under test.
-        try await DemoData(pool: DatabasePool(path: path)).seed(members: 300)
+        try await DemoData(pool: SQLitePool(path: path)).seed(members: 300)
 
-        let pool = try DatabasePool(path: path, readerCount: 1)
+        let pool = try SQLitePool(path: path, readerCount: 1)
         let requests = LoginRequestStore(pool: pool)
         let now = Date()
         try await requests.create(LoginRequest(id: "lr-1", phoneHint: "+47 412 34 567", bindingMessage: "AB12", store: "oslo-1",
@@ -45,7 +45,7 @@ struct QueryPlanTests {
         _ = try await ledger.current(sub: "sub-1")
         _ = try await ledger.receipts(sub: "sub-1")
 
-        #expect(try await pool.writerConnection { $0.statementsThatScanned } == [])
-        #expect(try await pool.read { $0.statementsThatScanned } == [])
+        #expect(try await pool.writerConnection { ($0 as! SQLiteConnection).statementsThatScanned } == [])
+        #expect(try await pool.read { ($0 as! SQLiteConnection).statementsThatScanned } == [])
     }
 }

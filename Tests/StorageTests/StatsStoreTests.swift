@@ -7,7 +7,7 @@ struct StatsStoreTests {
     /// Day 0 is 2026-11-08 (UTC). Members a, b, c sign up at oslo-1 (a, b on day 0; c on day 1), d at bergen-1 on day 1.
     static let day0 = Date(timeIntervalSince1970: 1_794_096_000)
 
-    static func seed(_ pool: DatabasePool) async throws {
+    static func seed(_ pool: any DatabasePool) async throws {
         try await pool.write { database in
             func member(_ sub: String, day: Double, store: String) throws {
                 try database.execute("INSERT INTO members (sub, first_store, created_at, last_login_at) VALUES (?, ?, ?, ?)",

@@ -15,10 +15,10 @@ struct TemporaryDirectory {
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 
     /// Runs `body` with a pool on a new database in a new folder, and removes the folder after.
-    static func withPool<T>(readerCount: Int = 2, _ body: (DatabasePool, TemporaryDirectory) async throws -> T) async throws -> T {
+    static func withPool<T>(readerCount: Int = 2, _ body: (SQLitePool, TemporaryDirectory) async throws -> T) async throws -> T {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pool = try DatabasePool(path: directory.file("test.sqlite"), readerCount: readerCount)
+        let pool = try SQLitePool(path: directory.file("test.sqlite"), readerCount: readerCount)
         return try await body(pool, directory)
     }
 }

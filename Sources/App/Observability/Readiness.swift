@@ -7,7 +7,7 @@ import VippsLogin
 /// discovery document is fresh (fetched again when its cache has expired). 200 when both hold, else
 /// 503; the body says which. `/healthz` stays liveness (the process answers).
 struct Readiness: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
     let vipps: VippsLoginClient?
 
     func response() async -> HTTPResponse {

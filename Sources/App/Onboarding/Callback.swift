@@ -15,7 +15,7 @@ struct Callback: Sendable {
     let requests: LoginRequestStore
     let sessions: MemberSession
     let landing: Landing
-    let pool: DatabasePool
+    let pool: any DatabasePool
     let exchanges: CodeExchanges
     let browserLogins: BrowserLogin
     let pendingLandings: PendingLandings

@@ -5,7 +5,7 @@ import VippsLogin
 /// Records a verified login in one transaction: the member (by `sub`, profile refreshed), the login
 /// request confirmed, the consent receipt appended, the funnel event. Acknowledged only once committed.
 struct Landing: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
     let ledger: ConsentLedger
     let cache: SignedInCache
     let metrics: AppMetrics

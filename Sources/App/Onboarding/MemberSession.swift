@@ -12,7 +12,7 @@ struct MemberSession: Sendable {
     let secure: Bool
 
     /// Creates a session for `sub` inside the caller's transaction; returns the cookie to set and the session.
-    func start(sub: String, at time: Date, in database: Database) throws -> (SetCookie, Session) {
+    func start(sub: String, at time: Date, in database: any Database) throws -> (SetCookie, Session) {
         let value = Tokens.random()
         let session = Session(idHash: Tokens.sha256Hex(value), memberSub: sub, csrfToken: Tokens.random(bytes: 24),
                               expiresAt: time.addingTimeInterval(Self.lifetime))

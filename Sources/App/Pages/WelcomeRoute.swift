@@ -31,10 +31,10 @@ struct WelcomeRoute: Sendable {
                     try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
                     metrics.login("landed")
                 }
-            } catch let error as DatabaseError where error.isUnavailable {
+            } catch let error as DatabaseUnavailable {
                 // The customer's page matters more than the till's "landed" tick: that waits for the next view.
                 pendingLandings.add(signedIn.member.profile.sub)
-                logger.warning("GET /welcome: the landing is not recorded yet, database unavailable (\(error.code))")
+                logger.warning("GET /welcome: the landing is not recorded yet, database unavailable (\(error.underlying.code))")
             }
         }
         let changes = signedIn == nil ? nil : notices.pending(request)

@@ -8,7 +8,7 @@ import Storage
 struct PreferencesPage: Sendable {
     let book: QuestionBook
     let answers: AnswerStore
-    let pool: DatabasePool
+    let pool: any DatabasePool
     let views: Views
     let metrics: AppMetrics
 

@@ -13,7 +13,7 @@ struct StatsPage: Sendable {
     let staff: StaffStore
     let stats: StatsStore
     let pages: StaffPages
-    let pool: DatabasePool
+    let pool: any DatabasePool
     let questions: QuestionBook
 
     struct Filter {

@@ -10,14 +10,14 @@ enum MemberEvents {
 
     /// Writes `type` for the member `sub` to the outbox, inside the caller's transaction; reads the member
     /// and their consents only when an endpoint wants the event.
-    static func enqueue(_ type: String, sub: String, answers: [String: String]? = nil, at time: Date = Date(), in database: Database) throws {
+    static func enqueue(_ type: String, sub: String, answers: [String: String]? = nil, at time: Date = Date(), in database: any Database) throws {
         guard try !WebhookStore.subscribers(of: type, in: database).isEmpty, let member = try MemberStore.find(sub: sub, in: database) else { return }
         try enqueue(type, member: member, consents: try consents(sub: sub, in: database), answers: answers, at: time, in: database)
     }
 
     /// Writes `type` for `member` to the outbox, inside the caller's transaction.
     static func enqueue(_ type: String, member: Member, consents: [String: Bool], answers: [String: String]? = nil,
-                        at time: Date = Date(), in database: Database) throws {
+                        at time: Date = Date(), in database: any Database) throws {
         guard try !WebhookStore.subscribers(of: type, in: database).isEmpty else { return }
         var data: [String: Any] = ["memberId": MemberNumber.digits(member.memberNumber)]
         if type != "member.erased" {
@@ -35,7 +35,7 @@ enum MemberEvents {
     }
 
     /// The member's current consents, accepted ones true, in the caller's transaction.
-    static func consents(sub: String, in database: Database) throws -> [String: Bool] {
+    static func consents(sub: String, in database: any Database) throws -> [String: Bool] {
         Dictionary(try database.query("SELECT consent_id, accepted AND revoked_reported_at IS NULL FROM member_consents WHERE member_sub = ?", [sub]) {
             (try $0[0] as String, try $0[1] as Bool)
         }, uniquingKeysWith: { first, _ in first })

@@ -20,11 +20,11 @@ public struct ConsentState: Sendable, Equatable {
 /// The consent ledger: receipts only ever appended, each chained to the one before by hash, and the
 /// current state per member and consent derived from them.
 public struct ConsentLedger: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
     /// SHA-256 as lowercase hex (Storage does not link a crypto library; the app passes one in).
     let hash: @Sendable (String) -> String
 
-    public init(pool: DatabasePool, hash: @escaping @Sendable (String) -> String) {
+    public init(pool: any DatabasePool, hash: @escaping @Sendable (String) -> String) {
         self.pool = pool
         self.hash = hash
     }
@@ -34,7 +34,7 @@ public struct ConsentLedger: Sendable {
     /// that nobody's consent changes without them being told.
     @discardableResult
     public func append(sub: String, source: String, payload: String, consents: [String: Bool], loginRequestID: String?,
-                       at time: Date, in database: Database) throws -> [String: Bool] {
+                       at time: Date, in database: any Database) throws -> [String: Bool] {
         let before = Dictionary(try database.query("SELECT consent_id, accepted FROM member_consents WHERE member_sub = ?", [sub]) { row in
             (try row[0] as String, try row[1] as Bool)
         }, uniquingKeysWith: { first, _ in first })
@@ -58,7 +58,7 @@ public struct ConsentLedger: Sendable {
     /// The member's own act on their page: one consent given or withdrawn, kept as a receipt (`source`
     /// `member`) with `payload`, committed before this returns.
     public func recordOwnChoice(sub: String, consentID: String, accepted: Bool, payload: String, at time: Date = Date(),
-                                also: @escaping @Sendable (Database) throws -> Void = { _ in }) async throws {
+                                also: @escaping @Sendable (any Database) throws -> Void = { _ in }) async throws {
         try await pool.write { database in
             try append(sub: sub, source: "member", payload: payload, consents: [consentID: accepted], loginRequestID: nil, at: time, in: database)
             try also(database)
@@ -80,7 +80,7 @@ public struct ConsentLedger: Sendable {
     /// keeps a receipt of the ids and the time, never text from the token. Deletes nothing. A report
     /// that would change nothing writes nothing, so a flood of them cannot grow the ledger.
     public func reportRevoked(sub: String, consentIDs: [String]?, at time: Date = Date(),
-                              also: @escaping @Sendable ([String], Database) throws -> Void = { _, _ in }) async throws -> RevocationOutcome {
+                              also: @escaping @Sendable ([String], any Database) throws -> Void = { _, _ in }) async throws -> RevocationOutcome {
         try await pool.write { database in
             let open = try database.query("SELECT consent_id, revoked_reported_at IS NULL FROM member_consents WHERE member_sub = ?", [sub]) { row in
                 (try row[0] as String, try row[1] as Bool)
@@ -113,7 +113,7 @@ public struct ConsentLedger: Sendable {
         try await pool.read { database in try Self.current(sub: sub, in: database) }
     }
 
-    static func current(sub: String, in database: Database) throws -> [ConsentState] {
+    static func current(sub: String, in database: any Database) throws -> [ConsentState] {
         try database.query("""
             SELECT consent_id, accepted, changed_at, revoked_reported_at FROM member_consents WHERE member_sub = ? ORDER BY consent_id
             """, [sub]) { row in

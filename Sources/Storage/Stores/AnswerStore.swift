@@ -12,9 +12,9 @@ public struct Answer: Sendable, Equatable {
 /// Members' preference answers. Answers are only ever added: the newest per question is the current
 /// one and the older ones are its history.
 public struct AnswerStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     /// Stores `value` as the member's current answer to `question`, committed before this returns.
     public func record(sub: String, question: String, value: String, at time: Date = Date()) async throws {
@@ -30,7 +30,7 @@ public struct AnswerStore: Sendable {
     }
 
     /// The same, inside the caller's transaction.
-    public static func record(sub: String, answers: [(question: String, value: String)], at time: Date, in database: Database) throws {
+    public static func record(sub: String, answers: [(question: String, value: String)], at time: Date, in database: any Database) throws {
         for answer in answers {
             let current = try database.scalar("""
                 SELECT value FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
@@ -39,7 +39,7 @@ public struct AnswerStore: Sendable {
         }
     }
 
-    public static func record(sub: String, question: String, value: String, at time: Date, in database: Database) throws {
+    public static func record(sub: String, question: String, value: String, at time: Date, in database: any Database) throws {
         // Two answers in the same microsecond: the later write is the answer.
         try database.execute("""
             INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, ?, ?, ?)
@@ -52,7 +52,7 @@ public struct AnswerStore: Sendable {
         try await pool.read { database in try Self.current(sub: sub, in: database) }
     }
 
-    static func current(sub: String, in database: Database) throws -> [String: String] {
+    static func current(sub: String, in database: any Database) throws -> [String: String] {
         // SQLite takes a bare column of a max() aggregate from the row that has the max: one pass over
         // the member's range instead of a lookup per answer.
         let pairs = try database.query("""
@@ -71,7 +71,7 @@ public struct AnswerStore: Sendable {
 
     /// Remembers that the member skipped these questions (inside the caller's transaction): they are
     /// not asked again, but stay on the page for changing answers.
-    public static func skip(sub: String, questions: [String], at time: Date, in database: Database) throws {
+    public static func skip(sub: String, questions: [String], at time: Date, in database: any Database) throws {
         for question in questions {
             try database.execute("INSERT INTO skipped_questions (member_sub, question, skipped_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                                  [sub, question, time])

@@ -11,9 +11,9 @@ public struct ApiKey: Sendable, Equatable {
 
 /// POS API keys. The secret itself is shown once, at creation, and never stored.
 public struct ApiKeyStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     public func create(prefix: String, secretHash: Data, store: String, label: String, at time: Date = Date()) async throws {
         try await pool.write { database in
@@ -54,15 +54,15 @@ public struct ApiKeyStore: Sendable {
 
 /// Funnel events for the statistics: what happened, where, when. No personal data beyond the member's sub.
 public struct FunnelEvents: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     public func record(_ kind: String, store: String?, loginRequestID: String? = nil, sub: String? = nil, at time: Date = Date()) async throws {
         try await pool.write { database in try Self.record(kind, store: store, loginRequestID: loginRequestID, sub: sub, at: time, in: database) }
     }
 
-    public static func record(_ kind: String, store: String?, loginRequestID: String?, sub: String?, at time: Date, in database: Database) throws {
+    public static func record(_ kind: String, store: String?, loginRequestID: String?, sub: String?, at time: Date, in database: any Database) throws {
         try database.execute("INSERT INTO funnel_events (kind, store, login_request_id, member_sub, occurred_at) VALUES (?, ?, ?, ?, ?)",
                              [kind, store, loginRequestID, sub, time])
     }

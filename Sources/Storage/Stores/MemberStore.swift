@@ -42,9 +42,9 @@ public struct Member: Sendable, Equatable {
 
 /// Members, keyed by Vipps `sub`.
 public struct MemberStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     /// Creates the member or refreshes their profile, counting the login; returns the member after.
     @discardableResult
@@ -53,7 +53,7 @@ public struct MemberStore: Sendable {
     }
 
     /// As `recordLogin(_:store:at:)`, inside a caller's transaction.
-    public static func recordLogin(_ profile: MemberProfile, store: String?, at time: Date, in database: Database) throws -> Member {
+    public static func recordLogin(_ profile: MemberProfile, store: String?, at time: Date, in database: any Database) throws -> Member {
         try database.execute("""
             INSERT INTO members (sub, name, given_name, family_name, email, email_verified, phone_number, birthdate,
                                  address_json, first_store, created_at, last_login_at, login_count)
@@ -75,7 +75,7 @@ public struct MemberStore: Sendable {
         try await pool.read { database in try Self.find(sub: sub, in: database) }
     }
 
-    public static func find(sub: String, in database: Database) throws -> Member? {
+    public static func find(sub: String, in database: any Database) throws -> Member? {
         try database.queryFirst("""
             SELECT sub, name, given_name, family_name, email, email_verified, phone_number, birthdate, address_json,
                    language, first_store, created_at, last_login_at, login_count, coalesce(member_number, 0)
@@ -113,7 +113,7 @@ public struct MemberStore: Sendable {
     @discardableResult
     /// Erases the member; `also` runs in the same transaction first, with the member as they were (to
     /// write the erasure to the webhook outbox, say).
-    public func delete(sub: String, also: @escaping @Sendable (Member, Database) throws -> Void = { _, _ in }) async throws -> Bool {
+    public func delete(sub: String, also: @escaping @Sendable (Member, any Database) throws -> Void = { _, _ in }) async throws -> Bool {
         try await pool.write { database in
             if let member = try Self.find(sub: sub, in: database) { try also(member, database) }
             try database.execute("UPDATE login_requests SET phone_hint = '' WHERE member_sub = ?", [sub])

@@ -25,15 +25,17 @@ public struct WebhookDelivery: Sendable {
 
 /// Webhooks out: endpoints, the outbox of events, and their deliveries.
 public struct WebhookStore: Sendable {
-    public let pool: DatabasePool
+    public let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     public func add(url: String, secret: String, events: Set<String>, at time: Date = Date()) async throws -> Int64 {
         try await pool.write { database in
-            try database.execute("INSERT INTO webhook_endpoints (url, secret, events, created_at) VALUES (?, ?, ?, ?)",
-                                 [url, secret, events.sorted().joined(separator: ","), time])
-            return database.lastInsertRowID
+            guard let id: Int64 = try database.scalar("INSERT INTO webhook_endpoints (url, secret, events, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                                                      [url, secret, events.sorted().joined(separator: ","), time]) else {
+                throw StorageError.unexpectedNull(column: "webhook_endpoints.id")
+            }
+            return id
         }
     }
 
@@ -50,13 +52,14 @@ public struct WebhookStore: Sendable {
 
     /// Writes an event to the outbox inside the caller's transaction, with a delivery for every enabled
     /// endpoint that wants its type: it is committed, or lost, together with the change it reports.
-    public static func enqueue(type: String, memberKey: String, payload: String, at time: Date, in database: Database) throws {
+    public static func enqueue(type: String, memberKey: String, payload: String, at time: Date, in database: any Database) throws {
         let endpoints = try subscribers(of: type, in: database)
         guard !endpoints.isEmpty else { return }
         let eventID = "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try database.execute("INSERT INTO webhook_events (event_id, type, member_key, payload, created_at) VALUES (?, ?, ?, ?, ?)",
-                             [eventID, type, memberKey, payload, time])
-        let event = database.lastInsertRowID
+        guard let event: Int64 = try database.scalar("INSERT INTO webhook_events (event_id, type, member_key, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                                                     [eventID, type, memberKey, payload, time]) else {
+            throw StorageError.unexpectedNull(column: "webhook_events.id")
+        }
         for endpoint in endpoints {
             try database.execute("INSERT INTO webhook_deliveries (event, endpoint, member_key, next_at) VALUES (?, ?, ?, ?)",
                                  [event, endpoint, memberKey, time])
@@ -64,7 +67,7 @@ public struct WebhookStore: Sendable {
     }
 
     /// The enabled endpoints that want events of `type`: none means nothing to write (and no payload to build).
-    public static func subscribers(of type: String, in database: Database) throws -> [Int64] {
+    public static func subscribers(of type: String, in database: any Database) throws -> [Int64] {
         try database.query("SELECT id, events FROM webhook_endpoints WHERE enabled = 1", []) { row in
             (try row[0] as Int64, try row[1] as String)
         }.filter { $0.1.split(separator: ",").contains { $0 == type } }.map(\.0)

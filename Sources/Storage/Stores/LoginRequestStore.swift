@@ -54,9 +54,9 @@ public struct LoginRequest: Sendable, Equatable {
 
 /// Login requests: stored before Vipps is called, then moved along by the callback and the pages.
 public struct LoginRequestStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     public func create(_ request: LoginRequest) async throws {
         try await pool.write { database in
@@ -139,7 +139,7 @@ public struct LoginRequestStore: Sendable {
     }
 
     /// The customer confirmed (their ID token arrived), as `sub`.
-    public static func confirm(authReqID: String, sub: String, phoneMismatch: Bool, at time: Date, in database: Database) throws {
+    public static func confirm(authReqID: String, sub: String, phoneMismatch: Bool, at time: Date, in database: any Database) throws {
         try database.execute("""
             UPDATE login_requests SET status = 'confirmed', member_sub = ?, phone_mismatch = ?, confirmed_at = ?, failure = NULL
             WHERE auth_req_id = ? AND status = 'pending'
@@ -163,7 +163,7 @@ public struct LoginRequestStore: Sendable {
     /// The same, inside the caller's transaction.
     /// Whether a login request was completed by this (false when there was none waiting).
     @discardableResult
-    public static func completed(sessionHash: String, at time: Date, in database: Database) throws -> Bool {
+    public static func completed(sessionHash: String, at time: Date, in database: any Database) throws -> Bool {
         try database.execute("""
             UPDATE login_requests SET status = 'completed', completed_at = ? WHERE session_hash = ? AND status = 'landed'
             """, [time, sessionHash])

@@ -2,9 +2,9 @@ import Foundation
 
 /// Preference question definitions (JSON, owned by the app) in their order, and the retention purge.
 public struct QuestionStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     /// (id, definition JSON) in order.
     public func all() async throws -> [(id: String, definition: String)] {

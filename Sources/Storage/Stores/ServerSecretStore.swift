@@ -3,9 +3,9 @@ import Foundation
 /// Secrets the server makes for itself (the key that seals cookies), one per name, made once per
 /// database: every instance on the same database reads the same one.
 public struct ServerSecretStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     /// The secret called `name`; `candidate` is stored when there is none yet (the first start wins).
     public func secret(named name: String, orStore candidate: Data, at time: Date = Date()) async throws -> Data {

@@ -36,9 +36,9 @@ public struct AuditEntry: Sendable, Equatable {
 
 /// Staff, their sessions, and the audit log.
 public struct StaffStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     /// Adds staff by phone (`47XXXXXXXX`), or changes the role of staff with that phone.
     @discardableResult
@@ -105,7 +105,7 @@ public struct StaffStore: Sendable {
     }
 
     /// An audit entry inside the caller's transaction; no staff member means the command line.
-    public static func audit(_ staff: StaffMember?, action: String, detail: String, at time: Date, in database: Database) throws {
+    public static func audit(_ staff: StaffMember?, action: String, detail: String, at time: Date, in database: any Database) throws {
         try database.execute("INSERT INTO audit_log (staff_id, staff_name, action, detail, at) VALUES (?, ?, ?, ?, ?)",
                              [staff?.id, staff.map { $0.name ?? $0.phone } ?? "command line", action, detail, time])
     }

@@ -40,9 +40,9 @@ public struct SignupStats: Sendable, Equatable {
 
 /// Reads `SignupStats` from the daily rollups.
 public struct StatsStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     /// Whole UTC days from the day of `from` to the day before `to` (`to` exclusive), from the daily rollups,
     /// which are brought up to date first (today and yesterday are recomputed; see `StatsRollup`).

@@ -2,11 +2,10 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// The app's database: one writer connection and a few readers, each confined to its own serial
-/// dispatch queue. Writes run one at a time in `BEGIN IMMEDIATE` transactions; reads run in parallel
-/// (WAL lets them see the last commit while a write is under way). No call blocks the caller's thread:
-/// the work hops to a connection's queue and the caller awaits it, so the HTTP event loops stay free.
-public final class DatabasePool: Sendable {
+/// The embedded database: one SQLite file, one writer connection and a few readers, each confined to
+/// its own serial dispatch queue. Writes run one at a time in `BEGIN IMMEDIATE` transactions; reads
+/// run in parallel (WAL lets them see the last commit while a write is under way).
+public final class SQLitePool: DatabasePool {
     private let writer: GroupCommitWriter
     private let readers: ReaderSet
     public let path: String
@@ -16,12 +15,12 @@ public final class DatabasePool: Sendable {
     /// `busyTimeoutMilliseconds`, then fails with SQLITE_BUSY.
     public init(path: String, migrations: [Migration] = Schema.migrations, readerCount: Int = 2, busyTimeoutMilliseconds: Int32 = 5000) throws {
         self.path = path
-        let writerConnection = try Database(path: path, role: .writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        let writerConnection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try Migrator(migrations: migrations).migrate(writerConnection)
         writer = GroupCommitWriter(writerConnection, label: "velkommen.db.writer", statistics: writeStatistics)
         var readerConnections: [Confined] = []
         for index in 0..<max(1, readerCount) {
-            readerConnections.append(Confined(try Database(path: path, role: .reader, busyTimeoutMilliseconds: busyTimeoutMilliseconds), label: "velkommen.db.reader\(index)"))
+            readerConnections.append(Confined(try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: busyTimeoutMilliseconds), label: "velkommen.db.reader\(index)"))
         }
         readers = ReaderSet(readerConnections)
     }
@@ -29,8 +28,8 @@ public final class DatabasePool: Sendable {
     /// Runs `body` in a write transaction, committed before this returns: once it returns, the write
     /// survives a crash of the process. Writes that arrive while another commits share the next
     /// transaction (group commit), each in its own savepoint: a throwing `body` rolls back only itself.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await writeStatistics.measure { try await writer.write(body) }
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any Database) throws -> T) async throws -> T {
+        try await DatabaseUnavailable.mapping { try await writeStatistics.measure { try await writer.write(body) } }
     }
 
     /// The writer's queue depth and write latency, for metrics.
@@ -38,18 +37,26 @@ public final class DatabasePool: Sendable {
 
     /// Runs `body` on the writer without a transaction around it: for a single statement (which SQLite
     /// commits on its own, before this returns), VACUUM or checkpoints.
-    public func writerConnection<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await writer.run(body)
+    public func writerConnection<T: Sendable>(_ body: @escaping @Sendable (any Database) throws -> T) async throws -> T {
+        try await DatabaseUnavailable.mapping { try await writer.run(body) }
     }
 
     /// Runs `body` on a reader, in one read transaction so that its queries see a single snapshot.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any Database) throws -> T) async throws -> T {
         let reader = await readers.acquire()
         defer { readers.release(reader) }
-        return try await reader.run { database in try database.transaction(.deferred, body) }
+        return try await DatabaseUnavailable.mapping { try await reader.run { database in try database.transaction(.read, body) } }
     }
 
-    /// Copies the live database to `destination` (see `Database.backup(to:)`), from a reader so that
+    public func schemaVersion() async throws -> Int {
+        try await read { database in try Migrator.sqliteVersion(of: database) }
+    }
+
+    public let memberChanges = MemberChangeFeed()
+
+    public var location: String { path }
+
+    /// Copies the live database to `destination` (see `SQLiteConnection.backup(to:)`), from a reader so that
     /// writes go on meanwhile.
     public func backup(to destination: String) async throws {
         let reader = await readers.acquire()
@@ -61,15 +68,15 @@ public final class DatabasePool: Sendable {
 /// A connection and the serial queue that is the only place it is used.
 final class Confined: @unchecked Sendable {
     // Safe to share: `database` is touched only by blocks on `queue`, which runs one at a time.
-    private let database: Database
+    private let database: SQLiteConnection
     private let queue: DispatchQueue
 
-    init(_ database: Database, label: String) {
+    init(_ database: SQLiteConnection, label: String) {
         self.database = database
         queue = DispatchQueue(label: label, qos: .userInitiated)
     }
 
-    func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         // Unsafe (unchecked) continuation: resumed exactly once by the block below; the checked variant's
         // bookkeeping shows in the write path's profile.
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, Error>) in

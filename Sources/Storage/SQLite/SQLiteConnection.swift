@@ -2,13 +2,13 @@ import CSQLite
 import Foundation
 
 /// One SQLite connection. Owns its `sqlite3*` and closes it; not thread-safe by design: a
-/// `DatabasePool` confines each connection to one serial queue, and every call happens there.
-public final class Database {
+/// `SQLitePool` confines each connection to one serial queue, and every call happens there.
+public final class SQLiteConnection: Database {
     /// How the connection is used: the pool's single writer, or one of its readers.
     public enum Role: Sendable { case writer, reader }
 
     private let handle: OpaquePointer
-    private var cache: [String: Statement] = [:]
+    private var cache: [String: SQLiteStatement] = [:]
     public let path: String
 
     /// Opens (creating when `role` is `.writer`) the database at `path` with WAL, `foreign_keys=ON`,
@@ -22,7 +22,7 @@ public final class Database {
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
             sqlite3_close_v2(handle)
-            throw DatabaseError(extendedCode: code, message: "\(message): \(path)")
+            throw DatabaseError(sqlite: code, message: "\(message): \(path)")
         }
         self.handle = handle
         self.path = path
@@ -50,56 +50,41 @@ public final class Database {
         defer { sqlite3_free(message) }
         guard code == SQLITE_OK else {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
-            throw DatabaseError(extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+            throw DatabaseError(sqlite: sqlite3_extended_errcode(handle), message: text, sql: sql)
         }
     }
 
-    /// Runs one statement that returns no rows (INSERT, UPDATE, DELETE).
-    public func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
-        try withStatement(sql, arguments) { statement in
-            while try statement.step() {}
-        }
-    }
+    public var dialect: SQLDialect { .sqlite }
 
-    /// Runs a query and maps each row.
-    public func query<T>(_ sql: String, _ arguments: [any SQLBindable] = [], _ map: (Row) throws -> T) throws -> [T] {
+    /// Steps through every row when `limit` is 0 (a statement run for its effect), else stops after
+    /// `limit` rows: SQLite makes all of a RETURNING statement's changes at the first step.
+    public func rows<T>(_ sql: String, _ arguments: [any SQLBindable], limit: Int, _ map: (Row) throws -> T) throws -> [T] {
         try withStatement(sql, arguments) { statement in
             var results: [T] = []
-            while try statement.step() { results.append(try map(Row(statement: statement))) }
+            while try statement.step() {
+                guard limit > 0 else { continue }
+                results.append(try map(Row(source: statement)))
+                if results.count == limit { break }
+            }
             return results
         }
     }
-
-    /// Runs a query and maps its first row, if any.
-    public func queryFirst<T>(_ sql: String, _ arguments: [any SQLBindable] = [], _ map: (Row) throws -> T) throws -> T? {
-        try withStatement(sql, arguments) { statement in
-            try statement.step() ? try map(Row(statement: statement)) : nil
-        }
-    }
-
-    /// The first column of the first row; nil when there is no row or the value is NULL.
-    public func scalar<T: SQLReadable>(_ sql: String, _ arguments: [any SQLBindable] = [], as type: T.Type = T.self) throws -> T? {
-        try queryFirst(sql, arguments) { row in try Optional<T>(row: row, column: 0) } ?? nil
-    }
-
-    /// The rowid of the last successful INSERT on this connection.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// Runs `body` with the cached prepared statement for `sql`, bound to `arguments`, and resets it after.
     /// Preparing costs more than most of the queries here, so each connection keeps its statements.
-    func withStatement<T>(_ sql: String, _ arguments: [any SQLBindable], _ body: (Statement) throws -> T) throws -> T {
+    func withStatement<T>(_ sql: String, _ arguments: [any SQLBindable], _ body: (SQLiteStatement) throws -> T) throws -> T {
         let statement = try cachedStatement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
         return try body(statement)
     }
 
-    private func cachedStatement(_ sql: String) throws -> Statement {
+    private func cachedStatement(_ sql: String) throws -> SQLiteStatement {
         if let statement = cache[sql] { return statement }
-        let statement = try Statement(connection: handle, sql: sql)
+        let statement = try SQLiteStatement(connection: handle, sql: sql)
         cache[sql] = statement
         return statement
     }
@@ -109,24 +94,6 @@ public final class Database {
     public var statementsThatScanned: [String] { cache.filter { $0.value.fullScanSteps > 0 }.map(\.key).sorted() }
 
     // MARK: Transactions
-
-    /// How a transaction takes its lock: writes start `IMMEDIATE`, so two writers queue at BEGIN instead
-    /// of one failing with SQLITE_BUSY halfway through.
-    public enum TransactionKind: String, Sendable { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
-
-    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: (Database) throws -> T) throws -> T {
-        try execute("BEGIN \(kind.rawValue)")
-        do {
-            let result = try body(self)
-            try execute("COMMIT")
-            return result
-        } catch {
-            // After some errors (SQLITE_FULL, an I/O error) SQLite has already rolled back.
-            if !isAutocommit { try? execute("ROLLBACK") }
-            throw error
-        }
-    }
 
     /// True outside a transaction.
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
@@ -143,11 +110,11 @@ public final class Database {
         guard sqlite3_open_v2(partial, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let target else {
             let message = target.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(target)
-            throw DatabaseError(extendedCode: SQLITE_CANTOPEN, message: "\(message): \(partial)")
+            throw DatabaseError(sqlite: SQLITE_CANTOPEN, message: "\(message): \(partial)")
         }
         defer { sqlite3_close_v2(target) }
         guard let backup = sqlite3_backup_init(target, "main", handle, "main") else {
-            throw DatabaseError(extendedCode: sqlite3_extended_errcode(target), message: String(cString: sqlite3_errmsg(target)))
+            throw DatabaseError(sqlite: sqlite3_extended_errcode(target), message: String(cString: sqlite3_errmsg(target)))
         }
         // All pages in one step: a single read transaction on the source, so the copy is one snapshot
         // and, in WAL mode, the server's writer is never held up.
@@ -155,10 +122,10 @@ public final class Database {
         let finish = sqlite3_backup_finish(backup)
         guard step == SQLITE_DONE, finish == SQLITE_OK else {
             unlink(partial)
-            throw DatabaseError(extendedCode: step == SQLITE_DONE ? finish : step, message: String(cString: sqlite3_errmsg(target)))
+            throw DatabaseError(sqlite: step == SQLITE_DONE ? finish : step, message: String(cString: sqlite3_errmsg(target)))
         }
         guard rename(partial, destination) == 0 else {
-            throw DatabaseError(extendedCode: SQLITE_IOERR, message: "cannot rename \(partial) to \(destination): errno \(errno)")
+            throw DatabaseError(sqlite: SQLITE_IOERR, message: "cannot rename \(partial) to \(destination): errno \(errno)")
         }
     }
 }

@@ -17,11 +17,11 @@ public struct Session: Sendable, Equatable {
 
 /// Sessions and the browser-flow logins that lead to them. Only hashes of cookie values are stored.
 public struct SessionStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
-    public static func create(_ session: Session, at time: Date, in database: Database) throws {
+    public static func create(_ session: Session, at time: Date, in database: any Database) throws {
         try database.execute("INSERT INTO sessions (id_hash, member_sub, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                              [session.idHash, session.memberSub, session.csrfToken, time, session.expiresAt])
     }
@@ -30,7 +30,7 @@ public struct SessionStore: Sendable {
         try await pool.read { database in try Self.find(idHash: idHash, at: time, in: database) }
     }
 
-    static func find(idHash: String, at time: Date, in database: Database) throws -> Session? {
+    static func find(idHash: String, at time: Date, in database: any Database) throws -> Session? {
         try database.queryFirst("SELECT id_hash, member_sub, csrf_token, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
                                 [idHash, time]) { row in
             Session(idHash: try row[0], memberSub: try row[1], csrfToken: try row[2], expiresAt: try row[3])

@@ -30,7 +30,7 @@ struct StatsRollup: Sendable {
     }
 
     /// Brings the rollups up to `now`: every day not yet rolled up, then yesterday and today again.
-    static func refresh(now: Date, in database: Database) throws {
+    static func refresh(now: Date, in database: any Database) throws {
         let today = dayStart(now)
         let yesterday = today.addingTimeInterval(-86400)
         var day: Date
@@ -55,7 +55,7 @@ struct StatsRollup: Sendable {
         return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 
-    static func rollUp(day: Date, in database: Database) throws {
+    static func rollUp(day: Date, in database: any Database) throws {
         let text = dayText(day)
         let arguments: [any SQLBindable] = [text, day, day.addingTimeInterval(86400)]
         try database.execute("DELETE FROM stats_daily WHERE day = ?", [text])

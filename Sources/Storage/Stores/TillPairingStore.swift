@@ -3,9 +3,9 @@ import Foundation
 /// One-time codes with which an admin pairs a till: the code (its hash only is kept) becomes a POS API
 /// key for the store in the till's cookie, once, within its lifetime.
 public struct TillPairingStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     public func create(codeHash: String, store: String, label: String, lifetime: TimeInterval, by staff: StaffMember, at time: Date = Date()) async throws {
         try await pool.write { database in

@@ -5,18 +5,18 @@ import Foundation
 /// blobs, so the Swift buffers may go away as soon as the bind returns.
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-/// One prepared statement. Owns its `sqlite3_stmt` and finalizes it; used on its connection's queue only.
-public final class Statement {
+/// One prepared SQLite statement. Owns its `sqlite3_stmt` and finalizes it; used on its connection's queue only.
+final class SQLiteStatement: SQLParameterSink, SQLRowSource {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
     /// The SQL, kept for error messages.
-    public let sql: String
+    let sql: String
 
     init(connection: OpaquePointer, sql: String) throws {
         var handle: OpaquePointer?
         let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
         guard code == SQLITE_OK, let handle else {
-            throw DatabaseError(extendedCode: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+            throw DatabaseError(sqlite: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
         }
         self.handle = handle
         self.connection = connection
@@ -26,13 +26,13 @@ public final class Statement {
     deinit { sqlite3_finalize(handle) }
 
     /// How many `?` parameters the statement takes.
-    public var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
+    var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
 
     /// Binds `arguments` to the parameters in order; the count must match, so a forgotten argument
     /// is an error rather than a silent NULL.
-    public func bind(_ arguments: [any SQLBindable]) throws {
+    func bind(_ arguments: [any SQLBindable]) throws {
         guard arguments.count == Int(parameterCount) else {
-            throw DatabaseError(extendedCode: SQLITE_RANGE, message: "\(arguments.count) arguments for \(parameterCount) parameters", sql: sql)
+            throw DatabaseError(sqlite: SQLITE_RANGE, message: "\(arguments.count) arguments for \(parameterCount) parameters", sql: sql)
         }
         for (offset, argument) in arguments.enumerated() {
             try argument.bind(to: self, at: Int32(offset + 1))
@@ -40,7 +40,7 @@ public final class Statement {
     }
 
     /// Advances to the next row: true when a row is ready, false when the statement is done.
-    public func step() throws -> Bool {
+    func step() throws -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -50,21 +50,21 @@ public final class Statement {
 
     /// Rows SQLite stepped through in full-table scans since the statement was prepared: above zero,
     /// the statement's cost grows with its table.
-    public var fullScanSteps: Int { Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0)) }
+    var fullScanSteps: Int { Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0)) }
 
     /// Makes the statement ready to run again, with its bindings cleared.
-    public func reset() {
+    func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
     // MARK: Binding
 
-    func bindInteger(_ value: Int64, at index: Int32) throws { try check(sqlite3_bind_int64(handle, index, value)) }
-    func bindReal(_ value: Double, at index: Int32) throws { try check(sqlite3_bind_double(handle, index, value)) }
-    func bindNull(at index: Int32) throws { try check(sqlite3_bind_null(handle, index)) }
+    public func bindInteger(_ value: Int64, at index: Int32) throws { try check(sqlite3_bind_int64(handle, index, value)) }
+    public func bindReal(_ value: Double, at index: Int32) throws { try check(sqlite3_bind_double(handle, index, value)) }
+    public func bindNull(at index: Int32) throws { try check(sqlite3_bind_null(handle, index)) }
 
-    func bindText(_ value: String, at index: Int32) throws {
+    public func bindText(_ value: String, at index: Int32) throws {
         var value = value
         let code = value.withUTF8 { utf8 -> Int32 in
             guard let base = utf8.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, transient) }
@@ -73,7 +73,7 @@ public final class Statement {
         try check(code)
     }
 
-    func bindBlob(_ value: Data, at index: Int32) throws {
+    public func bindBlob(_ value: Data, at index: Int32) throws {
         let code = value.withUnsafeBytes { bytes in
             // A NULL pointer would bind NULL; an empty blob must stay an empty blob.
             sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), transient)
@@ -108,6 +108,6 @@ public final class Statement {
     }
 
     private func lastError() -> DatabaseError {
-        DatabaseError(extendedCode: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        DatabaseError(sqlite: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// committed alone. A write that arrives to an idle writer starts at once: nothing waits for company.
 final class GroupCommitWriter: @unchecked Sendable {
     // Safe to share: `database` is touched only by blocks on `queue`, which runs one at a time.
-    private let database: Database
+    private let database: any Database
     private let queue: DispatchQueue
     private let pending = Mutex(Pending())
     private let statistics: WriteStatistics
@@ -22,13 +22,13 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// The most writes one transaction takes: a bound on how long the first of them waits for the commit.
     static let maxBatch = 256
 
-    init(_ database: Database, label: String, statistics: WriteStatistics) {
+    init(_ database: any Database, label: String, statistics: WriteStatistics) {
         self.database = database
         self.statistics = statistics
         queue = DispatchQueue(label: label, qos: .userInitiated)
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) throws -> T) async throws -> T {
         // Unsafe (unchecked) continuation: resumed exactly once, by `finish` after the batch's commit.
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, Error>) in
             let job = TypedWriteJob(body: body, continuation: continuation)
@@ -43,7 +43,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     /// Runs outside any transaction, between batches (VACUUM, checkpoints, a lone autocommit statement).
-    func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (any Database) throws -> T) async throws -> T {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, Error>) in
             queue.async { continuation.resume(with: Result { try body(self.database) }) }
         }
@@ -68,7 +68,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             // Alone: exactly the transaction it would have had without group commit, no savepoint.
             let job = batch[0]
             do {
-                try database.transaction(.immediate) { try job.execute($0) }
+                try database.transaction(.write) { try job.execute($0) }
                 job.finish(nil)
             } catch {
                 job.finish(error)
@@ -81,7 +81,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         for job in batch {
             do {
                 if !open {
-                    try database.execute("BEGIN IMMEDIATE")
+                    for statement in database.dialect.beginWrite { try database.execute(statement) }
                     open = true
                 }
             } catch {
@@ -96,7 +96,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             } catch {
                 failed.append((job, error))
                 if database.isAutocommit {
-                    // SQLite rolled the whole transaction back (a full disk, an I/O error): the writes
+                    // The engine rolled the whole transaction back (a full disk, an I/O error): the writes
                     // before this one are gone too, and their callers must hear it.
                     failed += done.map { ($0, error) }
                     done = []
@@ -124,22 +124,22 @@ final class GroupCommitWriter: @unchecked Sendable {
 
 /// A queued write, its type erased so that one batch can hold writes of any result type.
 class WriteJob: @unchecked Sendable {
-    func execute(_ database: Database) throws { fatalError("abstract") }
+    func execute(_ database: any Database) throws { fatalError("abstract") }
     func finish(_ error: (any Error)?) { fatalError("abstract") }
 }
 
 /// Safe to share: touched first by the caller (creation), then only on the writer's queue.
 final class TypedWriteJob<T: Sendable>: WriteJob, @unchecked Sendable {
-    private let body: @Sendable (Database) throws -> T
+    private let body: @Sendable (any Database) throws -> T
     private let continuation: UnsafeContinuation<T, Error>
     private var result: T?
 
-    init(body: @escaping @Sendable (Database) throws -> T, continuation: UnsafeContinuation<T, Error>) {
+    init(body: @escaping @Sendable (any Database) throws -> T, continuation: UnsafeContinuation<T, Error>) {
         self.body = body
         self.continuation = continuation
     }
 
-    override func execute(_ database: Database) throws { result = try body(database) }
+    override func execute(_ database: any Database) throws { result = try body(database) }
 
     override func finish(_ error: (any Error)?) {
         if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: result!) }

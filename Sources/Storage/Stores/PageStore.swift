@@ -38,9 +38,9 @@ public struct PageRevision: Sendable, Equatable, Identifiable {
 
 /// The welcome and offer pages, with every revision kept.
 public struct PageStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabasePool
 
-    public init(pool: DatabasePool) { self.pool = pool }
+    public init(pool: any DatabasePool) { self.pool = pool }
 
     /// Saves `draft` as a new revision of its page (slug and language), creating the page on first save;
     /// with `publish` the revision becomes the one visitors see.
@@ -49,7 +49,7 @@ public struct PageStore: Sendable {
         try await pool.write { database in try Self.save(draft, publish: publish, at: time, in: database) }
     }
 
-    static func save(_ draft: PageDraft, publish: Bool, at time: Date, in database: Database) throws -> PageRevision {
+    static func save(_ draft: PageDraft, publish: Bool, at time: Date, in database: any Database) throws -> PageRevision {
         try database.execute("""
             INSERT INTO pages (slug, lang, kind, created_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (slug, lang) DO UPDATE SET kind = excluded.kind
@@ -57,11 +57,12 @@ public struct PageStore: Sendable {
         guard let pageID: Int64 = try database.scalar("SELECT id FROM pages WHERE slug = ? AND lang = ?", [draft.slug, draft.lang]) else {
             throw StorageError.unexpectedNull(column: "pages.id")
         }
-        try database.execute("""
+        guard let revisionID: Int64 = try database.scalar("""
             INSERT INTO page_revisions (page_id, source, title, audience, publish_at, expire_at, author, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [pageID, draft.source, draft.title, draft.audience, draft.publishAt, draft.expireAt, draft.author, time])
-        let revisionID = database.lastInsertRowID
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """, [pageID, draft.source, draft.title, draft.audience, draft.publishAt, draft.expireAt, draft.author, time]) else {
+            throw StorageError.unexpectedNull(column: "page_revisions.id")
+        }
         if publish {
             try database.execute("UPDATE pages SET published_revision_id = ? WHERE id = ?", [revisionID, pageID])
         }
