@@ -6,8 +6,8 @@ extension VelkommenApp {
     /// `/preferences`, `/card` and `/me` (with export and delete): for signed-in members; others are sent to log in.
     func addMemberRoutes(to router: inout Router) {
         let visitors = visitors
-        let preferences = PreferencesPage(book: questions, answers: AnswerStore(pool: database), pool: database, views: views, metrics: metrics)
-        let myData = MyDataPage(members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, sessions: memberSession, cache: signedInCache, views: views,
+        let preferences = PreferencesPage(book: questions, answers: AnswerStore(pool: database), views: views, metrics: metrics)
+        let myData = MyDataPage(members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, sessions: memberSession, views: views,
                                 book: questions)
         let card = MemberCardPage(views: views)
         router.group("", RequireMember(visitors: visitors)) { member in

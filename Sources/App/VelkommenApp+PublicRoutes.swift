@@ -12,7 +12,7 @@ extension VelkommenApp {
         var files = try StaticFiles(root: configuration.publicDirectory)
         files.cacheControl = "public, max-age=300"
         let welcome = WelcomeRoute(customer: customer, visitors: visitors, members: MemberStore(pool: database), requests: LoginRequestStore(pool: database),
-                                   cache: signedInCache, pendingLandings: pendingLandings, notices: consentNotices, metrics: metrics, logger: logger)
+                                   pendingLandings: pendingLandings, notices: consentNotices, metrics: metrics, logger: logger)
         router.group("", Public()) { site in
             site.get("/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
             site.get("/readyz") { _ in await readiness.response() }
@@ -63,7 +63,7 @@ extension VelkommenApp {
     func addApiRoutes(to router: inout Router) throws {
         let keys = ApiKeys(store: ApiKeyStore(pool: database))
         let api = PosAPI(keys: keys, starter: starter, requests: LoginRequestStore(pool: database))
-        let webhook = ConsentWebhook(ledger: ledger, cache: signedInCache, limits: limits, logger: logger)
+        let webhook = ConsentWebhook(ledger: ledger, limits: limits, logger: logger)
         let openAPI = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory + "/api/openapi.json"))
         router.group("/api/v1", RequireApiKey(keys: keys)) { pos in
             pos.post("/logins", maxBodyBytes: 4096) { try await api.start($0) }

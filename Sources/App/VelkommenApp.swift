@@ -40,6 +40,9 @@ public final class VelkommenApp: Sendable {
             return VippsLoginClient(configuration: observed)
         }
         metrics.watch(database.writeStatistics)
+        // A member written anywhere (here, or on another instance) is read afresh on their next view.
+        let cache = signedInCache
+        database.memberChanges.listen { cache.forget(sub: $0) }
         limits = RateLimits(enabled: configuration.rateLimited)
         self.logger = logger
     }
@@ -99,13 +102,13 @@ public final class VelkommenApp: Sendable {
                      members: MemberStore(pool: database), stores: stores, metrics: metrics, logger: logger)
     }
     var consentNotices: ConsentNotices { ConsentNotices(sealer: sealer, secure: configuration.secureCookies) }
-    var landing: Landing { Landing(pool: database, ledger: ledger, cache: signedInCache, metrics: metrics) }
+    var landing: Landing { Landing(landings: Landings(ledger: ledger), metrics: metrics) }
     var browserLogin: BrowserLogin {
         BrowserLogin(cookieName: "velkommen_login", scopes: LoginStarter.scopes, client: vipps, sealer: sealer, landing: landing, callbackURL: configuration.callbackURL,
                      secure: configuration.secureCookies, logger: logger)
     }
     var callback: Callback {
-        Callback(client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing, pool: database,
+        Callback(client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing,
                  exchanges: exchanges, browserLogins: browserLogin, pendingLandings: pendingLandings,
                  switcher: MemberSwitch(sealer: sealer, members: MemberStore(pool: database), views: views, secure: configuration.secureCookies),
                  notices: consentNotices,

@@ -51,33 +51,3 @@ enum Code128 {
             + "<rect width=\"\(total)\" height=\"60\" fill=\"#fff\"/><g fill=\"#000\">\(bars)</g></svg>"
     }
 }
-
-/// The member number as printed on the card: seven digits and a Luhn check digit, so a mistyped number
-/// is caught at the till (`1234 5674`).
-enum MemberNumber {
-    static func digits(_ number: Int) -> String {
-        let base = String(String(number).suffix(7)).leftPadded(to: 7)
-        return base + String(luhnDigit(base))
-    }
-
-    static func grouped(_ number: Int) -> String {
-        let text = digits(number)
-        return String(text.prefix(4)) + " " + String(text.suffix(4))
-    }
-
-    static func luhnDigit(_ digits: String) -> Int {
-        let sum = digits.compactMap(\.wholeNumberValue).reversed().enumerated().reduce(0) { total, item in
-            let doubled = item.offset.isMultiple(of: 2) ? item.element * 2 : item.element
-            return total + (doubled > 9 ? doubled - 9 : doubled)
-        }
-        return (10 - sum % 10) % 10
-    }
-
-    static func isValid(_ digits: String) -> Bool {
-        digits.count == 8 && digits.allSatisfy(\.isNumber) && luhnDigit(String(digits.prefix(7))) == digits.last?.wholeNumberValue
-    }
-}
-
-extension String {
-    func leftPadded(to length: Int) -> String { String(repeating: "0", count: max(0, length - count)) + self }
-}

@@ -1,6 +1,7 @@
 import Content
 import Foundation
 import HTTPServer
+import Storage
 
 /// `/card`: the member card to show at the till: the name, the member number, and a Code 128 barcode
 /// of it drawn on the server. Black on white at full width, readable in sunlight; it works from a

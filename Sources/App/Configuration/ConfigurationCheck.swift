@@ -63,8 +63,9 @@ public enum ConfigurationCheck {
     static func checkDatabase(_ configuration: AppConfiguration) async -> Result {
         do {
             let pool = try VelkommenApp.openDatabase(configuration.databasePath, busyTimeoutMilliseconds: configuration.databaseBusyTimeoutMilliseconds)
-            try await pool.write { database in try database.execute("CREATE TEMP TABLE IF NOT EXISTS velkommen_check (x)") }
-            let version = try await pool.read { try $0.scalar("PRAGMA user_version", as: Int.self) } ?? 0
+            // An empty write transaction still takes the write lock: a read-only or locked database fails here.
+            try await pool.write { _ in }
+            let version = try await pool.schemaVersion()
             return Result(name: "database", passed: version == Schema.migrations.count,
                           detail: "\(configuration.databasePath) is writable, schema version \(version) of \(Schema.migrations.count)")
         } catch {

@@ -9,7 +9,6 @@ struct MyDataPage: Sendable {
     let answers: AnswerStore
     let ledger: ConsentLedger
     let sessions: MemberSession
-    let cache: SignedInCache
     let views: Views
     let book: QuestionBook
 
@@ -80,10 +79,7 @@ struct MyDataPage: Sendable {
         let accepted = answer == "yes"
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: ["by": "member", "consents": [["id": id, "accepted": accepted]]],
                                                                   options: [.sortedKeys]), as: UTF8.self)
-        try await ledger.recordOwnChoice(sub: sub, consentID: id, accepted: accepted, payload: payload) { database in
-            try MemberEvents.enqueue("member.consents_changed", sub: sub, in: database)
-        }
-        cache.forget(sub: sub)
+        try await ledger.recordOwnChoice(sub: sub, consentID: id, accepted: accepted, payload: payload)
         return .redirect(to: "/me#consents")
     }
 
@@ -122,10 +118,7 @@ struct MyDataPage: Sendable {
         guard form?["confirm"] == "yes" else {
             return try views.problem("delete_unconfirmed", in: language, status: .unprocessableContent)
         }
-        _ = try await members.delete(sub: signedIn.member.profile.sub) { member, database in
-            try MemberEvents.enqueue("member.erased", member: member, consents: [:], in: database)
-        }
-        cache.forget(sub: signedIn.member.profile.sub)
+        _ = try await members.delete(sub: signedIn.member.profile.sub)
         var response = try views.problem("deleted", in: language, status: .ok)
         response.setCookie(try await sessions.end(request))
         return response

@@ -15,7 +15,6 @@ struct Callback: Sendable {
     let requests: LoginRequestStore
     let sessions: MemberSession
     let landing: Landing
-    let pool: any DatabasePool
     let exchanges: CodeExchanges
     let browserLogins: BrowserLogin
     let pendingLandings: PendingLandings
@@ -80,7 +79,7 @@ struct Callback: Sendable {
     /// A new session for `sub`, and off to the welcome page (which records the landing for the till).
     private func signIn(sub: String, loginRequestID: String?, consentChanges: [String: Bool] = [:]) async throws -> HTTPResponse {
         if loginRequestID != nil { pendingLandings.add(sub) }
-        let (cookie, _) = try await pool.write { database in try sessions.start(sub: sub, at: Date(), in: database) }
+        let (cookie, _) = try await sessions.start(sub: sub)
         var response = HTTPResponse.redirect(to: "/welcome")
         response.setCookie(cookie)
         if let notice = try notices.cookie(consentChanges) { response.setCookie(notice) }

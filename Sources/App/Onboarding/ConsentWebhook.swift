@@ -11,7 +11,6 @@ import VippsLogin
 /// Anything that is not such a token gets 400; a body over 8 KiB is refused by the route's limit.
 struct ConsentWebhook: Sendable {
     let ledger: ConsentLedger
-    let cache: SignedInCache
     let limits: RateLimits
     let logger: Logger
 
@@ -25,13 +24,8 @@ struct ConsentWebhook: Sendable {
         guard let event = Self.parse(text) else {
             return Problem(.badRequest, "invalid-webhook", "The body is not a CONSENT_REVOKED token").response
         }
-        let sub = event.sub
-        let outcome = try await ledger.reportRevoked(sub: sub, consentIDs: event.consentIDs) { _, database in
-            try MemberEvents.enqueue("member.consents_changed", sub: sub, in: database)
-        }
-        switch outcome {
+        switch try await ledger.reportRevoked(sub: event.sub, consentIDs: event.consentIDs) {
         case .recorded(let ids):
-            cache.forget(sub: event.sub)
             logger.info("consent-revoked webhook: \(ids.count) consents marked reported revoked")
         case .alreadyReported:
             logger.info("consent-revoked webhook: already reported, nothing written")

@@ -11,12 +11,12 @@ struct MemberSession: Sendable {
     let store: SessionStore
     let secure: Bool
 
-    /// Creates a session for `sub` inside the caller's transaction; returns the cookie to set and the session.
-    func start(sub: String, at time: Date, in database: any Database) throws -> (SetCookie, Session) {
+    /// Starts a session for `sub`; returns the cookie to set and the session.
+    func start(sub: String, at time: Date = Date()) async throws -> (SetCookie, Session) {
         let value = Tokens.random()
         let session = Session(idHash: Tokens.sha256Hex(value), memberSub: sub, csrfToken: Tokens.random(bytes: 24),
                               expiresAt: time.addingTimeInterval(Self.lifetime))
-        try SessionStore.create(session, at: time, in: database)
+        try await store.start(session, at: time)
         return (SetCookie(name: Self.cookieName, value: value, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax), session)
     }
 

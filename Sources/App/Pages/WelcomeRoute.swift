@@ -11,7 +11,6 @@ struct WelcomeRoute: Sendable {
     let visitors: Visitors
     let members: MemberStore
     let requests: LoginRequestStore
-    let cache: SignedInCache
     let pendingLandings: PendingLandings
     let notices: ConsentNotices
     let metrics: AppMetrics
@@ -22,7 +21,6 @@ struct WelcomeRoute: Sendable {
         if let current = signedIn, let asked = request.queryValue("lang").flatMap(Language.init(rawValue:)), current.language != asked {
             // A member's language choice is kept with the member, for every device.
             try await members.setLanguage(asked.rawValue, sub: current.member.profile.sub)
-            cache.forget(sub: current.member.profile.sub)
             signedIn = try await visitors.signedIn(request)
         }
         if let signedIn, pendingLandings.take(signedIn.member.profile.sub) {

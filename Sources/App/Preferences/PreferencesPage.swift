@@ -8,7 +8,6 @@ import Storage
 struct PreferencesPage: Sendable {
     let book: QuestionBook
     let answers: AnswerStore
-    let pool: any DatabasePool
     let views: Views
     let metrics: AppMetrics
 
@@ -47,7 +46,7 @@ struct PreferencesPage: Sendable {
 
         // "Hopp over" on one optional question: remembered, and the rest of the form comes back as typed.
         if let skip = form?["skip"], let question = asked.first(where: { $0.id == skip && !$0.required }) {
-            try await pool.write { database in try AnswerStore.skip(sub: sub, questions: [question.id], at: Date(), in: database) }
+            try await answers.skip(sub: sub, questions: [question.id])
             let rest = asked.filter { $0.id != question.id }
             guard !rest.isEmpty else { return try await finish(sub: sub, sessionHash: sessionHash, answered: [], skipped: []) }
             return try render(rest, values: values, errors: [:], signedIn: signedIn, language: language, changing: changing)
@@ -64,23 +63,12 @@ struct PreferencesPage: Sendable {
         return try await finish(sub: sub, sessionHash: sessionHash, answered: answered, skipped: left)
     }
 
-    /// Saves answers and skips in one transaction, with the funnel's "completed" (one trip through the
-    /// single writer, not two), then shows the done screen.
+    /// Saves answers and skips (`AnswerStore.savePreferences`), then shows the done screen.
     private func finish(sub: String, sessionHash: String, answered: [(question: String, value: String)], skipped: [String]) async throws -> HTTPResponse {
+        // Free text stays with us; the merchant's systems get the chosen options.
         let choice = Set(book.questions.questions.filter { [.single, .multiple, .yesno].contains($0.type) }.map(\.id))
-        let completed = try await pool.write { database in
-            let now = Date()
-            try AnswerStore.record(sub: sub, answers: answered, at: now, in: database)
-            if !skipped.isEmpty { try AnswerStore.skip(sub: sub, questions: skipped, at: now, in: database) }
-            if !answered.isEmpty {
-                // Free text stays with us; the merchant's systems get the chosen options.
-                let shared = answered.filter { choice.contains($0.question) }
-                try MemberEvents.enqueue("member.preferences_saved", sub: sub,
-                                         answers: Dictionary(shared.map { ($0.question, $0.value) }, uniquingKeysWith: { _, last in last }),
-                                         at: now, in: database)
-            }
-            return try LoginRequestStore.completed(sessionHash: sessionHash, at: now, in: database)
-        }
+        let shared = Dictionary(answered.filter { choice.contains($0.question) }.map { ($0.question, $0.value) }, uniquingKeysWith: { _, last in last })
+        let completed = try await answers.savePreferences(sub: sub, sessionHash: sessionHash, answered: answered, skipped: skipped, shared: shared)
         if completed { metrics.login("completed") }
         return .redirect(to: "/preferences?saved=1")
     }

@@ -114,7 +114,7 @@ struct StatsPage: Sendable {
         guard let channel = request.queryValue("consent"), LoginStarter.isIdentifier(channel) else { throw StaffAccess.Denied(response: .status(.badRequest)) }
         try await staff.audit(session.staff, action: "members.export", detail: "consent \(channel)")
         let cursor = ExportCursor()
-        let pool = pool
+        let members = MemberStore(pool: pool)
         var headers: HTTPHeaders = ["Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store"]
         headers.set("Content-Disposition", "attachment; filename=\"velkommen-consent-\(channel).csv\"")
         return .streaming(headers: headers, ResponseBodyStream {
@@ -123,19 +123,10 @@ struct StatsPage: Sendable {
                 cursor.advance(to: (-Double.infinity, ""))
                 return Array((Self.byteOrderMark + ["sub", "name", "email", "phone"].joined(separator: Self.separator) + "\r\n").utf8)
             }
-            let page = try await pool.read { database in
-                try database.query("""
-                    SELECT m.created_at, m.sub, coalesce(m.name, ''), coalesce(m.email, ''), coalesce(m.phone_number, '') FROM member_consents c
-                    JOIN members m ON m.sub = c.member_sub
-                    WHERE c.consent_id = ? AND c.accepted = 1 AND c.revoked_reported_at IS NULL AND (m.created_at, m.sub) > (?, ?)
-                    ORDER BY m.created_at, m.sub LIMIT 1000
-                    """, [channel, after.createdAt, after.sub]) { row in
-                    (try row[0] as Double, [try row[1] as String, try row[2] as String, try row[3] as String, try row[4] as String])
-                }
-            }
+            let page = try await members.consented(to: channel, after: (after.createdAt, after.sub), limit: 1000)
             guard let last = page.last else { cursor.finish(); return nil }
-            cursor.advance(to: (last.0, last.1[0]))
-            return Array(page.map { $0.1.map(Self.csvField).joined(separator: Self.separator) + "\r\n" }.joined().utf8)
+            cursor.advance(to: (last.createdAt.timeIntervalSince1970, last.sub))
+            return Array(page.map { [$0.sub, $0.name, $0.email, $0.phone].map(Self.csvField).joined(separator: Self.separator) + "\r\n" }.joined().utf8)
         })
     }
 

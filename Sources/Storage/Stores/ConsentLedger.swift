@@ -20,7 +20,7 @@ public struct ConsentState: Sendable, Equatable {
 /// The consent ledger: receipts only ever appended, each chained to the one before by hash, and the
 /// current state per member and consent derived from them.
 public struct ConsentLedger: Sendable {
-    let pool: any DatabasePool
+    public let pool: any DatabasePool
     /// SHA-256 as lowercase hex (Storage does not link a crypto library; the app passes one in).
     let hash: @Sendable (String) -> String
 
@@ -56,13 +56,13 @@ public struct ConsentLedger: Sendable {
     }
 
     /// The member's own act on their page: one consent given or withdrawn, kept as a receipt (`source`
-    /// `member`) with `payload`, committed before this returns.
-    public func recordOwnChoice(sub: String, consentID: String, accepted: Bool, payload: String, at time: Date = Date(),
-                                also: @escaping @Sendable (any Database) throws -> Void = { _ in }) async throws {
+    /// `member`) with `payload` and told to the merchant's systems, committed before this returns.
+    public func recordOwnChoice(sub: String, consentID: String, accepted: Bool, payload: String, at time: Date = Date()) async throws {
         try await pool.write { database in
             try append(sub: sub, source: "member", payload: payload, consents: [consentID: accepted], loginRequestID: nil, at: time, in: database)
-            try also(database)
+            try MemberEvents.enqueue("member.consents_changed", sub: sub, at: time, in: database)
         }
+        pool.memberChanges.changed(sub)
     }
 
     /// What a `CONSENT_REVOKED` report changed.
@@ -79,9 +79,8 @@ public struct ConsentLedger: Sendable {
     /// member's known consents (those named, or all of them when none are) as reported revoked, and
     /// keeps a receipt of the ids and the time, never text from the token. Deletes nothing. A report
     /// that would change nothing writes nothing, so a flood of them cannot grow the ledger.
-    public func reportRevoked(sub: String, consentIDs: [String]?, at time: Date = Date(),
-                              also: @escaping @Sendable ([String], any Database) throws -> Void = { _, _ in }) async throws -> RevocationOutcome {
-        try await pool.write { database in
+    public func reportRevoked(sub: String, consentIDs: [String]?, at time: Date = Date()) async throws -> RevocationOutcome {
+        let outcome = try await pool.write { database -> RevocationOutcome in
             let open = try database.query("SELECT consent_id, revoked_reported_at IS NULL FROM member_consents WHERE member_sub = ?", [sub]) { row in
                 (try row[0] as String, try row[1] as Bool)
             }
@@ -96,9 +95,11 @@ public struct ConsentLedger: Sendable {
             for id in marked {
                 try database.execute("UPDATE member_consents SET revoked_reported_at = ? WHERE member_sub = ? AND consent_id = ?", [time, sub, id])
             }
-            try also(marked, database)
+            try MemberEvents.enqueue("member.consents_changed", sub: sub, at: time, in: database)
             return .recorded(marked)
         }
+        if case .recorded = outcome { pool.memberChanges.changed(sub) }
+        return outcome
     }
 
     public func receipts(sub: String) async throws -> [ConsentReceipt] {

@@ -49,7 +49,9 @@ public struct MemberStore: Sendable {
     /// Creates the member or refreshes their profile, counting the login; returns the member after.
     @discardableResult
     public func recordLogin(_ profile: MemberProfile, store: String?, at time: Date = Date()) async throws -> Member {
-        try await pool.write { database in try Self.recordLogin(profile, store: store, at: time, in: database) }
+        let member = try await pool.write { database in try Self.recordLogin(profile, store: store, at: time, in: database) }
+        pool.memberChanges.changed(profile.sub)
+        return member
     }
 
     /// As `recordLogin(_:store:at:)`, inside a caller's transaction.
@@ -105,20 +107,48 @@ public struct MemberStore: Sendable {
         try await pool.write { database in
             try database.execute("UPDATE members SET language = ? WHERE sub = ?", [language, sub])
         }
+        pool.memberChanges.changed(sub)
     }
 
     /// Erases the member: profile, answers, current consents and sessions go; consent receipts stay
     /// with the member's identity removed (the ledger is evidence of what was given); the phone
-    /// numbers typed at the till for them are blanked. Returns whether the member existed.
+    /// numbers typed at the till for them are blanked; the merchant's systems hear `member.erased`
+    /// (the member number only) from the same transaction. Returns whether the member existed.
     @discardableResult
-    /// Erases the member; `also` runs in the same transaction first, with the member as they were (to
-    /// write the erasure to the webhook outbox, say).
-    public func delete(sub: String, also: @escaping @Sendable (Member, any Database) throws -> Void = { _, _ in }) async throws -> Bool {
-        try await pool.write { database in
-            if let member = try Self.find(sub: sub, in: database) { try also(member, database) }
+    public func delete(sub: String, at time: Date = Date()) async throws -> Bool {
+        let existed = try await pool.write { database in
+            guard let member = try Self.find(sub: sub, in: database) else { return false }
+            try MemberEvents.enqueue("member.erased", member: member, consents: [:], at: time, in: database)
             try database.execute("UPDATE login_requests SET phone_hint = '' WHERE member_sub = ?", [sub])
             try database.execute("DELETE FROM members WHERE sub = ?", [sub])
             return database.changes > 0
         }
+        pool.memberChanges.changed(sub)
+        return existed
     }
+
+    /// A page of the members who gave consent `consentID` (and have not had it reported revoked), in
+    /// the order they joined, after the member `after` (join time, `sub`): keyset pagination, so an
+    /// export of a million members never holds more than a page.
+    public func consented(to consentID: String, after: (createdAt: Double, sub: String), limit: Int) async throws -> [ConsentedMember] {
+        try await pool.read { database in
+            try database.query("""
+                SELECT m.created_at, m.sub, coalesce(m.name, ''), coalesce(m.email, ''), coalesce(m.phone_number, '') FROM member_consents c
+                JOIN members m ON m.sub = c.member_sub
+                WHERE c.consent_id = ? AND c.accepted AND c.revoked_reported_at IS NULL AND (m.created_at, m.sub) > (?, ?)
+                ORDER BY m.created_at, m.sub LIMIT ?
+                """, [consentID, after.createdAt, after.sub, limit]) { row in
+                ConsentedMember(createdAt: try row[0], sub: try row[1], name: try row[2], email: try row[3], phone: try row[4])
+            }
+        }
+    }
+}
+
+/// A member in the consent export: what the customer club's mailing needs.
+public struct ConsentedMember: Sendable, Equatable {
+    public var createdAt: Date
+    public var sub: String
+    public var name: String
+    public var email: String
+    public var phone: String
 }

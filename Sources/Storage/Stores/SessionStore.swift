@@ -21,6 +21,11 @@ public struct SessionStore: Sendable {
 
     public init(pool: any DatabasePool) { self.pool = pool }
 
+    /// Starts `session`, committed before this returns.
+    public func start(_ session: Session, at time: Date = Date()) async throws {
+        try await pool.write { database in try Self.create(session, at: time, in: database) }
+    }
+
     public static func create(_ session: Session, at time: Date, in database: any Database) throws {
         try database.execute("INSERT INTO sessions (id_hash, member_sub, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                              [session.idHash, session.memberSub, session.csrfToken, time, session.expiresAt])

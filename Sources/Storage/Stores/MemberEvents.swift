@@ -1,12 +1,11 @@
 import Foundation
-import Storage
 
 /// The events the merchant's systems hear about members, as Standard Webhooks payloads
 /// (`{"type", "timestamp", "data"}`). A member is named by their Velkommen member number; what else a
 /// payload carries is what the member's consents allow: e-mail with the e-mail consent, the phone number
 /// with SMS, the name with any consent. `member.erased` carries the number only.
-enum MemberEvents {
-    static let types = ["member.joined", "member.updated", "member.consents_changed", "member.preferences_saved", "member.erased"]
+public enum MemberEvents {
+    public static let types = ["member.joined", "member.updated", "member.consents_changed", "member.preferences_saved", "member.erased"]
 
     /// Writes `type` for the member `sub` to the outbox, inside the caller's transaction; reads the member
     /// and their consents only when an endpoint wants the event.
