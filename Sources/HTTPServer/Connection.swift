@@ -3,23 +3,13 @@ import CLinuxEvents
 import Glibc
 
 /// One client connection: reads requests, hands each to the handler as a task on its event loop,
-/// writes the responses in order, and enforces the time limits.
+/// writes the responses in order, and enforces the time limits. The rules (phases, deadlines, keep or
+/// close) live in `ConnectionState`; this type does the I/O they call for.
 ///
 /// Touched only on its event loop's thread (the handler tasks run there too, through the loop's task
 /// executor), which is what makes the `@unchecked Sendable` sound. Requests are handled one at a time:
 /// pipelined requests wait in the inbound buffer, so responses go out in request order.
 final class Connection: @unchecked Sendable {
-    enum Phase {
-        case readingHead
-        case readingBody
-        /// The handler is running, or its response is being written.
-        case responding
-        /// An error response went out; input is read and dropped until the peer closes, so that the
-        /// peer sees the response rather than a reset.
-        case lingering
-        case closed
-    }
-
     /// A request whose head is read and whose body is arriving.
     struct PendingBody {
         var head: HTTPRequestHead
@@ -36,7 +26,8 @@ final class Connection: @unchecked Sendable {
     /// Strong: a handler task can outlive the loop's thread. The cycle ends when the connection closes
     /// and leaves the loop's table.
     let loop: EventLoop
-    private(set) var phase: Phase = .readingHead
+    private var state: ConnectionState
+    var phase: ConnectionState.Phase { state.phase }
     private var inbound: InboundBuffer
     private var outbound = OutboundQueue()
     private var pendingBody: PendingBody?
@@ -44,15 +35,8 @@ final class Connection: @unchecked Sendable {
     private var readable = true
     /// Where the search for the end of the head resumes.
     private var headScanOffset = 0
-    /// Milliseconds on the loop's clock when the current phase times out; 0 means none.
-    private(set) var deadline: Int
     private var requestStartMicros = 0
-    private var closeWhenFlushed = false
-    private var lingerWhenFlushed = false
     private var lingeredBytes = 0
-    private var shutdownRequested = false
-    /// A streamed body is being written: the response ends when its producer does.
-    private var streaming = false
     /// The producer of a streamed body, waiting for its last piece to reach the kernel.
     private var streamWaiter: CheckedContinuation<Bool, Never>?
 
@@ -62,7 +46,7 @@ final class Connection: @unchecked Sendable {
         self.loop = loop
         let limits = loop.context.configuration.limits
         inbound = InboundBuffer(maxCapacity: limits.maxURILength + limits.maxHeaderBytes + 4096)
-        deadline = loop.now + loop.context.timeouts.headerRead
+        state = ConnectionState(timeouts: loop.context.timeouts, now: loop.now)
     }
 
     /// Whether closing now loses nothing: between requests, with nothing buffered or owed.
@@ -86,12 +70,10 @@ final class Connection: @unchecked Sendable {
 
     /// Closes the connection when its phase has outlived its time limit.
     func checkDeadline(now: Int) {
-        guard deadline != 0, now >= deadline else { return }
-        switch phase {
-        case .readingHead where !inbound.isEmpty, .readingBody:
-            fail(status: .requestTimeout)
-        default:
-            close()
+        switch state.deadlinePassed(now: now, inboundEmpty: inbound.isEmpty) {
+        case .nothing: return
+        case .requestTimeout: fail(status: .requestTimeout)
+        case .close: close()
         }
     }
 
@@ -102,8 +84,7 @@ final class Connection: @unchecked Sendable {
 
     /// Shutdown: close now if idle, otherwise after the response in progress.
     func requestShutdown() {
-        shutdownRequested = true
-        if isIdle { close() }
+        if state.shutdown(idle: isIdle) { close() }
     }
 
     // MARK: Reading
@@ -167,9 +148,7 @@ final class Connection: @unchecked Sendable {
         let wasEmpty = inbound.isEmpty
         switch inbound.read(from: fd) {
         case .read:
-            if wasEmpty && phase == .readingHead {
-                deadline = loop.now + loop.context.timeouts.headerRead
-            }
+            if wasEmpty { state.headStarted(now: loop.now) }
             return true
         case .wouldBlock:
             readable = false
@@ -189,6 +168,7 @@ final class Connection: @unchecked Sendable {
         let limit: Int
         switch head.framing {
         case .none:
+            state.headParsed(hasBody: false, now: loop.now)
             dispatch(HTTPRequest(head: head, remoteAddress: remoteAddress))
             return
         case .contentLength(let length):
@@ -204,8 +184,7 @@ final class Connection: @unchecked Sendable {
             pendingBody = PendingBody(head: head, remaining: 0, chunked: ChunkedBodyDecoder(
                 maxBodyBytes: limit, maxMetadataBytes: loop.context.configuration.limits.maxChunkMetadataBytes))
         }
-        phase = .readingBody
-        deadline = loop.now + loop.context.timeouts.bodyRead
+        state.headParsed(hasBody: true, now: loop.now)
         if head.expectsContinue && inbound.isEmpty {
             outbound.append(Self.continueLine)
             flush()
@@ -239,6 +218,7 @@ final class Connection: @unchecked Sendable {
         }
         let pending = pendingBody!
         pendingBody = nil
+        state.bodyDone()
         dispatch(HTTPRequest(head: pending.head, body: pending.body, remoteAddress: remoteAddress))
         return true
     }
@@ -264,8 +244,6 @@ final class Connection: @unchecked Sendable {
     // MARK: Handling
 
     private func dispatch(_ request: HTTPRequest) {
-        phase = .responding
-        deadline = 0
         let handler = loop.context.handler
         let errorLog = loop.context.configuration.errorLog
         Task(executorPreference: loop) {
@@ -285,17 +263,16 @@ final class Connection: @unchecked Sendable {
 
     private func respond(_ response: HTTPResponse, to head: HTTPRequestHead) {
         guard phase == .responding else { return }
-        let keepAlive = head.keepAlive && !shutdownRequested && !loop.isDraining
         let sendsBody = head.method != .head && response.status.allowsBody
         if let stream = response.bodyStream, sendsBody {
-            startStreaming(stream, response: response, head: head, keepAlive: keepAlive)
+            startStreaming(stream, response: response, head: head)
             return
         }
+        let keepAlive = state.responseQueued(clientKeepsAlive: head.keepAlive, framed: true, draining: loop.isDraining, streamed: false)
         outbound.append(ResponseHeadWriter.head(
             for: response, bodyLength: response.body.count, date: loop.dateLine(), keepAlive: keepAlive,
             requestVersion: head.version, defaults: loop.context.encodedDefaults))
         if sendsBody && !response.body.isEmpty { outbound.append(response.body) }
-        closeWhenFlushed = !keepAlive
         if let log = loop.context.configuration.accessLog {
             log(AccessLogEntry(
                 method: head.method, path: head.path, status: response.status.code, bodyBytes: response.body.count,
@@ -306,11 +283,8 @@ final class Connection: @unchecked Sendable {
 
     /// Answers a request that cannot be read with `status` and closes the connection.
     private func fail(status: HTTPStatus) {
-        guard phase != .closed, phase != .lingering else { return }
+        guard state.failed() else { return }
         pendingBody = nil
-        phase = .responding
-        closeWhenFlushed = true
-        lingerWhenFlushed = true
         let response = HTTPResponse.status(status)
         outbound.append(ResponseHeadWriter.head(
             for: response, bodyLength: response.body.count, date: loop.dateLine(),
@@ -321,14 +295,13 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Streaming
 
-    private func startStreaming(_ stream: ResponseBodyStream, response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {
+    private func startStreaming(_ stream: ResponseBodyStream, response: HTTPResponse, head: HTTPRequestHead) {
         // HTTP/1.0 has no chunked coding: the body ends with the connection.
         let chunked = head.version != .http1_0
-        closeWhenFlushed = !(keepAlive && chunked)
+        let keepAlive = state.responseQueued(clientKeepsAlive: head.keepAlive, framed: chunked, draining: loop.isDraining, streamed: true)
         outbound.append(ResponseHeadWriter.head(
-            for: response, bodyLength: nil, date: loop.dateLine(), keepAlive: keepAlive && chunked,
+            for: response, bodyLength: nil, date: loop.dateLine(), keepAlive: keepAlive,
             requestVersion: head.version, defaults: loop.context.encodedDefaults, chunked: chunked))
-        streaming = true
         let status = response.status.code
         Task(executorPreference: loop) {
             var total = 0
@@ -353,7 +326,7 @@ final class Connection: @unchecked Sendable {
     private func send(_ bytes: [UInt8]) async -> Bool {
         await withCheckedContinuation { continuation in
             loop.runOnLoop {
-                guard self.phase == .responding, self.streaming else { continuation.resume(returning: false); return }
+                guard self.phase == .responding, self.state.streaming else { continuation.resume(returning: false); return }
                 self.outbound.append(bytes)
                 self.streamWaiter = continuation
                 self.flush()
@@ -362,8 +335,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private func finishStreaming(head: HTTPRequestHead, status: Int, bytes: Int) {
-        guard streaming else { return }
-        streaming = false
+        guard state.streamFinished() else { return }
         if let log = loop.context.configuration.accessLog {
             log(AccessLogEntry(method: head.method, path: head.path, status: status, bodyBytes: bytes,
                                durationMicroseconds: MonotonicClock.microseconds() - requestStartMicros))
@@ -383,50 +355,41 @@ final class Connection: @unchecked Sendable {
             case .wrote:
                 continue
             case .wouldBlock:
-                deadline = loop.now + loop.context.timeouts.write
+                state.writeBlocked(now: loop.now)
                 return
             case .failed:
                 close()
                 return
             }
         }
-        if streaming {
-            // The producer may go on; no write is pending, so no write deadline either.
-            deadline = 0
-            let waiter = streamWaiter
-            streamWaiter = nil
-            waiter?.resume(returning: true)
-            return
-        }
         flushed()
     }
 
     /// The queued bytes are all with the kernel: go on with the next request, or close.
     private func flushed() {
-        guard phase == .responding else { return }
-        if lingerWhenFlushed {
+        switch state.flushed(now: loop.now, inboundEmpty: inbound.isEmpty) {
+        case .resumeStream:
+            let waiter = streamWaiter
+            streamWaiter = nil
+            waiter?.resume(returning: true)
+        case .linger:
             shutdown(fd, Int32(SHUT_WR))
-            phase = .lingering
-            deadline = loop.now + Self.lingerMilliseconds
             inbound.consume(inbound.count)
             discardInput()
-        } else if closeWhenFlushed {
+        case .close:
             close()
-        } else {
-            phase = .readingHead
-            deadline = loop.now + (inbound.isEmpty ? loop.context.timeouts.idle : loop.context.timeouts.headerRead)
+        case .readNextRequest:
             advance()
+        case .nothing:
+            return
         }
     }
 
     func close() {
-        guard phase != .closed else { return }
-        phase = .closed
-        streaming = false
+        guard state.closed() else { return }
         let waiter = streamWaiter
         streamWaiter = nil
         waiter?.resume(returning: false)
-        deadline = 0
         pendingBody = nil
         outbound.removeAll()
         loop.connectionClosed(self)

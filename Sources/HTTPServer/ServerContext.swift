@@ -5,14 +5,6 @@ import Synchronization
 /// What the event loops of one running server share: the configuration, the handler, the listening
 /// socket, the connection count behind the cap, and the bookkeeping of shutdown.
 final class ServerContext: Sendable {
-    /// Time limits in milliseconds, converted once.
-    struct Timeouts: Sendable {
-        var headerRead: Int
-        var bodyRead: Int
-        var idle: Int
-        var write: Int
-    }
-
     private struct Lifecycle {
         var loopCount: Int
         var listenersReleased = 0
@@ -25,7 +17,8 @@ final class ServerContext: Sendable {
     let handler: any HTTPHandler
     let listenFD: Int32
     let encodedDefaults: ResponseHeadWriter.EncodedDefaults
-    let timeouts: Timeouts
+    /// Time limits in milliseconds, converted once.
+    let timeouts: ConnectionState.Timeouts
     /// Whether anything reads request durations (the access log); else the clock is not read.
     let wantsTiming: Bool
     private let openConnections = Atomic<Int>(0)
@@ -36,9 +29,9 @@ final class ServerContext: Sendable {
         self.handler = handler
         self.listenFD = listenFD
         encodedDefaults = ResponseHeadWriter.EncodedDefaults(configuration.defaultHeaders)
-        timeouts = Timeouts(
+        timeouts = ConnectionState.Timeouts(
             headerRead: configuration.headerReadTimeout.milliseconds, bodyRead: configuration.bodyReadTimeout.milliseconds,
-            idle: configuration.idleTimeout.milliseconds, write: configuration.writeTimeout.milliseconds)
+            idle: configuration.idleTimeout.milliseconds, write: configuration.writeTimeout.milliseconds, linger: Connection.lingerMilliseconds)
         wantsTiming = configuration.accessLog != nil
         lifecycle = Mutex(Lifecycle(
             loopCount: configuration.eventLoopCount,

@@ -20,7 +20,7 @@ struct OperationsTests {
 
             let database = harness.app.app.configuration.databasePath
             let listed = try await VelkommenApp.listApiKeys(databasePath: database)
-            #expect(listed.count == 1 && listed[0].contains("active") && !listed[0].contains(harness.apiKey.split(separator: "_")[2]))
+            #expect(listed.count == 1 && listed[0].contains("active") && !listed[0].contains(harness.apiKey.split(separator: "_", maxSplits: 2)[2]))
             #expect(try await VelkommenApp.revokeApiKey(databasePath: database, key: harness.apiKey))
             #expect(try await !VelkommenApp.revokeApiKey(databasePath: database, key: harness.apiKey), "once")
 

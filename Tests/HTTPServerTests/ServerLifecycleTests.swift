@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 @testable import HTTPServer
 
-/// Time limits, the connection cap and graceful shutdown, over real sockets.
+/// Time limits, the connection cap and graceful shutdown, over real sockets: that the loop applies
+/// `ConnectionState`'s rules (whose every case `ConnectionStateTests` covers without sockets).
 @Suite("Server: limits and shutdown")
 struct ServerLifecycleTests {
     @Test("a head that trickles in (slowloris) gets 408 when the header time limit runs out")
@@ -26,34 +27,12 @@ struct ServerLifecycleTests {
         }
     }
 
-    @Test("a connection that never sends is closed after the header time limit")
-    func silentConnection() async throws {
-        try await TestServer.with({ $0.headerReadTimeout = .milliseconds(300) }) { _, port in
-            let client = try RawClient(port: port, timeout: 3)
-            let start = ContinuousClock.now
-            #expect(await client.closesConnection())
-            #expect(elapsedMilliseconds(since: start) < 2000)
-        }
-    }
-
     @Test("a body that stops arriving gets 408")
     func slowBody() async throws {
         try await TestServer.with({ $0.bodyReadTimeout = .milliseconds(300) }) { _, port in
             let client = try RawClient(port: port)
             client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
             #expect(try await client.readResponse().status == 408)
-        }
-    }
-
-    @Test("an idle keep-alive connection is closed after the idle limit")
-    func idle() async throws {
-        try await TestServer.with({ $0.idleTimeout = .milliseconds(300) }) { _, port in
-            let client = try RawClient(port: port, timeout: 3)
-            client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(try await client.readResponse().status == 200)
-            let start = ContinuousClock.now
-            #expect(await client.closesConnection())
-            #expect(elapsedMilliseconds(since: start) < 2000)
         }
     }
 
