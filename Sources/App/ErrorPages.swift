@@ -13,13 +13,14 @@ struct ErrorPages: Sendable {
 
     func page(_ status: HTTPStatus, for request: HTTPRequest) throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
-        let key = switch status.code {
-        case 404: "not_found"
-        case 405: "method_not_allowed"
-        case 400..<500: "bad_request"
-        case 503: "unavailable"
-        default: "server_error"
-        }
+        let key =
+            switch status.code {
+            case 404: "not_found"
+            case 405: "method_not_allowed"
+            case 400..<500: "bad_request"
+            case 503: "unavailable"
+            default: "server_error"
+            }
         return try views.problem(key, in: language, status: status)
     }
 
@@ -37,7 +38,8 @@ struct ErrorPages: Sendable {
                 // transaction rolled back), and trying again later is the right advice.
                 pages.logger.error("\(request.method.rawValue) \(request.path): database unavailable (\(error.underlying.code))")
                 if request.path.hasPrefix("/api/") {
-                    var problem = Problem(.serviceUnavailable, "database-unavailable", "Storage is unavailable; nothing was saved", detail: "Try again shortly.")
+                    var problem = Problem(
+                        .serviceUnavailable, "database-unavailable", "Storage is unavailable; nothing was saved", detail: "Try again shortly.")
                     problem.retryAfter = 30
                     return problem.response
                 }

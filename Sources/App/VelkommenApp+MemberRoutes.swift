@@ -7,8 +7,9 @@ extension VelkommenApp {
     func addMemberRoutes(to router: inout Router) {
         let visitors = visitors
         let preferences = PreferencesPage(book: questions, answers: AnswerStore(pool: database), views: views, metrics: metrics)
-        let myData = MyDataPage(members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, sessions: memberSession, views: views,
-                                book: questions)
+        let myData = MyDataPage(
+            members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, sessions: memberSession, views: views,
+            book: questions)
         let card = MemberCardPage(views: views)
         router.group("", RequireMember(visitors: visitors)) { member in
             member.get("/preferences") { try await preferences.show($0, signedIn: try $0.signedIn) }

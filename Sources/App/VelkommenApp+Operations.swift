@@ -6,7 +6,9 @@ import Storage
 extension VelkommenApp {
     /// `velkommen apikey create`: a POS API key for `store`, returned once.
     public static func createApiKey(databasePath: String, store: String, label: String) async throws -> String {
-        guard LoginStarter.isIdentifier(store) else { throw ConfigurationError("--store must be lower-case letters, digits and dashes, not \(store)") }
+        guard LoginStarter.isIdentifier(store) else {
+            throw ConfigurationError("--store must be lower-case letters, digits and dashes, not \(store)")
+        }
         return try await ApiKeys(store: ApiKeyStore(pool: openDatabase(databasePath))).create(storeID: store, label: label)
     }
 
@@ -27,7 +29,9 @@ extension VelkommenApp {
 
     /// `velkommen staff add`: adds staff (or changes their role), recorded in the audit log.
     public static func addStaff(databasePath: String, phone: String, role: String) async throws -> String {
-        guard let normalised = StaffPhone.normalise(phone) else { throw ConfigurationError("--phone must be a Norwegian mobile number such as 4712345678, not \(phone)") }
+        guard let normalised = StaffPhone.normalise(phone) else {
+            throw ConfigurationError("--phone must be a Norwegian mobile number such as 4712345678, not \(phone)")
+        }
         guard let parsed = StaffMember.Role(rawValue: role) else {
             throw ConfigurationError("--role must be one of \(StaffMember.Role.allCases.map(\.rawValue).joined(separator: ", ")), not \(role)")
         }
@@ -46,7 +50,9 @@ extension VelkommenApp {
 
     /// `velkommen staff remove --phone …`: they are signed out at once.
     public static func removeStaff(databasePath: String, phone: String) async throws -> Bool {
-        guard let normalised = StaffPhone.normalise(phone) else { throw ConfigurationError("--phone must be a Norwegian mobile number such as 4712345678, not \(phone)") }
+        guard let normalised = StaffPhone.normalise(phone) else {
+            throw ConfigurationError("--phone must be a Norwegian mobile number such as 4712345678, not \(phone)")
+        }
         return try await StaffStore(pool: openDatabase(databasePath)).remove(phone: normalised, by: nil)
     }
 }
@@ -55,7 +61,8 @@ extension VelkommenApp {
 extension VelkommenApp {
     /// Adds an endpoint; returns its id and its signing secret, shown this once.
     public static func addWebhook(databasePath: String, url: String, events: [String]) async throws -> (id: Int64, secret: String) {
-        guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false else {
+        guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false
+        else {
             throw ConfigurationError("--url must be an http or https URL, not \(url)")
         }
         let unknown = events.filter { !MemberEvents.types.contains($0) }
@@ -65,7 +72,8 @@ extension VelkommenApp {
         let secret = WebhookSigner.newSecret()
         let store = WebhookStore(pool: try openDatabase(databasePath))
         let id = try await store.add(url: url, secret: secret, events: Set(events))
-        try await StaffStore(pool: store.pool).audit(nil, action: "webhook.add", detail: "endpoint \(id): \(url) for \(events.joined(separator: ","))")
+        try await StaffStore(pool: store.pool).audit(
+            nil, action: "webhook.add", detail: "endpoint \(id): \(url) for \(events.joined(separator: ","))")
         return (id, secret)
     }
 

@@ -11,8 +11,9 @@ extension VelkommenApp {
         let readiness = Readiness(pool: database, vipps: vipps)
         var files = try StaticFiles(root: configuration.publicDirectory)
         files.cacheControl = "public, max-age=300"
-        let welcome = WelcomeRoute(customer: customer, visitors: visitors, members: MemberStore(pool: database), requests: LoginRequestStore(pool: database),
-                                   pendingLandings: pendingLandings, notices: consentNotices, metrics: metrics, logger: logger)
+        let welcome = WelcomeRoute(
+            customer: customer, visitors: visitors, members: MemberStore(pool: database), requests: LoginRequestStore(pool: database),
+            pendingLandings: pendingLandings, notices: consentNotices, metrics: metrics, logger: logger)
         router.group("", Public()) { site in
             site.get("/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
             site.get("/readyz") { _ in await readiness.response() }
@@ -48,7 +49,8 @@ extension VelkommenApp {
             login.post("/logout", maxBodyBytes: 1024) { request in
                 if let signedIn = try await visitors.signedIn(request) {
                     guard CSRF.isValid(request.formFields(), expected: signedIn.session.csrfToken) else {
-                        return try views.problem("csrf", in: VisitorLanguage.resolve(request, memberChoice: signedIn.language).language, status: .forbidden)
+                        return try views.problem(
+                            "csrf", in: VisitorLanguage.resolve(request, memberChoice: signedIn.language).language, status: .forbidden)
                     }
                     cache.forget(idHash: signedIn.session.idHash)
                 }

@@ -24,8 +24,10 @@ public final class VelkommenApp: Sendable {
     let stores: StoreNames
     public let metrics = AppMetrics()
 
-    init(configuration: AppConfiguration, database: any DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
-         stores: StoreNames, logger: Logger) {
+    init(
+        configuration: AppConfiguration, database: any DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
+        stores: StoreNames, logger: Logger
+    ) {
         self.configuration = configuration
         self.database = database
         self.pages = pages
@@ -57,7 +59,8 @@ public final class VelkommenApp: Sendable {
         let seeded = try await pages.seedIfEmpty(from: configuration.templatesDirectory + "/seed")
         if seeded > 0 { logger.info("seeded \(seeded) pages into a new database") }
         try await pages.reload()
-        let questions = try await QuestionBook.load(store: QuestionStore(pool: database), seedFile: configuration.templatesDirectory + "/preferences.json")
+        let questions = try await QuestionBook.load(
+            store: QuestionStore(pool: database), seedFile: configuration.templatesDirectory + "/preferences.json")
         // VELKOMMEN_SECRET keys every instance alike; without it, a key made once per database does.
         let sealKey: Data
         if let secret = configuration.secret {
@@ -65,8 +68,9 @@ public final class VelkommenApp: Sendable {
         } else {
             sealKey = try await ServerSecretStore(pool: database).secret(named: "cookie-seal", orStore: Sealer.newKey())
         }
-        return VelkommenApp(configuration: configuration, database: database, pages: pages, views: views, questions: questions,
-                            sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"), logger: logger)
+        return VelkommenApp(
+            configuration: configuration, database: database, pages: pages, views: views, questions: questions,
+            sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"), logger: logger)
     }
 
     static func openDatabase(_ path: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> any DatabasePool {
@@ -78,7 +82,8 @@ public final class VelkommenApp: Sendable {
     /// Background work, as services that `serve` runs, cancels on SIGTERM and awaits before exit: the
     /// answer-retention purge, now and every hour, and the polling of logins that end in the Vipps app.
     public func backgroundServices() -> [any Service] {
-        [RetentionService(job: RetentionJob(book: questions, staff: StaffStore(pool: database)), logger: logger)] + [appEndingPoller].compactMap { $0 }
+        [RetentionService(job: RetentionJob(book: questions, staff: StaffStore(pool: database)), logger: logger)]
+            + [appEndingPoller].compactMap { $0 }
             + [webhookDelivery]
     }
 
@@ -98,21 +103,26 @@ public final class VelkommenApp: Sendable {
     var memberSession: MemberSession { MemberSession(store: SessionStore(pool: database), secure: configuration.secureCookies) }
     var visitors: Visitors { Visitors(sessions: memberSession, cache: signedInCache) }
     var starter: LoginStarter {
-        LoginStarter(client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL,
-                     members: MemberStore(pool: database), stores: stores, metrics: metrics, logger: logger)
+        LoginStarter(
+            client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database),
+            callbackURL: configuration.callbackURL,
+            members: MemberStore(pool: database), stores: stores, metrics: metrics, logger: logger)
     }
     var consentNotices: ConsentNotices { ConsentNotices(sealer: sealer, secure: configuration.secureCookies) }
     var landing: Landing { Landing(landings: Landings(ledger: ledger), metrics: metrics) }
     var browserLogin: BrowserLogin {
-        BrowserLogin(cookieName: "velkommen_login", scopes: LoginStarter.scopes, client: vipps, sealer: sealer, landing: landing, callbackURL: configuration.callbackURL,
-                     secure: configuration.secureCookies, logger: logger)
+        BrowserLogin(
+            cookieName: "velkommen_login", scopes: LoginStarter.scopes, client: vipps, sealer: sealer, landing: landing,
+            callbackURL: configuration.callbackURL,
+            secure: configuration.secureCookies, logger: logger)
     }
     var callback: Callback {
-        Callback(client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing,
-                 exchanges: exchanges, browserLogins: browserLogin, pendingLandings: pendingLandings,
-                 switcher: MemberSwitch(sealer: sealer, members: MemberStore(pool: database), views: views, secure: configuration.secureCookies),
-                 notices: consentNotices,
-                 logger: logger)
+        Callback(
+            client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing,
+            exchanges: exchanges, browserLogins: browserLogin, pendingLandings: pendingLandings,
+            switcher: MemberSwitch(sealer: sealer, members: MemberStore(pool: database), views: views, secure: configuration.secureCookies),
+            notices: consentNotices,
+            logger: logger)
     }
 
     /// The site: the route table with what runs around it, from the outside in: the client's address
@@ -154,8 +164,9 @@ public final class VelkommenApp: Sendable {
         var router = Router()
         let (metrics, writes) = (metrics, database.writeStatistics)
         router.get("/metrics") { _ in
-            HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
-                         body: metrics.exposition(writes: writes, openConnections: openConnections()))
+            HTTPResponse(
+                status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
+                body: metrics.exposition(writes: writes, openConnections: openConnections()))
         }
         return router
     }

@@ -3,14 +3,14 @@
 func renderPage(name: String) -> String {
     let escaped = htmlEscape(name)
     return """
-    <!DOCTYPE html>
-    <html lang="en"><head><meta charset="utf-8"><title>Hello, \(escaped)</title></head>
-    <body><header><nav><a href="/">Home</a> | <a href="/stats">Stats</a></nav></header>
-    <main><h1>Hello, \(escaped)!</h1><p>This page was rendered for you on the server.</p>
-    <form method="post" action="/form"><input name="title" value="\(escaped)"><button>Send</button></form>
-    </main></body></html>
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Hello, \(escaped)</title></head>
+        <body><header><nav><a href="/">Home</a> | <a href="/stats">Stats</a></nav></header>
+        <main><h1>Hello, \(escaped)!</h1><p>This page was rendered for you on the server.</p>
+        <form method="post" action="/form"><input name="title" value="\(escaped)"><button>Send</button></form>
+        </main></body></html>
 
-    """
+        """
 }
 
 /// Escapes the five HTML-significant characters.

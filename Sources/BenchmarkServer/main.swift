@@ -1,3 +1,5 @@
+import HTTPServer
+
 // The three anchor routes of the anchors harness on Velkommen's HTTPServer, for `scripts/bench`:
 //   GET  /hello        the 1 KB static page, read once and served from memory
 //   GET  /page?name=   a small page with the name HTML-escaped
@@ -6,7 +8,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import HTTPServer
 
 let options = BenchmarkOptions(CommandLine.arguments)
 let hello = readWholeFile(options.helloPath)

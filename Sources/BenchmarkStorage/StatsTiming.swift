@@ -10,7 +10,9 @@ enum StatsTiming {
         let members = try await pool.read { try $0.scalar("SELECT count(*) FROM members", as: Int.self) ?? 0 }
         let now = Date()
         print("members: \(members)")
-        for (name, days, store) in [("30 days, all stores", 30.0, nil), ("30 days, oslo-1", 30, "oslo-1"), ("365 days, all stores", 365, nil)] as [(String, Double, String?)] {
+        for (name, days, store) in [("30 days, all stores", 30.0, nil), ("30 days, oslo-1", 30, "oslo-1"), ("365 days, all stores", 365, nil)]
+            as [(String, Double, String?)]
+        {
             var timings: [Double] = []
             for run in 0..<11 {
                 let start = Date()

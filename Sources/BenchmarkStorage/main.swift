@@ -18,7 +18,9 @@ struct Options {
             case "--count": count = Int(iterator.next() ?? "") ?? count
             case "--concurrency": concurrency = max(1, Int(iterator.next() ?? "") ?? concurrency)
             case "--dir": directory = iterator.next() ?? directory
-            default: print("unknown argument \(argument)"); exit(2)
+            default:
+                print("unknown argument \(argument)")
+                exit(2)
             }
         }
     }
@@ -30,9 +32,10 @@ func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
 
 func report(_ name: String, count: Int, seconds: Double, latencies: [Double]) {
     let sorted = latencies.sorted()
-    let line = String(format: "%@: %d inserts in %.2f s = %.0f inserts/s; per insert p50 %.1f µs, p99 %.1f µs, max %.1f ms",
-                      name, count, seconds, Double(count) / seconds,
-                      percentile(sorted, 0.5) * 1e6, percentile(sorted, 0.99) * 1e6, (sorted.last ?? 0) * 1e3)
+    let line = String(
+        format: "%@: %d inserts in %.2f s = %.0f inserts/s; per insert p50 %.1f µs, p99 %.1f µs, max %.1f ms",
+        name, count, seconds, Double(count) / seconds,
+        percentile(sorted, 0.5) * 1e6, percentile(sorted, 0.99) * 1e6, (sorted.last ?? 0) * 1e3)
     print(line)
 }
 
@@ -85,5 +88,6 @@ let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
     for try await part in group { all += part }
     return all
 }
-report("AnswerStore.record over any DatabasePool, \(options.concurrency) caller(s)", count: perTask * options.concurrency,
-       seconds: Date().timeIntervalSince(start), latencies: latencies)
+report(
+    "AnswerStore.record over any DatabasePool, \(options.concurrency) caller(s)", count: perTask * options.concurrency,
+    seconds: Date().timeIntervalSince(start), latencies: latencies)

@@ -13,7 +13,7 @@ public enum Markdown {
         var markdown = markdown
         return markdown.withUTF8 { utf8 -> String in
             guard let base = utf8.baseAddress,
-                  let html = cmark_markdown_to_html(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), utf8.count, options)
+                let html = cmark_markdown_to_html(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), utf8.count, options)
             else { return "" }
             defer { free(html) }
             return String(cString: html)

@@ -12,8 +12,10 @@ public struct Page: Sendable, Equatable {
     /// The Markdown after the front matter.
     public var body: String
 
-    public init(title: String, slug: String, kind: PageKind, lang: Language, audience: Audience = .all,
-                publishAt: Date? = nil, expireAt: Date? = nil, body: String) {
+    public init(
+        title: String, slug: String, kind: PageKind, lang: Language, audience: Audience = .all,
+        publishAt: Date? = nil, expireAt: Date? = nil, body: String
+    ) {
         self.title = title
         self.slug = slug
         self.kind = kind
@@ -29,7 +31,8 @@ public struct Page: Sendable, Equatable {
         let frontMatter = try FrontMatter.parse(source)
         let title = try frontMatter.required(.title)
         guard title.value.count <= 200 else {
-            throw FrontMatterError(line: title.line, .invalidValue(key: "title", value: String(title.value.prefix(20)) + "…", expected: "at most 200 characters"))
+            throw FrontMatterError(
+                line: title.line, .invalidValue(key: "title", value: String(title.value.prefix(20)) + "…", expected: "at most 200 characters"))
         }
         let slug = try frontMatter.required(.slug)
         guard PageSlug.isValid(slug.value) else {
@@ -46,7 +49,9 @@ public struct Page: Sendable, Equatable {
         var audience = Audience.all
         if let entry = frontMatter.optional(.audience) {
             guard let parsed = Audience(entry.value) else {
-                throw FrontMatterError(line: entry.line, .invalidValue(key: "audience", value: entry.value, expected: "all, first-visit, returning or a consent id such as sms"))
+                throw FrontMatterError(
+                    line: entry.line,
+                    .invalidValue(key: "audience", value: entry.value, expected: "all, first-visit, returning or a consent id such as sms"))
             }
             audience = parsed
         }
@@ -56,8 +61,9 @@ public struct Page: Sendable, Equatable {
             throw FrontMatterError(line: frontMatter.optional(.expireAt)!.line, .expiresBeforePublish)
         }
         try checkPlaceholders(in: frontMatter.body, firstLine: frontMatter.bodyLine)
-        return Page(title: title.value, slug: slug.value, kind: pageKind, lang: language, audience: audience,
-                    publishAt: publishAt, expireAt: expireAt, body: frontMatter.body)
+        return Page(
+            title: title.value, slug: slug.value, kind: pageKind, lang: language, audience: audience,
+            publishAt: publishAt, expireAt: expireAt, body: frontMatter.body)
     }
 
     /// Whether the page is shown at `time`: from `publish_at` (inclusive) until `expire_at` (exclusive).
@@ -70,7 +76,8 @@ public struct Page: Sendable, Equatable {
     private static func date(_ frontMatter: FrontMatter, _ key: FrontMatter.Key) throws(FrontMatterError) -> Date? {
         guard let entry = frontMatter.optional(key) else { return nil }
         guard let date = PublishDate.parse(entry.value) else {
-            throw FrontMatterError(line: entry.line, .invalidValue(key: key.rawValue, value: entry.value, expected: "a date such as 2026-12-01 or 2026-12-01 08:00"))
+            throw FrontMatterError(
+                line: entry.line, .invalidValue(key: key.rawValue, value: entry.value, expected: "a date such as 2026-12-01 or 2026-12-01 08:00"))
         }
         return date
     }

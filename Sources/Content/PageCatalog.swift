@@ -41,8 +41,10 @@ public final class PageCatalog: Sendable {
     /// The offers `visitor` may see now in `language`, newest first.
     public func offers(for visitor: Visitor, in language: Language, at time: Date = Date()) -> [RenderedPage] {
         pages.withLock { $0 }
-            .filter { $0.page.kind == .offer && $0.page.lang == language && $0.page.isVisible(at: time)
-                && visitor.specificity(of: $0.page.audience) != nil }
+            .filter {
+                $0.page.kind == .offer && $0.page.lang == language && $0.page.isVisible(at: time)
+                    && visitor.specificity(of: $0.page.audience) != nil
+            }
             .sorted { ($0.page.publishAt ?? .distantPast, $0.revisionID) > ($1.page.publishAt ?? .distantPast, $1.revisionID) }
     }
 

@@ -35,7 +35,8 @@ public struct PlaceholderTemplate: Sendable, Equatable {
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "{"), let found = PlaceholderSyntax.name(in: bytes, at: index),
-               let placeholder = Placeholder(rawValue: found.name) {
+                let placeholder = Placeholder(rawValue: found.name)
+            {
                 if !literal.isEmpty { segments.append(.literal(literal)) }
                 literal = []
                 segments.append(.placeholder(placeholder, fallback: found.fallback))
@@ -75,7 +76,10 @@ public struct PlaceholderTemplate: Sendable, Equatable {
             case .literal(let bytes): output.append(contentsOf: bytes)
             case .placeholder(let placeholder, let fallback):
                 output.append(contentsOf: Array("{{\(placeholder.rawValue)".utf8))
-                if let fallback { output.append(UInt8(ascii: "|")); output.append(contentsOf: fallback) }
+                if let fallback {
+                    output.append(UInt8(ascii: "|"))
+                    output.append(contentsOf: fallback)
+                }
                 output.append(contentsOf: Array("}}".utf8))
             }
         }
@@ -85,9 +89,10 @@ public struct PlaceholderTemplate: Sendable, Equatable {
     /// As `render(_:)`, as UTF-8 bytes ready for a response body.
     public func renderBytes(_ values: [Placeholder: String]) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(segments.reduce(0) { total, segment in
-            if case .literal(let bytes) = segment { total + bytes.count } else { total + 16 }
-        })
+        output.reserveCapacity(
+            segments.reduce(0) { total, segment in
+                if case .literal(let bytes) = segment { total + bytes.count } else { total + 16 }
+            })
         for segment in segments {
             switch segment {
             case .literal(let bytes): output.append(contentsOf: bytes)
@@ -121,7 +126,9 @@ enum PlaceholderSyntax {
         if index < bytes.count, bytes[index] == UInt8(ascii: "|") {
             index += 1
             let fallbackStart = index
-            while index < bytes.count, index - fallbackStart <= maxFallbackBytes, ![UInt8(ascii: "}"), UInt8(ascii: "{"), UInt8(ascii: "\n")].contains(bytes[index]) {
+            while index < bytes.count, index - fallbackStart <= maxFallbackBytes,
+                ![UInt8(ascii: "}"), UInt8(ascii: "{"), UInt8(ascii: "\n")].contains(bytes[index])
+            {
                 index += 1
             }
             let trimmed = bytes[fallbackStart..<index].drop { $0 == UInt8(ascii: " ") }.reversed().drop { $0 == UInt8(ascii: " ") }.reversed()

@@ -26,7 +26,8 @@ enum PublishDate {
         }
         var components = DateComponents()
         guard let year = number(4), expect(UInt8(ascii: "-")), let month = number(2), expect(UInt8(ascii: "-")),
-              let day = number(2) else { return nil }
+            let day = number(2)
+        else { return nil }
         components.year = year
         components.month = month
         components.day = day
@@ -36,7 +37,8 @@ enum PublishDate {
         var timeZone = shopTimeZone
         if index < bytes.count {
             guard expect(UInt8(ascii: "T")) || expect(UInt8(ascii: " ")),
-                  let hour = number(2), expect(UInt8(ascii: ":")), let minute = number(2) else { return nil }
+                let hour = number(2), expect(UInt8(ascii: ":")), let minute = number(2)
+            else { return nil }
             components.hour = hour
             components.minute = minute
             if expect(UInt8(ascii: ":")) {
@@ -48,21 +50,23 @@ enum PublishDate {
             } else if index < bytes.count {
                 let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
                 guard expect(UInt8(ascii: "+")) || expect(UInt8(ascii: "-")),
-                      let offsetHours = number(2), expect(UInt8(ascii: ":")), let offsetMinutes = number(2),
-                      offsetHours <= 14, offsetMinutes < 60,
-                      let zone = TimeZone(secondsFromGMT: sign * (offsetHours * 3600 + offsetMinutes * 60)) else { return nil }
+                    let offsetHours = number(2), expect(UInt8(ascii: ":")), let offsetMinutes = number(2),
+                    offsetHours <= 14, offsetMinutes < 60,
+                    let zone = TimeZone(secondsFromGMT: sign * (offsetHours * 3600 + offsetMinutes * 60))
+                else { return nil }
                 timeZone = zone
             }
         }
         guard index == bytes.count, (1...12).contains(month), (1...31).contains(day),
-              (0...23).contains(components.hour!), (0...59).contains(components.minute!), (0...59).contains(components.second!)
+            (0...23).contains(components.hour!), (0...59).contains(components.minute!), (0...59).contains(components.second!)
         else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         components.timeZone = timeZone
         // Reject dates that do not exist (31 April) instead of letting the calendar roll them over.
         guard let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month else { return nil }
+            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
+        else { return nil }
         return date
     }
 }

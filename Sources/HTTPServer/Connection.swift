@@ -181,8 +181,10 @@ final class Connection: @unchecked Sendable {
             pendingBody!.body.reserveCapacity(length)
         case .chunked:
             limit = loop.context.handler.maxBodyBytes(for: head) ?? loop.context.configuration.maxBodyBytes
-            pendingBody = PendingBody(head: head, remaining: 0, chunked: ChunkedBodyDecoder(
-                maxBodyBytes: limit, maxMetadataBytes: loop.context.configuration.limits.maxChunkMetadataBytes))
+            pendingBody = PendingBody(
+                head: head, remaining: 0,
+                chunked: ChunkedBodyDecoder(
+                    maxBodyBytes: limit, maxMetadataBytes: loop.context.configuration.limits.maxChunkMetadataBytes))
         }
         state.headParsed(hasBody: true, now: loop.now)
         if head.expectsContinue && inbound.isEmpty {
@@ -229,7 +231,10 @@ final class Connection: @unchecked Sendable {
             case .read(let count):
                 lingeredBytes += count
                 inbound.consume(inbound.count)
-                if lingeredBytes > Self.maxLingerBytes { close(); return }
+                if lingeredBytes > Self.maxLingerBytes {
+                    close()
+                    return
+                }
             case .wouldBlock:
                 readable = false
             case .full:
@@ -269,14 +274,16 @@ final class Connection: @unchecked Sendable {
             return
         }
         let keepAlive = state.responseQueued(clientKeepsAlive: head.keepAlive, framed: true, draining: loop.isDraining, streamed: false)
-        outbound.append(ResponseHeadWriter.head(
-            for: response, bodyLength: response.body.count, date: loop.dateLine(), keepAlive: keepAlive,
-            requestVersion: head.version, defaults: loop.context.encodedDefaults))
+        outbound.append(
+            ResponseHeadWriter.head(
+                for: response, bodyLength: response.body.count, date: loop.dateLine(), keepAlive: keepAlive,
+                requestVersion: head.version, defaults: loop.context.encodedDefaults))
         if sendsBody && !response.body.isEmpty { outbound.append(response.body) }
         if let log = loop.context.configuration.accessLog {
-            log(AccessLogEntry(
-                method: head.method, path: head.path, status: response.status.code, bodyBytes: response.body.count,
-                durationMicroseconds: MonotonicClock.microseconds() - requestStartMicros))
+            log(
+                AccessLogEntry(
+                    method: head.method, path: head.path, status: response.status.code, bodyBytes: response.body.count,
+                    durationMicroseconds: MonotonicClock.microseconds() - requestStartMicros))
         }
         flush()
     }
@@ -286,9 +293,10 @@ final class Connection: @unchecked Sendable {
         guard state.failed() else { return }
         pendingBody = nil
         let response = HTTPResponse.status(status)
-        outbound.append(ResponseHeadWriter.head(
-            for: response, bodyLength: response.body.count, date: loop.dateLine(),
-            keepAlive: false, requestVersion: .http1_1, defaults: loop.context.encodedDefaults))
+        outbound.append(
+            ResponseHeadWriter.head(
+                for: response, bodyLength: response.body.count, date: loop.dateLine(),
+                keepAlive: false, requestVersion: .http1_1, defaults: loop.context.encodedDefaults))
         outbound.append(response.body)
         flush()
     }
@@ -299,9 +307,10 @@ final class Connection: @unchecked Sendable {
         // HTTP/1.0 has no chunked coding: the body ends with the connection.
         let chunked = head.version != .http1_0
         let keepAlive = state.responseQueued(clientKeepsAlive: head.keepAlive, framed: chunked, draining: loop.isDraining, streamed: true)
-        outbound.append(ResponseHeadWriter.head(
-            for: response, bodyLength: nil, date: loop.dateLine(), keepAlive: keepAlive,
-            requestVersion: head.version, defaults: loop.context.encodedDefaults, chunked: chunked))
+        outbound.append(
+            ResponseHeadWriter.head(
+                for: response, bodyLength: nil, date: loop.dateLine(), keepAlive: keepAlive,
+                requestVersion: head.version, defaults: loop.context.encodedDefaults, chunked: chunked))
         let status = response.status.code
         Task(executorPreference: loop) {
             var total = 0
@@ -326,7 +335,10 @@ final class Connection: @unchecked Sendable {
     private func send(_ bytes: [UInt8]) async -> Bool {
         await withCheckedContinuation { continuation in
             loop.runOnLoop {
-                guard self.phase == .responding, self.state.streaming else { continuation.resume(returning: false); return }
+                guard self.phase == .responding, self.state.streaming else {
+                    continuation.resume(returning: false)
+                    return
+                }
                 self.outbound.append(bytes)
                 self.streamWaiter = continuation
                 self.flush()
@@ -337,8 +349,10 @@ final class Connection: @unchecked Sendable {
     private func finishStreaming(head: HTTPRequestHead, status: Int, bytes: Int) {
         guard state.streamFinished() else { return }
         if let log = loop.context.configuration.accessLog {
-            log(AccessLogEntry(method: head.method, path: head.path, status: status, bodyBytes: bytes,
-                               durationMicroseconds: MonotonicClock.microseconds() - requestStartMicros))
+            log(
+                AccessLogEntry(
+                    method: head.method, path: head.path, status: status, bodyBytes: bytes,
+                    durationMicroseconds: MonotonicClock.microseconds() - requestStartMicros))
         }
         if outbound.isEmpty { flushed() } else { flush() }
     }

@@ -19,8 +19,10 @@ public struct SetCookie: Sendable, Equatable {
     public var httpOnly = true
     public var sameSite: SameSite? = .lax
 
-    public init(name: String, value: String, path: String? = "/", domain: String? = nil, maxAge: Int? = nil,
-                expires: Int? = nil, secure: Bool = false, httpOnly: Bool = true, sameSite: SameSite? = .lax) {
+    public init(
+        name: String, value: String, path: String? = "/", domain: String? = nil, maxAge: Int? = nil,
+        expires: Int? = nil, secure: Bool = false, httpOnly: Bool = true, sameSite: SameSite? = .lax
+    ) {
         self.name = name
         self.value = value
         self.path = path
@@ -59,7 +61,8 @@ public struct SetCookie: Sendable, Equatable {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         for byte in value.utf8 {
-            let safe = byte > 0x20 && byte < 0x7F && byte != .quote && byte != .comma && byte != .semicolon
+            let safe =
+                byte > 0x20 && byte < 0x7F && byte != .quote && byte != .comma && byte != .semicolon
                 && byte != UInt8(ascii: "\\") && byte != .percent
             if safe { out.append(byte) } else { out += [.percent, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] }
         }

@@ -125,7 +125,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private func takeInbox() {
         let (jobs, work) = inbox.withLock { inbox -> ([UnownedJob], [@Sendable () -> Void]) in
             inbox.wakePending = false
-            defer { inbox.jobs.removeAll(keepingCapacity: true); inbox.work.removeAll() }
+            defer {
+                inbox.jobs.removeAll(keepingCapacity: true)
+                inbox.work.removeAll()
+            }
             return (inbox.jobs, inbox.work)
         }
         localJobs += jobs

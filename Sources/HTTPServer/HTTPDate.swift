@@ -10,20 +10,23 @@ public enum HTTPDate {
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)
         let weekday = weekdays[((days % 7) + 7) % 7]
-        return "\(weekday), \(pad(day)) \(months[month - 1]) \(year) \(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60)) GMT"
+        return
+            "\(weekday), \(pad(day)) \(months[month - 1]) \(year) \(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60)) GMT"
     }
 
     /// Parses an IMF-fixdate; nil for anything else (the caller then ignores the header, RFC 9110 §13.1.3).
     public static func parse(_ text: String) -> Int? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", parts[0].count == 4, parts[0].hasSuffix(","),
-              let day = Int(parts[1]), parts[1].count == 2,
-              let monthIndex = months.firstIndex(of: String(parts[2])),
-              let year = Int(parts[3]), parts[3].count == 4 else { return nil }
+            let day = Int(parts[1]), parts[1].count == 2,
+            let monthIndex = months.firstIndex(of: String(parts[2])),
+            let year = Int(parts[3]), parts[3].count == 4
+        else { return nil }
         let time = parts[4].split(separator: ":")
         guard time.count == 3, time.allSatisfy({ $0.count == 2 }),
-              let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
-              (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
+            (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         return days(fromYear: year, month: monthIndex + 1, day: day) * 86_400 + hour * 3600 + minute * 60 + second
     }
 

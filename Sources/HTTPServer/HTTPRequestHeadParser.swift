@@ -68,7 +68,9 @@ public enum HTTPRequestHeadParser {
     }
 
     /// One `name: value CRLF` line; nil when the bytes end first.
-    private static func parseField(_ cursor: inout ByteCursor) throws(HTTPParseError) -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)? {
+    private static func parseField(
+        _ cursor: inout ByteCursor
+    ) throws(HTTPParseError) -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)? {
         let nameStart = cursor.index
         cursor.skip(while: ByteClass.isTokenCharacter)
         guard let colon = cursor.peek() else { return nil }

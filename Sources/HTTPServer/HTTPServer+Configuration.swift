@@ -40,7 +40,8 @@ extension HTTPServer {
 /// The security headers every response carries unless it sets its own (design.md §4).
 public enum SecurityHeaders {
     /// A Content-Security-Policy without 'unsafe-inline': scripts and styles only from our own files.
-    public static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    public static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     public static let defaults: HTTPHeaders = [

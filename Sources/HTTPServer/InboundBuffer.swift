@@ -29,7 +29,10 @@ struct InboundBuffer {
 
     mutating func consume(_ bytes: Int) {
         start += bytes
-        if start == end { start = 0; end = 0 }
+        if start == end {
+            start = 0
+            end = 0
+        }
     }
 
     /// Gives the unconsumed bytes to `body`.

@@ -29,9 +29,10 @@ public struct MultipartForm: Sendable {
 
     /// The fields that are not files, as a form.
     public var fields: URLEncodedForm {
-        URLEncodedForm(fields: parts.filter { $0.filename == nil }.map {
-            URLEncodedForm.Field(name: $0.name, value: String(decoding: $0.body, as: UTF8.self))
-        })
+        URLEncodedForm(
+            fields: parts.filter { $0.filename == nil }.map {
+                URLEncodedForm.Field(name: $0.name, value: String(decoding: $0.body, as: UTF8.self))
+            })
     }
 
     static func boundary(in contentType: String) -> String? {
@@ -56,7 +57,8 @@ public struct MultipartForm: Sendable {
             guard body[position...].starts(with: [.cr, .lf]) else { throw .malformed }
             position += 2
             guard let headEnd = body[position...].firstRange(of: [.cr, .lf, .cr, .lf]),
-                  let next = body[headEnd.upperBound...].firstRange(of: delimiter) else { throw .malformed }
+                let next = body[headEnd.upperBound...].firstRange(of: delimiter)
+            else { throw .malformed }
             let headers = String(decoding: body[position..<headEnd.lowerBound], as: UTF8.self)
             parts.append(try part(headers: headers, body: Array(body[headEnd.upperBound..<next.lowerBound])))
             if parts.count > maxParts { throw .tooManyParts }

@@ -34,7 +34,8 @@ struct OutboundQueue {
                 chunks[1].withUnsafeBytes { second in
                     var vectors = (
                         iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress! + offset), iov_len: first.count - offset),
-                        iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress!), iov_len: second.count))
+                        iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress!), iov_len: second.count)
+                    )
                     return withUnsafeMutableBytes(of: &vectors) { raw in
                         var message = msghdr()
                         message.msg_iov = raw.baseAddress!.assumingMemoryBound(to: iovec.self)

@@ -45,7 +45,8 @@ struct ResponseHeadWriter {
         }
         for field in response.headers {
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(ByteClass.isTokenCharacter),
-                  !reserved.contains(where: { field.name.equalsIgnoringASCIICase($0) }) else { continue }
+                !reserved.contains(where: { field.name.equalsIgnoringASCIICase($0) })
+            else { continue }
             out += field.name.utf8
             out += [.colon, .space]
             appendSanitized(field.value, to: &out)

@@ -33,9 +33,10 @@ final class ServerContext: Sendable {
             headerRead: configuration.headerReadTimeout.milliseconds, bodyRead: configuration.bodyReadTimeout.milliseconds,
             idle: configuration.idleTimeout.milliseconds, write: configuration.writeTimeout.milliseconds, linger: Connection.lingerMilliseconds)
         wantsTiming = configuration.accessLog != nil
-        lifecycle = Mutex(Lifecycle(
-            loopCount: configuration.eventLoopCount,
-            perLoopConnections: [Int](repeating: 0, count: configuration.eventLoopCount)))
+        lifecycle = Mutex(
+            Lifecycle(
+                loopCount: configuration.eventLoopCount,
+                perLoopConnections: [Int](repeating: 0, count: configuration.eventLoopCount)))
     }
 
     // MARK: Connections

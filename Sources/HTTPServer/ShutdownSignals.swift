@@ -1,7 +1,8 @@
+@preconcurrency import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@preconcurrency import Dispatch
 
 /// Turns SIGTERM and SIGINT into a call, for graceful shutdown. Keep the value alive as long as the
 /// signals should be watched.

@@ -27,7 +27,7 @@ public struct StaticFiles: HTTPHandler {
     public func handle(_ request: HTTPRequest) async throws -> HTTPResponse {
         let rest = request.pathParameters[Router.restParameter] ?? String(request.path.drop { $0 == "/" })
         guard let relative = Self.safeRelativePath(rest),
-              let file = cache.file(relative, load: { FileSnapshot(path: root + "/" + relative, within: root, maxBytes: maxFileBytes) })
+            let file = cache.file(relative, load: { FileSnapshot(path: root + "/" + relative, within: root, maxBytes: maxFileBytes) })
         else { return try await notFound.handle(request) }
         var headers: HTTPHeaders = [
             "ETag": file.entityTag,
@@ -60,8 +60,8 @@ public struct StaticFiles: HTTPHandler {
         var segments: [String] = []
         for raw in rawPath.utf8.split(separator: .slash, omittingEmptySubsequences: false) {
             guard let decoded = PercentDecoding.decode(raw, plusAsSpace: false, mode: .strict), !decoded.isEmpty,
-                  decoded.first != UInt8(ascii: "."),
-                  !decoded.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == .slash || $0 == UInt8(ascii: "\\") })
+                decoded.first != UInt8(ascii: "."),
+                !decoded.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == .slash || $0 == UInt8(ascii: "\\") })
             else { return nil }
             segments.append(String(decoding: decoded, as: UTF8.self))
         }

@@ -15,9 +15,10 @@ public struct URLEncodedForm: Sendable, Equatable {
         fields = withContiguousBytes(bytes) { buffer in
             var fields: [Field] = []
             Self.forEachPair(in: buffer) { name, value in
-                fields.append(Field(
-                    name: PercentDecoding.decodeString(buffer: name, plusAsSpace: true),
-                    value: PercentDecoding.decodeString(buffer: value, plusAsSpace: true)))
+                fields.append(
+                    Field(
+                        name: PercentDecoding.decodeString(buffer: name, plusAsSpace: true),
+                        value: PercentDecoding.decodeString(buffer: value, plusAsSpace: true)))
                 return true
             }
             return fields
@@ -40,7 +41,8 @@ public struct URLEncodedForm: Sendable, Equatable {
             withContiguousBytes(bytes) { buffer in
                 var found: String?
                 forEachPair(in: buffer) { rawName, rawValue in
-                    let matches = rawName.elementsEqual(wanted)
+                    let matches =
+                        rawName.elementsEqual(wanted)
                         || PercentDecoding.decodeString(buffer: rawName, plusAsSpace: true).utf8.elementsEqual(wanted)
                     if matches { found = PercentDecoding.decodeString(buffer: rawValue, plusAsSpace: true) }
                     return !matches
@@ -84,8 +86,8 @@ public struct URLEncodedForm: Sendable, Equatable {
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.append(byte)
             default:
                 out.append(.percent)

@@ -36,37 +36,54 @@ public struct DemoData: Sendable {
         let store = stores[Int.random(in: 0..<stores.count, using: &random)]
         let terminal = "till-\(Int.random(in: 1...3, using: &random))"
         let sub = "demo-\(index)"
-        let given = givenNames[index % givenNames.count], family = familyNames[(index / givenNames.count) % familyNames.count]
+        let given = givenNames[index % givenNames.count]
+        let family = familyNames[(index / givenNames.count) % familyNames.count]
         let confirmed = Double.random(in: 0..<1, using: &random) < 0.86
         let confirmedAt = confirmed ? created.addingTimeInterval(Double.random(in: 8...90, using: &random)) : nil
-        let landedAt = confirmedAt.flatMap { Double.random(in: 0..<1, using: &random) < 0.93 ? $0.addingTimeInterval(Double.random(in: 2...20, using: &random)) : nil }
-        let completedAt = landedAt.flatMap { Double.random(in: 0..<1, using: &random) < 0.62 ? $0.addingTimeInterval(Double.random(in: 30...300, using: &random)) : nil }
+        let landedAt = confirmedAt.flatMap {
+            Double.random(in: 0..<1, using: &random) < 0.93 ? $0.addingTimeInterval(Double.random(in: 2...20, using: &random)) : nil
+        }
+        let completedAt = landedAt.flatMap {
+            Double.random(in: 0..<1, using: &random) < 0.62 ? $0.addingTimeInterval(Double.random(in: 30...300, using: &random)) : nil
+        }
         let status = completedAt != nil ? "completed" : landedAt != nil ? "landed" : confirmedAt != nil ? "confirmed" : "expired"
         let mismatch = Double.random(in: 0..<1, using: &random) < 0.01
         let phone = "47" + String(40_000_000 + index % 59_999_999)
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO login_requests (id, auth_req_id, phone_hint, binding_message, store, terminal, ask_consents, status, member_sub,
                                         phone_mismatch, created_at, expires_at, confirmed_at, landed_at, completed_at)
             VALUES (?, ?, ?, NULL, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?)
-            """, ["demo-r\(index)", "demo-a\(index)", phone, store, terminal, status, mismatch,
-                  created, created.addingTimeInterval(600), confirmedAt, landedAt, completedAt])
+            """,
+            [
+                "demo-r\(index)", "demo-a\(index)", phone, store, terminal, status, mismatch,
+                created, created.addingTimeInterval(600), confirmedAt, landedAt, completedAt,
+            ])
         guard let confirmedAt else { return }
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO members (sub, name, given_name, family_name, email, email_verified, phone_number, first_store, created_at, last_login_at, login_count)
             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
-            """, [sub, "\(given) \(family)", given, family, "\(given.lowercased()).\(index)@example.com", phone,
-                  store, confirmedAt, confirmedAt, Double.random(in: 0..<1, using: &random) < 0.8 ? 1 : 2])
+            """,
+            [
+                sub, "\(given) \(family)", given, family, "\(given.lowercased()).\(index)@example.com", phone,
+                store, confirmedAt, confirmedAt, Double.random(in: 0..<1, using: &random) < 0.8 ? 1 : 2,
+            ])
         try database.execute("UPDATE login_requests SET member_sub = ? WHERE id = ?", [sub, "demo-r\(index)"])
         for (consent, rate) in [("email", 0.55), ("sms", 0.40), ("digital", 0.30), ("personal", 0.45)] {
-            try database.execute("INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, ?, ?, ?)",
-                                 [sub, consent, Double.random(in: 0..<1, using: &random) < rate, confirmedAt])
+            try database.execute(
+                "INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, ?, ?, ?)",
+                [sub, consent, Double.random(in: 0..<1, using: &random) < rate, confirmedAt])
         }
         guard let completedAt else { return }
-        let answers = [("favourite_store", ["oslo-1", "bergen-1", "online"][Int.random(in: 0..<3, using: &random)]),
-                       ("interests", ["coffee", "bakery", "events", "coffee,bakery"][Int.random(in: 0..<4, using: &random)]),
-                       ("has_children", Bool.random(using: &random) ? "yes" : "no")]
+        let answers = [
+            ("favourite_store", ["oslo-1", "bergen-1", "online"][Int.random(in: 0..<3, using: &random)]),
+            ("interests", ["coffee", "bakery", "events", "coffee,bakery"][Int.random(in: 0..<4, using: &random)]),
+            ("has_children", Bool.random(using: &random) ? "yes" : "no"),
+        ]
         for (question, value) in answers {
-            try database.execute("INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, ?, ?, ?)", [sub, question, completedAt, value])
+            try database.execute(
+                "INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, ?, ?, ?)", [sub, question, completedAt, value])
         }
     }
 }

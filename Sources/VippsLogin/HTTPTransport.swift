@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -135,7 +136,10 @@ private final class Outcome: Sendable {
                 state.early = result
                 return nil
             }
-            defer { state.continuation = nil; state.task = nil }
+            defer {
+                state.continuation = nil
+                state.task = nil
+            }
             return (continuation, state.task)
         }
         guard let (continuation, task) = taken else { return }
@@ -161,7 +165,8 @@ struct OAuthErrorBody: Decodable {
         error = try? container.decodeIfPresent(String.self, forKey: .error)
         errorDescription = try? container.decodeIfPresent(String.self, forKey: .errorDescription)
         // `error_code` is a string in CIBA errors and a number in the token endpoint's documented schema.
-        errorCode = (try? container.decodeIfPresent(String.self, forKey: .errorCode))
+        errorCode =
+            (try? container.decodeIfPresent(String.self, forKey: .errorCode))
             ?? (try? container.decodeIfPresent(Int.self, forKey: .errorCode)).flatMap { $0.map(String.init) }
     }
 }

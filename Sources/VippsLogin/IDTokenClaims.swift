@@ -23,8 +23,10 @@ public struct IDTokenClaims: JWTPayload, Equatable {
         case authReqIDCamel = "authReqId"
     }
 
-    public init(iss: String, sub: String, aud: [String], exp: Date, iat: Date, nonce: String? = nil, authReqID: String? = nil,
-                sid: String? = nil, msn: String? = nil, jti: String? = nil) {
+    public init(
+        iss: String, sub: String, aud: [String], exp: Date, iat: Date, nonce: String? = nil, authReqID: String? = nil,
+        sid: String? = nil, msn: String? = nil, jti: String? = nil
+    ) {
         self.iss = iss
         self.sub = sub
         self.aud = AudienceClaim(value: aud)
@@ -45,7 +47,8 @@ public struct IDTokenClaims: JWTPayload, Equatable {
         exp = try container.decode(ExpirationClaim.self, forKey: .exp)
         iat = try container.decode(IssuedAtClaim.self, forKey: .iat)
         nonce = try container.decodeIfPresent(String.self, forKey: .nonce)
-        authReqID = try container.decodeIfPresent(String.self, forKey: .authReqIDSnake)
+        authReqID =
+            try container.decodeIfPresent(String.self, forKey: .authReqIDSnake)
             ?? container.decodeIfPresent(String.self, forKey: .authReqIDCamel)
         sid = try container.decodeIfPresent(String.self, forKey: .sid)
         msn = try container.decodeIfPresent(String.self, forKey: .msn)

@@ -30,10 +30,13 @@ struct IDTokenVerifier: Sendable {
         guard claims.aud.value.contains(configuration.clientID) else { throw .invalidIDToken(reason: "the audience does not include our client id") }
         let current = now()
         guard claims.exp.value.addingTimeInterval(configuration.clockLeeway) > current else { throw .invalidIDToken(reason: "the token has expired") }
-        guard claims.iat.value.addingTimeInterval(-configuration.clockLeeway) <= current else { throw .invalidIDToken(reason: "the token was issued in the future") }
+        guard claims.iat.value.addingTimeInterval(-configuration.clockLeeway) <= current else {
+            throw .invalidIDToken(reason: "the token was issued in the future")
+        }
         if let nonce, claims.nonce != nonce { throw .invalidIDToken(reason: "the nonce does not match the one we sent") }
         if let authReqID, claims.authReqID != authReqID {
-            throw .invalidIDToken(reason: claims.authReqID == nil ? "the token has no auth_req_id" : "the token belongs to another login (auth_req_id differs)")
+            throw .invalidIDToken(
+                reason: claims.authReqID == nil ? "the token has no auth_req_id" : "the token belongs to another login (auth_req_id differs)")
         }
         return claims
     }
@@ -46,7 +49,8 @@ struct IDTokenVerifier: Sendable {
     static func header(of token: String) throws(VippsLoginError) -> Header {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let data = Data(base64URL: String(parts[0])),
-              let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            let header = try? JSONDecoder().decode(Header.self, from: data)
+        else {
             throw .invalidIDToken(reason: "it is not a signed JWT")
         }
         return header

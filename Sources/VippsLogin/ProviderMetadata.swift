@@ -1,8 +1,9 @@
 import Foundation
+import JWTKit
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import JWTKit
 
 /// Vipps' discovery document and signing keys, fetched on demand and cached: discovery for its
 /// `Cache-Control: max-age` (an hour), the keys until a token names a key id we do not have, which
@@ -87,4 +88,3 @@ actor ProviderMetadata {
         return nil
     }
 }
-

@@ -91,9 +91,10 @@ public struct UserInfo: Decodable, Sendable, Equatable {
     static func decode(_ data: Data) throws -> UserInfo {
         var info = try JSONDecoder().decode(UserInfo.self, from: data)
         if info.delegatedConsents != nil,
-           let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let consents = object["delegatedConsents"],
-           let verbatim = try? JSONSerialization.data(withJSONObject: consents, options: [.sortedKeys]) {
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let consents = object["delegatedConsents"],
+            let verbatim = try? JSONSerialization.data(withJSONObject: consents, options: [.sortedKeys])
+        {
             info.delegatedConsentsJSON = String(decoding: verbatim, as: UTF8.self)
         }
         return info
@@ -136,7 +137,8 @@ public struct DelegatedConsents: Codable, Sendable, Equatable {
         language = try container.decodeIfPresent(String.self, forKey: .language)
         heading = try container.decodeIfPresent(String.self, forKey: .heading)
         text = try container.decodeIfPresent(String.self, forKey: .text)
-        termsDescription = try container.decodeIfPresent(String.self, forKey: .termsDescription)
+        termsDescription =
+            try container.decodeIfPresent(String.self, forKey: .termsDescription)
             ?? container.decodeIfPresent(String.self, forKey: .spacedTermsDescription)
         confirmConsentButtonText = try container.decodeIfPresent(String.self, forKey: .confirmConsentButtonText)
         links = try container.decodeIfPresent(Links.self, forKey: .links)

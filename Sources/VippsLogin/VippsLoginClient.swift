@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -13,7 +14,8 @@ public final class VippsLoginClient: Sendable {
 
     public init(configuration: VippsLoginConfiguration, now: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
-        transport = HTTPTransport(connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, observe: configuration.observe)
+        transport = HTTPTransport(
+            connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, observe: configuration.observe)
         metadata = ProviderMetadata(configuration: configuration, transport: transport, now: now)
         verifier = IDTokenVerifier(metadata: metadata, configuration: configuration, now: now)
     }
@@ -50,14 +52,18 @@ public final class VippsLoginClient: Sendable {
     /// One poll of the token endpoint for a login in the poll variant. Throws `.authorizationPending`
     /// while the customer has not confirmed and `.slowDown` when polled too fast.
     public func pollToken(authReqID: String, interval: Int = 5) async throws(VippsLoginError) -> TokenResponse {
-        try await token(fields: [("grant_type", "urn:openid:params:grant-type:ciba"), ("auth_req_id", authReqID)],
-                        pollInterval: TimeInterval(interval))
+        try await token(
+            fields: [("grant_type", "urn:openid:params:grant-type:ciba"), ("auth_req_id", authReqID)],
+            pollInterval: TimeInterval(interval))
     }
 
     /// Polls until the login completes, honouring `interval` and `slow_down`; ends with the tokens or the
     /// login's failure (`.accessDenied`, `.expiredToken`, …).
-    public func waitForToken(_ login: BackchannelLogin, sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) })
-        async throws(VippsLoginError) -> TokenResponse {
+    public func waitForToken(
+        _ login: BackchannelLogin, sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    )
+        async throws(VippsLoginError) -> TokenResponse
+    {
         var interval = TimeInterval(max(1, login.interval))
         while true {
             do {
@@ -105,8 +111,10 @@ public final class VippsLoginClient: Sendable {
 
     /// Exchanges a browser-flow code with its PKCE verifier.
     public func exchangeAuthorizationCode(_ code: String, redirectURI: URL, codeVerifier: String) async throws(VippsLoginError) -> TokenResponse {
-        try await token(fields: [("grant_type", "authorization_code"), ("code", code),
-                                 ("redirect_uri", redirectURI.absoluteString), ("code_verifier", codeVerifier)])
+        try await token(fields: [
+            ("grant_type", "authorization_code"), ("code", code),
+            ("redirect_uri", redirectURI.absoluteString), ("code_verifier", codeVerifier),
+        ])
     }
 
     // MARK: Tokens and userinfo

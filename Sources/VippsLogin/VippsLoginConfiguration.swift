@@ -50,8 +50,10 @@ public struct VippsCall: Sendable {
 
     static func endpoint(of url: URL?) -> String {
         let path = url?.path ?? ""
-        for (needle, name) in [("openid-configuration", "discovery"), ("jwks", "jwks"), ("backchannel", "backchannel"), ("token", "token"),
-                               ("userinfo", "userinfo"), ("user-exists", "user-exists")] where path.contains(needle) {
+        for (needle, name) in [
+            ("openid-configuration", "discovery"), ("jwks", "jwks"), ("backchannel", "backchannel"), ("token", "token"),
+            ("userinfo", "userinfo"), ("user-exists", "user-exists"),
+        ] where path.contains(needle) {
             return name
         }
         return "other"

@@ -61,16 +61,19 @@ public enum VippsLoginError: Error, Equatable, Sendable, CustomStringConvertible
         case .invalidBindingMessage: "The binding message must be 5 to 8 characters of A–Z, 0–9 and “-”."
         case .invalidUser: "This person cannot log in with Vipps: no active Vipps account, or not eligible (for example under 15)."
         case .oldApp: "The customer's Vipps app is too old for login from phone number; ask them to update it."
-        case .rateLimited(let retryAfter): "Too many logins started for this customer at once" + (retryAfter.map { "; try again in \(Int($0)) s." } ?? "; try again shortly.")
+        case .rateLimited(let retryAfter):
+            "Too many logins started for this customer at once" + (retryAfter.map { "; try again in \(Int($0)) s." } ?? "; try again shortly.")
         case .authorizationPending: "The customer has not confirmed the login yet."
         case .slowDown(let interval): "Vipps asked us to poll more slowly (every \(Int(interval)) s)."
         case .expiredToken: "The login expired before the customer confirmed it; start a new one."
         case .accessDenied: "The customer cancelled the login in the Vipps app."
         case .invalidGrant: "The login code is unknown, expired or already used; start a new login."
-        case .invalidClient: "Vipps did not accept our client id or secret (or login is not activated for this sales unit); check VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET and VIPPS_TOKEN_AUTH."
+        case .invalidClient:
+            "Vipps did not accept our client id or secret (or login is not activated for this sales unit); check VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET and VIPPS_TOKEN_AUTH."
         case .invalidRequest(let error, let description): "Vipps refused the request (\(error))" + (description.map { ": \($0)" } ?? ".")
         case .serverError(let status): "Vipps had a problem on its side (HTTP \(status)); try again in a moment."
-        case .unexpectedError(let status, let error, let description): "Vipps answered HTTP \(status) with the undocumented error “\(error)”" + (description.map { ": \($0)" } ?? ".")
+        case .unexpectedError(let status, let error, let description):
+            "Vipps answered HTTP \(status) with the undocumented error “\(error)”" + (description.map { ": \($0)" } ?? ".")
         case .timeout: "Vipps did not answer in time; try again."
         case .transport(let reason): "Could not reach Vipps: \(reason)."
         case .badResponse(let reason): "Vipps sent an answer we could not read: \(reason)."

@@ -14,6 +14,7 @@ enum OAuthProblem {
         return .json(Array(data), status: status, contentType: "application/json;charset=UTF-8")
     }
 
-    static let invalidClient = error(HTTPStatus(code: 401), "invalid_client",
-                                     "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).")
+    static let invalidClient = error(
+        HTTPStatus(code: 401), "invalid_client",
+        "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).")
 }

@@ -4,18 +4,19 @@ import HTTPServer
 /// The simulated Vipps app's screens, as plain HTML forms (no JavaScript), in the app's own words.
 enum PhonePages {
     static func page(_ title: String, _ body: String, status: HTTPStatus = .ok) -> HTTPResponse {
-        .html("""
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title)) · Vipps simulator</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:26rem;margin:0 auto;padding:1rem;color:#1b1b1f}
-        .card{border:1px solid #ddd;border-radius:.75rem;padding:1rem;margin:1rem 0}.code{font-size:1.6rem;letter-spacing:.15em;font-weight:700}
-        button{font:inherit;padding:.7rem 1.2rem;border-radius:.5rem;border:0;background:#ff5b24;color:#fff;font-weight:600}
-        button.secondary{background:#eee;color:#1b1b1f}.error{color:#a10000;font-weight:600}label{display:block;margin:.4rem 0}</style>
-        </head><body><header><p><strong>Vipps</strong> · simulator</p></header><main><h1>\(escape(title))</h1>
-        \(body)
-        </main></body></html>
-        """, status: status)
+        .html(
+            """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title)) · Vipps simulator</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:26rem;margin:0 auto;padding:1rem;color:#1b1b1f}
+            .card{border:1px solid #ddd;border-radius:.75rem;padding:1rem;margin:1rem 0}.code{font-size:1.6rem;letter-spacing:.15em;font-weight:700}
+            button{font:inherit;padding:.7rem 1.2rem;border-radius:.5rem;border:0;background:#ff5b24;color:#fff;font-weight:600}
+            button.secondary{background:#eee;color:#1b1b1f}.error{color:#a10000;font-weight:600}label{display:block;margin:.4rem 0}</style>
+            </head><body><header><p><strong>Vipps</strong> · simulator</p></header><main><h1>\(escape(title))</h1>
+            \(body)
+            </main></body></html>
+            """, status: status)
     }
 
     static func index(users: [TestUser]) -> HTTPResponse {
@@ -39,15 +40,19 @@ enum PhonePages {
 
     /// The labels of the data a login asks for.
     static func requestedData(_ scopes: [String]) -> String {
-        let labels = ["name": "Name", "email": "Email address", "phoneNumber": "Phone number", "address": "Addresses",
-                      "birthDate": "Date of birth", "nin": "National identity number", "delegatedConsents": "Marketing consents"]
+        let labels = [
+            "name": "Name", "email": "Email address", "phoneNumber": "Phone number", "address": "Addresses",
+            "birthDate": "Date of birth", "nin": "National identity number", "delegatedConsents": "Marketing consents",
+        ]
         let items = scopes.compactMap { labels[$0] }
         return items.isEmpty ? "Only that it is you" : items.joined(separator: ", ")
     }
 
     static func pending(user: TestUser, logins: [PendingLogin], merchant: String) -> HTTPResponse {
         guard !logins.isEmpty else {
-            return page("No login requests", "<p>Nothing is waiting for +\(user.msisdn) (\(escape(user.name))). Reload when the till has started a login.</p>")
+            return page(
+                "No login requests", "<p>Nothing is waiting for +\(user.msisdn) (\(escape(user.name))). Reload when the till has started a login.</p>"
+            )
         }
         let cards = logins.map { login in
             """
@@ -63,19 +68,23 @@ enum PhonePages {
         return page("Login requests", cards)
     }
 
-    static func consents(user: TestUser, login: PendingLogin, configuration: SimulatorConfiguration, consents: [SimulatorConfiguration.Consent],
-                         error: String? = nil) -> HTTPResponse {
+    static func consents(
+        user: TestUser, login: PendingLogin, configuration: SimulatorConfiguration, consents: [SimulatorConfiguration.Consent],
+        error: String? = nil
+    ) -> HTTPResponse {
         let boxes = consents.map { consent in
             "<label><input type=\"checkbox\" name=\"consent\" value=\"\(escape(consent.id))\"> \(escape(consent.textEN))\(consent.required ? " (required)" : "")</label>"
         }.joined(separator: "\n")
-        return page("Give consent", """
-        \(error.map { "<p class=\"error\">\(escape($0))</p>" } ?? "")
-        <p>\(escape(configuration.merchantName)) wants to send you relevant offers through their digital channels.</p>
-        <form method="post" action="/phone/\(user.msisdn)/logins/\(escape(login.authReqID))/consents">
-        \(boxes)
-        <p><a href="\(escape(configuration.termsLinkURL))">Read the terms of use.</a> <a href="\(escape(configuration.privacyStatementLinkURL))">Read the privacy policy.</a></p>
-        <button>Confirm</button></form>
-        """, status: error == nil ? .ok : .unprocessableContent)
+        return page(
+            "Give consent",
+            """
+            \(error.map { "<p class=\"error\">\(escape($0))</p>" } ?? "")
+            <p>\(escape(configuration.merchantName)) wants to send you relevant offers through their digital channels.</p>
+            <form method="post" action="/phone/\(user.msisdn)/logins/\(escape(login.authReqID))/consents">
+            \(boxes)
+            <p><a href="\(escape(configuration.termsLinkURL))">Read the terms of use.</a> <a href="\(escape(configuration.privacyStatementLinkURL))">Read the privacy policy.</a></p>
+            <button>Confirm</button></form>
+            """, status: error == nil ? .ok : .unprocessableContent)
     }
 
     static func escape(_ text: String) -> String {

@@ -30,8 +30,11 @@ public struct SimulatorConfiguration: Codable, Sendable {
 
     public var merchantName = "Velkommen-butikken"
     public var merchantSerialNumber = "123456"
-    public var clients = [Client(id: "velkommen-demo", secret: "velkommen-demo-secret",
-                                 redirectURIs: ["http://127.0.0.1:8080/callback", "http://localhost:8080/callback"])]
+    public var clients = [
+        Client(
+            id: "velkommen-demo", secret: "velkommen-demo-secret",
+            redirectURIs: ["http://127.0.0.1:8080/callback", "http://localhost:8080/callback"])
+    ]
     public var consents = [
         Consent(id: "email", required: false, textNB: "Få tilbud på E-post", textEN: "Receive offers via email"),
         Consent(id: "sms", required: false, textNB: "Få tilbud på SMS", textEN: "Receive offers via SMS"),

@@ -43,8 +43,10 @@ struct SimulatorKeys: Sendable {
 
     private init(rsa: JWTKit.Insecure.RSA.PrivateKey, ec: ES256PrivateKey) throws {
         let primitives = try rsa.publicKey.getKeyPrimitives()
-        rsaJWK = ["use": "sig", "kty": "RSA", "kid": rsaKID, "alg": "RS256",
-                  "n": primitives.modulus.base64URL, "e": primitives.publicExponent.base64URL]
+        rsaJWK = [
+            "use": "sig", "kty": "RSA", "kid": rsaKID, "alg": "RS256",
+            "n": primitives.modulus.base64URL, "e": primitives.publicExponent.base64URL,
+        ]
         let parameters = ec.parameters!
         ecJWK = ["use": "sig", "kty": "EC", "kid": ecKID, "alg": "ES256", "crv": "P-256", "x": parameters.x, "y": parameters.y]
     }

@@ -7,8 +7,9 @@ extension SimulatorRoutes {
         let form = request.formFields() ?? URLEncodedForm()
         guard let client = authenticator.authenticate(request, form: form) else { return OAuthProblem.invalidClient }
         guard let hint = form["login_hint"], let msisdn = Self.msisdn(fromLoginHint: hint) else {
-            return OAuthProblem.error(.badRequest, "invalid_request",
-                                      "login_hint.value : Invalid login_hint. login_hint must be in format: 'urn:msisdn:46|45|47|358|299{phonenumber}'.")
+            return OAuthProblem.error(
+                .badRequest, "invalid_request",
+                "login_hint.value : Invalid login_hint. login_hint must be in format: 'urn:msisdn:46|45|47|358|299{phonenumber}'.")
         }
         let scopes = (form["scope"] ?? "").split(separator: " ").map(String.init)
         guard !scopes.isEmpty else { return OAuthProblem.error(.badRequest, "invalid_request", "The scope parameter is required.") }
@@ -17,8 +18,9 @@ extension SimulatorRoutes {
         }
         let bindingMessage = form["binding_message"]
         if let bindingMessage, !Self.isValidBindingMessage(bindingMessage) {
-            return OAuthProblem.error(.badRequest, "invalid_binding_message",
-                                      "binding_message is limited to capital characters 'A-Z', numbers '0-9' and the character '-', 5 to 8 characters long.")
+            return OAuthProblem.error(
+                .badRequest, "invalid_binding_message",
+                "binding_message is limited to capital characters 'A-Z', numbers '0-9' and the character '-', 5 to 8 characters long.")
         }
         var redirectURI: String?
         if let flow = form["requested_flow"] {
@@ -29,7 +31,8 @@ extension SimulatorRoutes {
                 return OAuthProblem.error(.badRequest, "invalid_request", "redirect_uri is required for requested_flow=login_to_webpage.")
             }
             guard client.redirectURIs.contains(uri) else {
-                return OAuthProblem.error(.badRequest, "invalid_request", "The \"redirect_uri\" provided with your request does not match any of your preregistered URIs.")
+                return OAuthProblem.error(
+                    .badRequest, "invalid_request", "The \"redirect_uri\" provided with your request does not match any of your preregistered URIs.")
             }
             guard scopes.contains("openid") else {
                 return OAuthProblem.error(.badRequest, "invalid_request", "The openid scope is required for requested_flow=login_to_webpage.")
@@ -44,21 +47,26 @@ extension SimulatorRoutes {
             requestedExpiry = seconds
         }
         guard let user = await state.user(msisdn: msisdn), user.behaviour != .underAge else {
-            return OAuthProblem.error(.badRequest, "invalid_user",
-                                      "To log in with Vipps you need to have an active Vipps app on your phone and be at least 15 years old.")
+            return OAuthProblem.error(
+                .badRequest, "invalid_user",
+                "To log in with Vipps you need to have an active Vipps app on your phone and be at least 15 years old.")
         }
         if user.behaviour == .oldApp {
             return OAuthProblem.error(.badRequest, "old_app", "The user's Vipps or MobilePay app is outdated and does not support this login flow.")
         }
         let tooMany = await state.pendingLogins(msisdn: msisdn).count >= configuration.maxPendingLoginsPerUser
         if await state.takeForcedRateLimit() || tooMany {
-            return OAuthProblem.error(.tooManyRequests, "too_many_requests",
-                                      "Too many login requests started towards the same user at the same time.", headers: [("Retry-After", "10")])
+            return OAuthProblem.error(
+                .tooManyRequests, "too_many_requests",
+                "Too many login requests started towards the same user at the same time.", headers: [("Retry-After", "10")])
         }
-        let login = await state.startLogin(clientID: client.id, msisdn: msisdn, scopes: scopes, bindingMessage: bindingMessage,
-                                           redirectURI: redirectURI, requestedExpiry: requestedExpiry)
-        return OAuthProblem.json(["auth_req_id": login.authReqID, "expires_in": Int(login.expiresAt.timeIntervalSince(login.createdAt).rounded()),
-                                  "interval": login.interval])
+        let login = await state.startLogin(
+            clientID: client.id, msisdn: msisdn, scopes: scopes, bindingMessage: bindingMessage,
+            redirectURI: redirectURI, requestedExpiry: requestedExpiry)
+        return OAuthProblem.json([
+            "auth_req_id": login.authReqID, "expires_in": Int(login.expiresAt.timeIntervalSince(login.createdAt).rounded()),
+            "interval": login.interval,
+        ])
     }
 
     /// `POST /vipps-login-ciba/api/v1/user-exists`: `{"exists": true|false}`.
@@ -77,7 +85,8 @@ extension SimulatorRoutes {
         guard hint.hasPrefix("urn:msisdn:") else { return nil }
         let digits = String(hint.dropFirst("urn:msisdn:".count))
         guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              ["46", "45", "47", "358", "299"].contains(where: { digits.hasPrefix($0) }) else { return nil }
+            ["46", "45", "47", "358", "299"].contains(where: { digits.hasPrefix($0) })
+        else { return nil }
         return digits
     }
 

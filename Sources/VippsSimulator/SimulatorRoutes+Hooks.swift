@@ -19,7 +19,8 @@ extension SimulatorRoutes {
             return OAuthProblem.error(.notFound, "not_found", "No pending login with that auth_req_id.")
         }
         let ticked = (try? JSONDecoder().decode(Body.self, from: Data(request.body)))?.consents.map(Set.init)
-        let consents = login.asksForConsents ? Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, ticked?.contains($0.id) ?? true) }) : nil
+        let consents =
+            login.asksForConsents ? Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, ticked?.contains($0.id) ?? true) }) : nil
         let redirect = await state.confirm(id, consents: consents)
         return OAuthProblem.json(redirect.map { ["redirect": $0.absoluteString] } ?? [:])
     }

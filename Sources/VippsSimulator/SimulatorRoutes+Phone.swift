@@ -4,7 +4,9 @@ import HTTPServer
 extension SimulatorRoutes {
     /// `GET /phone/{msisdn}`: the pending logins, as the Vipps app would show them.
     func phone(_ request: HTTPRequest) async -> HTTPResponse {
-        guard let user = await user(request) else { return PhonePages.page("Unknown phone", "<p>No test user has this number.</p>", status: .notFound) }
+        guard let user = await user(request) else {
+            return PhonePages.page("Unknown phone", "<p>No test user has this number.</p>", status: .notFound)
+        }
         return PhonePages.pending(user: user, logins: await state.pendingLogins(msisdn: user.msisdn), merchant: configuration.merchantName)
     }
 
@@ -31,8 +33,9 @@ extension SimulatorRoutes {
         let open = await consentsToAsk(user)
         let missing = open.filter { $0.required && !ticked.contains($0.id) }
         if !missing.isEmpty {
-            return PhonePages.consents(user: user, login: login, configuration: configuration, consents: open,
-                                       error: "Tick the required consents to continue: " + missing.map(\.textEN).joined(separator: ", "))
+            return PhonePages.consents(
+                user: user, login: login, configuration: configuration, consents: open,
+                error: "Tick the required consents to continue: " + missing.map(\.textEN).joined(separator: ", "))
         }
         return await complete(login, consents: Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, ticked.contains($0.id)) }))
     }
@@ -46,7 +49,8 @@ extension SimulatorRoutes {
     /// The redirect variant sends the phone's browser to the merchant; the poll variant ends in the app.
     private func complete(_ login: PendingLogin, consents: [String: Bool]?) async -> HTTPResponse {
         if let redirect = await state.confirm(login.authReqID, consents: consents) { return .redirect(to: redirect.absoluteString) }
-        return PhonePages.page("Login complete", "<p>You are logged in to \(PhonePages.escape(configuration.merchantName)). You can close this screen.</p>")
+        return PhonePages.page(
+            "Login complete", "<p>You are logged in to \(PhonePages.escape(configuration.merchantName)). You can close this screen.</p>")
     }
 
     private func user(_ request: HTTPRequest) async -> TestUser? {
@@ -56,7 +60,8 @@ extension SimulatorRoutes {
 
     private func pendingLogin(_ request: HTTPRequest) async -> (TestUser, PendingLogin)? {
         guard let user = await user(request), let id = request.parameter("id"), let login = await state.login(id),
-              login.msisdn == user.msisdn, login.status == .pending, login.expiresAt > (await state.now) else { return nil }
+            login.msisdn == user.msisdn, login.status == .pending, login.expiresAt > (await state.now)
+        else { return nil }
         return (user, login)
     }
 

@@ -14,8 +14,9 @@ extension SimulatorRoutes {
             guard let code = form["code"], let issued = await state.redeem(code, clientID: client.id, kind: .cibaRedirect) else {
                 return Self.invalidGrant
             }
-            return await tokens(for: issued.msisdn, client: client, scopes: issued.scopes, consents: issued.consents,
-                                authReqID: issued.authReqID, nonce: nil, prefix: "", lifetime: configuration.accessTokenLifetime)
+            return await tokens(
+                for: issued.msisdn, client: client, scopes: issued.scopes, consents: issued.consents,
+                authReqID: issued.authReqID, nonce: nil, prefix: "", lifetime: configuration.accessTokenLifetime)
         case "authorization_code":
             return await authorizationCodeToken(form: form, client: client)
         case nil:
@@ -41,8 +42,9 @@ extension SimulatorRoutes {
         case .invalidGrant:
             return Self.invalidGrant
         case .tokens(let login, let consents):
-            return await tokens(for: login.msisdn, client: client, scopes: login.scopes, consents: consents,
-                                authReqID: login.authReqID, nonce: nil, prefix: "ciba.", lifetime: 300)
+            return await tokens(
+                for: login.msisdn, client: client, scopes: login.scopes, consents: consents,
+                authReqID: login.authReqID, nonce: nil, prefix: "ciba.", lifetime: 300)
         }
     }
 
@@ -58,15 +60,19 @@ extension SimulatorRoutes {
                 return OAuthProblem.error(.badRequest, "invalid_grant", "The PKCE code_verifier does not match the code_challenge.")
             }
         }
-        return await tokens(for: issued.msisdn, client: client, scopes: issued.scopes, consents: issued.consents,
-                            authReqID: nil, nonce: issued.nonce, prefix: "", lifetime: configuration.accessTokenLifetime)
+        return await tokens(
+            for: issued.msisdn, client: client, scopes: issued.scopes, consents: issued.consents,
+            authReqID: nil, nonce: issued.nonce, prefix: "", lifetime: configuration.accessTokenLifetime)
     }
 
-    private func tokens(for msisdn: String, client: SimulatorConfiguration.Client, scopes: [String], consents: [String: Bool]?,
-                        authReqID: String?, nonce: String?, prefix: String, lifetime: Int) async -> HTTPResponse {
+    private func tokens(
+        for msisdn: String, client: SimulatorConfiguration.Client, scopes: [String], consents: [String: Bool]?,
+        authReqID: String?, nonce: String?, prefix: String, lifetime: Int
+    ) async -> HTTPResponse {
         do {
-            let issued = try await state.issueTokens(msisdn: msisdn, clientID: client.id, scopes: scopes, consents: consents,
-                                                     authReqID: authReqID, nonce: nonce, accessTokenPrefix: prefix, lifetime: lifetime)
+            let issued = try await state.issueTokens(
+                msisdn: msisdn, clientID: client.id, scopes: scopes, consents: consents,
+                authReqID: authReqID, nonce: nonce, accessTokenPrefix: prefix, lifetime: lifetime)
             return OAuthProblem.json(issued.json)
         } catch {
             return OAuthProblem.error(.internalServerError, "server_error", "Something went wrong, please try again")
@@ -77,6 +83,8 @@ extension SimulatorRoutes {
         method == "S256" ? Data(SHA256.hash(data: Data(verifier.utf8))).base64URL : verifier
     }
 
-    static let invalidGrant = OAuthProblem.error(.badRequest, "invalid_grant",
-        "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.")
+    static let invalidGrant = OAuthProblem.error(
+        .badRequest, "invalid_grant",
+        "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
+    )
 }

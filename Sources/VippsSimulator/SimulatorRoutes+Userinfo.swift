@@ -5,7 +5,8 @@ extension SimulatorRoutes {
     /// `GET /vipps-userinfo-api/userinfo` with `Authorization: Bearer …`: the claims of the token's scopes.
     func userinfo(_ request: HTTPRequest) async -> HTTPResponse {
         guard let header = request.headers["Authorization"], header.hasPrefix("Bearer "),
-              let grant = await state.grant(String(header.dropFirst(7))), let user = await state.user(msisdn: grant.msisdn) else {
+            let grant = await state.grant(String(header.dropFirst(7))), let user = await state.user(msisdn: grant.msisdn)
+        else {
             return OAuthProblem.error(.unauthorized, "invalid_token", "The access token is missing, unknown or expired.")
         }
         var claims: [String: Any] = ["sub": await state.hooks.userinfoSubOverride ?? user.sub, "sid": UUID().uuidString.lowercased()]
@@ -35,7 +36,8 @@ extension SimulatorRoutes {
     /// The `delegatedConsents` object as Vipps documents it, leading-space key and all, plus the
     /// corrected `termsDescription`.
     func delegatedConsents(_ given: [String: Bool], at time: Date) -> [String: Any] {
-        let terms = "By confirming, you accept \(configuration.merchantName)'s terms of membership. They are responsible for processing the consents. You can withdraw them at any time on their website."
+        let terms =
+            "By confirming, you accept \(configuration.merchantName)'s terms of membership. They are responsible for processing the consents. You can withdraw them at any time on their website."
         return [
             "language": "EN",
             "heading": "Give consent",
@@ -43,11 +45,14 @@ extension SimulatorRoutes {
             " termsDescription": terms,
             "termsDescription": terms,
             "confirmConsentButtonText": "Confirm",
-            "links": ["termsLinkText": "Read the terms of use.", "termsLinkUrl": configuration.termsLinkURL,
-                      "privacyStatementLinkText": "Read the privacy policy.", "privacyStatementLinkUrl": configuration.privacyStatementLinkURL],
+            "links": [
+                "termsLinkText": "Read the terms of use.", "termsLinkUrl": configuration.termsLinkURL,
+                "privacyStatementLinkText": "Read the privacy policy.", "privacyStatementLinkUrl": configuration.privacyStatementLinkURL,
+            ],
             "timeOfConsent": ISO8601DateFormatter().string(from: time),
             "consents": configuration.consents.map { consent in
-                ["id": consent.id, "accepted": given[consent.id] ?? false, "required": consent.required, "textDisplayedToUser": consent.textEN] as [String: Any]
+                ["id": consent.id, "accepted": given[consent.id] ?? false, "required": consent.required, "textDisplayedToUser": consent.textEN]
+                    as [String: Any]
             },
         ]
     }

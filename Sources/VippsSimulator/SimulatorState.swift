@@ -55,12 +55,15 @@ actor SimulatorState {
 
     // MARK: Logins from phone number
 
-    func startLogin(clientID: String, msisdn: String, scopes: [String], bindingMessage: String?, redirectURI: String?, requestedExpiry: Int?) -> PendingLogin {
+    func startLogin(
+        clientID: String, msisdn: String, scopes: [String], bindingMessage: String?, redirectURI: String?, requestedExpiry: Int?
+    ) -> PendingLogin {
         forgetExpired()
         let lifetime = requestedExpiry ?? configuration.loginLifetime
-        let login = PendingLogin(authReqID: Self.randomID(), clientID: clientID, msisdn: msisdn, scopes: scopes, bindingMessage: bindingMessage,
-                                 redirectURI: redirectURI, createdAt: now, expiresAt: now.addingTimeInterval(TimeInterval(lifetime)),
-                                 interval: configuration.pollInterval)
+        let login = PendingLogin(
+            authReqID: Self.randomID(), clientID: clientID, msisdn: msisdn, scopes: scopes, bindingMessage: bindingMessage,
+            redirectURI: redirectURI, createdAt: now, expiresAt: now.addingTimeInterval(TimeInterval(lifetime)),
+            interval: configuration.pollInterval)
         logins[login.authReqID] = login
         return login
     }
@@ -90,9 +93,11 @@ actor SimulatorState {
         defer { logins[authReqID] = login }
         guard let redirectURI = login.redirectURI else { return nil }
         login.status = .completed
-        let code = issueCode(IssuedCode(kind: .cibaRedirect, clientID: login.clientID, msisdn: login.msisdn, scopes: login.scopes, consents: consents,
-                                        authReqID: login.authReqID, nonce: nil, redirectURI: nil, codeChallenge: nil, codeChallengeMethod: nil,
-                                        expiresAt: now.addingTimeInterval(configuration.codeLifetime)))
+        let code = issueCode(
+            IssuedCode(
+                kind: .cibaRedirect, clientID: login.clientID, msisdn: login.msisdn, scopes: login.scopes, consents: consents,
+                authReqID: login.authReqID, nonce: nil, redirectURI: nil, codeChallenge: nil, codeChallengeMethod: nil,
+                expiresAt: now.addingTimeInterval(configuration.codeLifetime)))
         var components = URLComponents(string: redirectURI)!
         components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "code", value: code)]
         return components.url
@@ -197,17 +202,21 @@ actor SimulatorState {
     }
 
     /// Issues an access token and a signed ID token for `user`.
-    func issueTokens(msisdn: String, clientID: String, scopes: [String], consents: [String: Bool]?, authReqID: String?, nonce: String?,
-                     accessTokenPrefix: String, lifetime: Int) async throws -> IssuedTokens {
+    func issueTokens(
+        msisdn: String, clientID: String, scopes: [String], consents: [String: Bool]?, authReqID: String?, nonce: String?,
+        accessTokenPrefix: String, lifetime: Int
+    ) async throws -> IssuedTokens {
         guard let user = user(msisdn: msisdn) else { throw SimulatorError.unknownUser }
         forgetExpired()
         let accessToken = accessTokenPrefix + Self.randomID()
-        grants[accessToken] = AccessGrant(msisdn: msisdn, scopes: scopes, consents: consents, consentTime: now,
-                                          expiresAt: now.addingTimeInterval(TimeInterval(lifetime)))
+        grants[accessToken] = AccessGrant(
+            msisdn: msisdn, scopes: scopes, consents: consents, consentTime: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(lifetime)))
         let issuedAt = now
-        var claims = SimulatedIDToken(iss: issuer, sub: user.sub, aud: [hooks.audienceOverride ?? clientID],
-                                      exp: issuedAt.addingTimeInterval(3600), iat: issuedAt, nonce: nonce ?? "",
-                                      sid: UUID().uuidString.lowercased(), msn: configuration.merchantSerialNumber, jti: UUID().uuidString.lowercased())
+        var claims = SimulatedIDToken(
+            iss: issuer, sub: user.sub, aud: [hooks.audienceOverride ?? clientID],
+            exp: issuedAt.addingTimeInterval(3600), iat: issuedAt, nonce: nonce ?? "",
+            sid: UUID().uuidString.lowercased(), msn: configuration.merchantSerialNumber, jti: UUID().uuidString.lowercased())
         if let authReqID {
             if hooks.authReqIDClaim == "authReqId" { claims.authReqIdCamel = authReqID } else { claims.authReqIDSnake = authReqID }
         }

@@ -33,9 +33,12 @@ public final class VippsSimulator: Sendable {
         serverConfiguration.eventLoopCount = 1
         // The phone's forms end in a redirect to the merchant, another origin, which `form-action 'self'`
         // would block; and the simulator's pages carry their small style inline.
-        serverConfiguration.defaultHeaders.set("Content-Security-Policy",
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self' http: https:; frame-ancestors 'none'")
-        server = HTTPServer(configuration: serverConfiguration, handler: SimulatorRoutes(state: state, base: base, configuration: configuration).router())
+        serverConfiguration.defaultHeaders.set(
+            "Content-Security-Policy",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self' http: https:; frame-ancestors 'none'"
+        )
+        server = HTTPServer(
+            configuration: serverConfiguration, handler: SimulatorRoutes(state: state, base: base, configuration: configuration).router())
     }
 
     /// Binds the port and returns it.
@@ -66,7 +69,8 @@ public final class VippsSimulator: Sendable {
     @discardableResult
     public func approve(authReqID: String, consents: Set<String>? = nil) async -> URL? {
         guard let login = await state.login(authReqID) else { return nil }
-        let given = login.asksForConsents ? Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, consents?.contains($0.id) ?? true) }) : nil
+        let given =
+            login.asksForConsents ? Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, consents?.contains($0.id) ?? true) }) : nil
         return await state.confirm(authReqID, consents: given)
     }
 
@@ -80,4 +84,3 @@ public final class VippsSimulator: Sendable {
         try await ConsentRevokedWebhook.send(sub: sub, to: url, now: await state.now)
     }
 }
-

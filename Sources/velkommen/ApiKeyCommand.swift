@@ -4,8 +4,9 @@ import ArgumentParser
 /// `velkommen apikey create|list|revoke`: POS API keys. A key is printed once at creation; only its
 /// hash is kept, and its public prefix names it afterwards.
 struct ApiKeyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "apikey", abstract: "Manage POS API keys.",
-                                                    subcommands: [Create.self, List.self, Revoke.self])
+    static let configuration = CommandConfiguration(
+        commandName: "apikey", abstract: "Manage POS API keys.",
+        subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a POS API key for a store and print it once.")
@@ -42,7 +43,8 @@ struct ApiKeyCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key (by its prefix, or the whole key): refused at once, on the API and the till.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a key (by its prefix, or the whole key): refused at once, on the API and the till.")
 
         @Argument(help: "The key's prefix as `apikey list` shows it, or the key itself.")
         var key: String

@@ -1,10 +1,10 @@
 import App
-import Foundation
 import ArgumentParser
+import Foundation
 import HTTPServer
 import Logging
-import VippsLogin
 import ServiceLifecycle
+import VippsLogin
 import VippsSimulator
 
 /// `velkommen serve`: runs the web app until SIGTERM or SIGINT, then shuts down gracefully.
@@ -25,7 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-rate-limits"), help: "Turn off the rate limits on starting logins and on callbacks. Only for load tests.")
     var noRateLimits = false
 
-    @Flag(name: .customLong("allow-private-webhook-targets"), help: "Let webhooks go to loopback and private addresses. Only for tests on one machine.")
+    @Flag(
+        name: .customLong("allow-private-webhook-targets"), help: "Let webhooks go to loopback and private addresses. Only for tests on one machine.")
     var allowPrivateWebhookTargets = false
 
     func run() async throws {
@@ -71,7 +72,9 @@ struct Serve: AsyncParsableCommand {
         let bound = try httpServer.start()
         let metricsServer = try startMetrics(app, velkommen: velkommen, main: httpServer, logger: logger)
         logger.info("Velkommen is listening on http://\(app.host):\(bound)/ (health: /healthz), public address \(app.publicURL ?? "not set")")
-        if !app.trustedProxies.isEmpty { logger.info("client addresses from X-Forwarded-For of \(app.trustedProxies.map(\.description).joined(separator: ", "))") }
+        if !app.trustedProxies.isEmpty {
+            logger.info("client addresses from X-Forwarded-For of \(app.trustedProxies.map(\.description).joined(separator: ", "))")
+        }
         if noRateLimits { logger.warning("rate limits are off (--no-rate-limits): for load tests only") }
         if let simulator {
             logger.info("Till (demo, no API key needed): http://\(app.host):\(bound)/pos")
@@ -79,10 +82,13 @@ struct Serve: AsyncParsableCommand {
         }
         // SIGTERM or SIGINT shuts the services down in reverse order: the site first (in-flight requests
         // finish), then metrics, then the background work, which is awaited before exit.
-        let services: [any Service] = velkommen.backgroundServices() + [metricsServer].compactMap { $0 }.map(ListeningService.init)
+        let services: [any Service] =
+            velkommen.backgroundServices() + [metricsServer].compactMap { $0 }.map(ListeningService.init)
             + [ListeningService(server: httpServer)]
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
-                                                                         logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
         await simulator?.shutdown()
         logger.info("stopped")

@@ -11,13 +11,16 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Port to listen on; 0 takes a free one. [VELKOMMEN_PORT, default 8080]")
     var port: Int?
 
-    @Option(name: .customLong("public-url"), help: "The site's public address, the base of redirect URIs; https in production. [VELKOMMEN_PUBLIC_URL]")
+    @Option(
+        name: .customLong("public-url"), help: "The site's public address, the base of redirect URIs; https in production. [VELKOMMEN_PUBLIC_URL]")
     var publicURL: String?
 
     @Option(name: .customLong("db"), help: "The SQLite database, created when missing. [VELKOMMEN_DATABASE_URL, default data/velkommen.sqlite]")
     var database: String?
 
-    @Option(name: .customLong("db-busy-timeout-ms"), help: "How long a write waits for another process's lock. [VELKOMMEN_DB_BUSY_TIMEOUT_MS, default 5000]")
+    @Option(
+        name: .customLong("db-busy-timeout-ms"),
+        help: "How long a write waits for another process's lock. [VELKOMMEN_DB_BUSY_TIMEOUT_MS, default 5000]")
     var busyTimeout: Int?
 
     @Option(name: .customLong("templates"), help: "Folder of templates, UI strings and seed pages. [VELKOMMEN_TEMPLATES, default Templates]")
@@ -26,7 +29,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("public"), help: "Folder served under /public/. [VELKOMMEN_PUBLIC_DIR, default Public]")
     var publicFolder: String?
 
-    @Option(name: .customLong("trusted-proxy"), help: "A reverse proxy's address or network whose X-Forwarded-For is believed (repeatable). [VELKOMMEN_TRUSTED_PROXIES, comma-separated]")
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: "A reverse proxy's address or network whose X-Forwarded-For is believed (repeatable). [VELKOMMEN_TRUSTED_PROXIES, comma-separated]")
     var trustedProxies: [String] = []
 
     @Option(name: .customLong("metrics-host"), help: "Address of the /metrics listener. [VELKOMMEN_METRICS_HOST, default 127.0.0.1]")
@@ -41,7 +46,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("vipps-client-id"), help: "The client id from the Vipps portal; without it the simulator runs. [VIPPS_CLIENT_ID]")
     var vippsClientID: String?
 
-    @Option(name: .customLong("vipps-client-secret-file"), help: "A file holding the client secret (else VIPPS_CLIENT_SECRET). [VIPPS_CLIENT_SECRET_FILE]")
+    @Option(
+        name: .customLong("vipps-client-secret-file"), help: "A file holding the client secret (else VIPPS_CLIENT_SECRET). [VIPPS_CLIENT_SECRET_FILE]"
+    )
     var vippsClientSecretFile: String?
 
     @Option(name: .customLong("vipps-msn"), help: "Merchant serial number. [VIPPS_MSN]")

@@ -5,6 +5,8 @@ import ArgumentParser
 struct Velkommen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Velkommen welcomes customers who just identified themselves with Vipps Login.",
-        subcommands: [Serve.self, Check.self, Simulator.self, ApiKeyCommand.self, StaffCommand.self, WebhooksCommand.self, SeedDemo.self, Backup.self],
+        subcommands: [
+            Serve.self, Check.self, Simulator.self, ApiKeyCommand.self, StaffCommand.self, WebhooksCommand.self, SeedDemo.self, Backup.self,
+        ],
         defaultSubcommand: Serve.self)
 }

@@ -3,8 +3,9 @@ import ArgumentParser
 
 /// `velkommen webhooks add|list|remove`: where the merchant's systems hear about members.
 struct WebhooksCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "webhooks", abstract: "Manage webhook endpoints (Standard Webhooks, signed).",
-                                                    subcommands: [Add.self, List.self, Remove.self])
+    static let configuration = CommandConfiguration(
+        commandName: "webhooks", abstract: "Manage webhook endpoints (Standard Webhooks, signed).",
+        subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an endpoint; prints its id and its whsec_ signing secret once.")
@@ -19,8 +20,9 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let (id, secret) = try await VelkommenApp.addWebhook(databasePath: try database.path, url: url,
-                                                                     events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                let (id, secret) = try await VelkommenApp.addWebhook(
+                    databasePath: try database.path, url: url,
+                    events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
                 print("\(id) \(secret)")
             } catch {
                 throw CommandFailure("webhooks add failed", error)

@@ -1,15 +1,17 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 import VippsSimulator
+
 @testable import App
 
 @Suite("Logins that end in the Vipps app: enrolment at the till without a web page", .serialized)
 struct AppEndingTests {
     static func start(_ harness: OnboardingHarness, phone: String = "12345678") async throws -> (id: String, authReqID: String) {
         let api = Browser(port: harness.app.port)
-        let started = try await api.postJSON("/api/v1/logins", json: #"{"phone": "\#(phone)", "consents": true, "ending": "app"}"#, bearer: harness.apiKey)
+        let started = try await api.postJSON(
+            "/api/v1/logins", json: #"{"phone": "\#(phone)", "consents": true, "ending": "app"}"#, bearer: harness.apiKey)
         #expect(started.status == 201)
         #expect(api.json(started)["ending"] as? String == "app")
         let id = try #require(api.json(started)["id"] as? String)
@@ -30,9 +32,11 @@ struct AppEndingTests {
         try await OnboardingHarness.with { harness in
             let (id, authReqID) = try await Self.start(harness)
             try await Self.pollNow(harness)
-            #expect(try await LoginRequestStore(pool: harness.app.app.database).find(id: id)?.status == .pending, "still waiting: authorization_pending")
+            #expect(
+                try await LoginRequestStore(pool: harness.app.app.database).find(id: id)?.status == .pending, "still waiting: authorization_pending")
             let phone = try await harness.simulatorHTTP.post("/phone/4712345678/logins/\(authReqID)/confirm", form: [])
-            let done = phone.text.contains("name=\"consent\"")
+            let done =
+                phone.text.contains("name=\"consent\"")
                 ? try await harness.simulatorHTTP.post("/phone/4712345678/logins/\(authReqID)/consents", form: [("consent", "sms")]) : phone
             #expect(done.status == 200 && done.text.contains("You are logged in"), "the app's confirmation screen, no redirect")
             try await Self.pollNow(harness, minutesAhead: 2)
@@ -41,7 +45,9 @@ struct AppEndingTests {
             let consents = try await ConsentLedger(pool: harness.app.app.database, hash: Tokens.sha256Hex).current(sub: login.memberSub ?? "")
             #expect(consents.first { $0.consentID == "sms" }?.accepted == true)
             try await Self.pollNow(harness, minutesAhead: 3)
-            #expect(try await harness.app.app.database.read { try $0.scalar("SELECT login_count FROM members", as: Int.self) } == 1, "never recorded twice")
+            #expect(
+                try await harness.app.app.database.read { try $0.scalar("SELECT login_count FROM members", as: Int.self) } == 1,
+                "never recorded twice")
             let till = Browser(port: harness.app.port)
             let token = try #require(Browser.hidden("csrf", in: try await till.get("/pos").text))
             _ = try await till.post("/pos/key", form: [("csrf", token), ("key", harness.apiKey)])
@@ -67,8 +73,9 @@ struct AppEndingTests {
         try await OnboardingHarness.with { harness in
             let (id, authReqID) = try await Self.start(harness)
             _ = await harness.simulator.approve(authReqID: authReqID)
-            let fresh = AppEndingPoller(client: try #require(harness.app.app.vipps), requests: LoginRequestStore(pool: harness.app.app.database),
-                                        landing: harness.app.app.landing, metrics: AppMetrics(), logger: harness.app.logs.logger)
+            let fresh = AppEndingPoller(
+                client: try #require(harness.app.app.vipps), requests: LoginRequestStore(pool: harness.app.app.database),
+                landing: harness.app.app.landing, metrics: AppMetrics(), logger: harness.app.logs.logger)
             try await fresh.pollDue(now: { Date().addingTimeInterval(60) })
             #expect(try await LoginRequestStore(pool: harness.app.app.database).find(id: id)?.status == .confirmed)
         }

@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 /// The second security round: what an attacker from outside got through before (issue 13). Each test
@@ -30,12 +31,15 @@ struct AttackerFromOutsideTests {
             let day = Date(timeIntervalSince1970: 1_794_312_000)
             try await harness.app.app.database.write { database in
                 for index in 0..<9 {
-                    try database.execute("INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'wish', ?, ?)",
-                                         ["m\(index)", index == 0 ? "Nut allergy - EpiPen in left pocket" : "none \(index)", day])
-                    try database.execute("INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'favourite_store', ?, ?)",
-                                         ["m\(index)", index < 6 ? "oslo-1" : index < 8 ? "bergen-1" : "online", day])
-                    try database.execute("INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'postcode', ?, ?)",
-                                         ["m\(index)", "0\(150 + index)", day])
+                    try database.execute(
+                        "INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'wish', ?, ?)",
+                        ["m\(index)", index == 0 ? "Nut allergy - EpiPen in left pocket" : "none \(index)", day])
+                    try database.execute(
+                        "INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'favourite_store', ?, ?)",
+                        ["m\(index)", index < 6 ? "oslo-1" : index < 8 ? "bergen-1" : "online", day])
+                    try database.execute(
+                        "INSERT INTO answers (member_sub, question, value, answered_at) VALUES (?, 'postcode', ?, ?)",
+                        ["m\(index)", "0\(150 + index)", day])
                 }
             }
             let merchant = try await harness.staff("merchant", msisdn: "4741111111")
@@ -68,23 +72,29 @@ struct AttackerFromOutsideTests {
             let browser = Browser(port: harness.app.port)
             try await Self.signIn(browser, harness)
             let before = try await Self.count("SELECT count(*) FROM consent_receipts", harness)
-            let unknown = try await Browser(port: harness.app.port).postJSON("/webhooks/vipps/consent-revoked",
-                                                                             json: Self.forgedToken(sub: "nobody-we-know"), bearer: nil)
+            let unknown = try await Browser(port: harness.app.port).postJSON(
+                "/webhooks/vipps/consent-revoked",
+                json: Self.forgedToken(sub: "nobody-we-know"), bearer: nil)
             #expect(unknown.status == 204)
             #expect(try await Self.count("SELECT count(*) FROM consent_receipts", harness) == before, "an unknown member writes nothing")
-            let injected = #","consents":[{"id":"sms","accepted":false,"textDisplayedToUser":"INJECTED consent text"},{"id":"made-up","accepted":false}]"#
+            let injected =
+                #","consents":[{"id":"sms","accepted":false,"textDisplayedToUser":"INJECTED consent text"},{"id":"made-up","accepted":false}]"#
             let attacker = Browser(port: harness.app.port)
             var statuses: [Int] = []
             for _ in 0..<40 {
-                statuses.append(try await attacker.postJSON("/webhooks/vipps/consent-revoked", json: Self.forgedToken(sub: Self.ada, extra: injected), bearer: nil).status)
+                statuses.append(
+                    try await attacker.postJSON(
+                        "/webhooks/vipps/consent-revoked", json: Self.forgedToken(sub: Self.ada, extra: injected), bearer: nil
+                    ).status)
             }
             #expect(statuses.first == 204)
             #expect(statuses.contains(429), "one client is rate-limited")
             let added = try await Self.count("SELECT count(*) FROM consent_receipts", harness) - before
             #expect(added == 1, "repeats within the hour collapse into one receipt, not \(added)")
-            let payload = try await harness.app.app.database.read {
-                try $0.scalar("SELECT payload FROM consent_receipts WHERE source = 'webhook'", as: String.self)
-            } ?? ""
+            let payload =
+                try await harness.app.app.database.read {
+                    try $0.scalar("SELECT payload FROM consent_receipts WHERE source = 'webhook'", as: String.self)
+                } ?? ""
             #expect(!payload.contains("INJECTED") && !payload.contains("made-up"), "only known consent ids, never text: \(payload)")
             #expect(payload.count < 200)
             let page = try await browser.get("/me").text
@@ -214,7 +224,9 @@ struct AttackerFromOutsideTests {
 
     // MARK: 9. CSV
 
-    @Test("CSV cells starting with a formula character, TAB or CR are defused", arguments: ["=1+1", "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd", "\r\ncmd"])
+    @Test(
+        "CSV cells starting with a formula character, TAB or CR are defused",
+        arguments: ["=1+1", "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd", "\r\ncmd"])
     func csvCells(_ value: String) {
         #expect(StatsPage.csvField(value).hasPrefix("'") || StatsPage.csvField(value).hasPrefix("\"'"), "\(value.debugDescription)")
     }

@@ -3,12 +3,14 @@ import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Storage
 import Testing
+
 @testable import App
 
 @Suite("Background work runs as services that shut down when serve does")
 struct BackgroundServicesTests {
-    @Test("the retention service purges at once, then waits an hour, unless the group shuts down: then it returns",
-          .timeLimit(.minutes(1)))
+    @Test(
+        "the retention service purges at once, then waits an hour, unless the group shuts down: then it returns",
+        .timeLimit(.minutes(1)))
     func retentionStops() async throws {
         try await TestApp.with { app in
             let answers = AnswerStore(pool: app.app.database)

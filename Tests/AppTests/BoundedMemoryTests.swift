@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import App
 @testable import Storage
 
@@ -8,8 +9,9 @@ import Testing
 @Suite("Bounded memory")
 struct BoundedMemoryTests {
     static func signedIn(_ sub: String, expiresAt: Date) -> SignedIn {
-        let member = Member(profile: MemberProfile(sub: sub, name: "Ada"), language: nil, firstStore: nil,
-                            createdAt: Date(timeIntervalSince1970: 0), lastLoginAt: Date(timeIntervalSince1970: 0), loginCount: 1)
+        let member = Member(
+            profile: MemberProfile(sub: sub, name: "Ada"), language: nil, firstStore: nil,
+            createdAt: Date(timeIntervalSince1970: 0), lastLoginAt: Date(timeIntervalSince1970: 0), loginCount: 1)
         return SignedIn(session: Session(idHash: "h-\(sub)", memberSub: sub, csrfToken: "t", expiresAt: expiresAt), member: member, consents: [])
     }
 

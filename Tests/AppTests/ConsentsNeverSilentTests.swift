@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("Consents are never changed silently", .serialized)
@@ -9,8 +10,9 @@ struct ConsentsNeverSilentTests {
     static let ada = "c06c4afe-d9e1-4c5d-939a-177d752a0944"
 
     static func consents(_ harness: OnboardingHarness) async throws -> [String: Bool] {
-        Dictionary(uniqueKeysWithValues: try await ConsentLedger(pool: harness.app.app.database, hash: Tokens.sha256Hex).current(sub: ada)
-            .map { ($0.consentID, $0.accepted) })
+        Dictionary(
+            uniqueKeysWithValues: try await ConsentLedger(pool: harness.app.app.database, hash: Tokens.sha256Hex).current(sub: ada)
+                .map { ($0.consentID, $0.accepted) })
     }
 
     @Test("a second login keeps what the member said: the till does not ask again, and nothing turns from yes to no")
@@ -26,7 +28,8 @@ struct ConsentsNeverSilentTests {
             #expect(!request.askConsents, "consents on record: not asked again by default")
             let confirmed = try await harness.simulatorHTTP.post("/phone/4712345678/logins/\(second)/confirm", form: [])
             #expect(confirmed.status == 303, "no consent screen")
-            _ = try await browser.get("/callback?code=\(try #require(URLComponents(string: confirmed.header("Location") ?? "")?.queryItems?.first?.value))")
+            _ = try await browser.get(
+                "/callback?code=\(try #require(URLComponents(string: confirmed.header("Location") ?? "")?.queryItems?.first?.value))")
             #expect(try await Self.consents(harness) == ["sms": true, "email": true, "digital": false, "personal": false])
             #expect(!(try await browser.get("/welcome").text.contains("Du har nå sagt")))
         }
@@ -36,7 +39,8 @@ struct ConsentsNeverSilentTests {
     func simulatorRemembers() async throws {
         try await OnboardingHarness.with { harness in
             let (_, first) = try await harness.startLogin()
-            _ = try await Browser(port: harness.app.port).get("/callback?code=\(try await harness.confirmOnPhone(authReqID: first, consents: ["sms"]))")
+            _ = try await Browser(port: harness.app.port).get(
+                "/callback?code=\(try await harness.confirmOnPhone(authReqID: first, consents: ["sms"]))")
             // Asked again through the API with the phone number unknown to us: only the consents not accepted before are shown.
             try await harness.app.app.database.write { try $0.execute("UPDATE members SET phone_number = NULL") }
             let (_, second) = try await harness.startLogin()

@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("Customer pages: welcome, offers, languages, publish windows")

@@ -1,8 +1,9 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 import VippsSimulator
+
 @testable import App
 
 @Suite("Faults: the database full, busy or read-only; Vipps failing, slow or talking garbage", .serialized)
@@ -97,11 +98,14 @@ struct FaultTests {
         try await OnboardingHarness.with(app: { $0.databaseBusyTimeoutMilliseconds = 200 }) { harness in
             let browser = try await signedInMember(harness)
             let csrf = try #require(Browser.hidden("csrf", in: try await browser.get("/preferences").text))
-            #expect(try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "oslo-1")]).status == 303)
+            #expect(
+                try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "oslo-1")]).status
+                    == 303)
             // An operator's sqlite3 (another connection, as another process would be) holds the write lock.
             let other = try SQLiteConnection(path: harness.app.app.configuration.databasePath)
             try other.execute(script: "BEGIN IMMEDIATE")
-            let refused = try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")])
+            let refused = try await browser.post(
+                "/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")])
             #expect(refused.status == 503)
             #expect(refused.header("Retry-After") != nil)
             #expect(refused.text.contains("Vi er straks tilbake"))
@@ -109,7 +113,9 @@ struct FaultTests {
             try other.execute(script: "ROLLBACK")
             let answers = AnswerStore(pool: harness.app.app.database)
             #expect(try await answers.current(sub: Self.ada)["favourite_store"] == "oslo-1")
-            #expect(try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")]).status == 303)
+            #expect(
+                try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")]).status
+                    == 303)
             #expect(try await answers.current(sub: Self.ada)["favourite_store"] == "bergen-1")
         }
     }
@@ -119,17 +125,22 @@ struct FaultTests {
         try await OnboardingHarness.with { harness in
             let browser = try await signedInMember(harness)
             let csrf = try #require(Browser.hidden("csrf", in: try await browser.get("/preferences").text))
-            #expect(try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "oslo-1")]).status == 303)
+            #expect(
+                try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "oslo-1")]).status
+                    == 303)
             // As when the disk is remounted read-only: every write fails with SQLITE_READONLY.
             try await harness.app.app.database.writerConnection { try $0.execute(script: "PRAGMA query_only = ON") }
-            let refused = try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")])
+            let refused = try await browser.post(
+                "/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")])
             #expect(refused.status == 503)
             #expect(refused.text.contains("Vi er straks tilbake"))
             let me = try await browser.get("/me")
             #expect(me.status == 200)
             #expect(me.text.contains("Oslo sentrum"))
             try await harness.app.app.database.writerConnection { try $0.execute(script: "PRAGMA query_only = OFF") }
-            #expect(try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")]).status == 303)
+            #expect(
+                try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("favourite_store", "bergen-1")]).status
+                    == 303)
             #expect(try await AnswerStore(pool: harness.app.app.database).current(sub: Self.ada)["favourite_store"] == "bergen-1")
         }
     }

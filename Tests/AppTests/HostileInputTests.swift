@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("Hostile input: rate limits, redirects, sessions, forged roles", .serialized)
@@ -17,7 +18,8 @@ struct HostileInputTests {
             #expect(limited.status == 429)
             #expect(Int(limited.header("Retry-After") ?? "") ?? 0 > 0)
             #expect(api.json(limited)["type"] as? String == "https://velkommen.example/problems/rate-limited")
-            #expect(try await api.postJSON("/api/v1/logins", json: #"{"phone": "98765432"}"#, bearer: harness.apiKey).status == 201, "other phones go on")
+            #expect(
+                try await api.postJSON("/api/v1/logins", json: #"{"phone": "98765432"}"#, bearer: harness.apiKey).status == 201, "other phones go on")
         }
     }
 
@@ -35,8 +37,10 @@ struct HostileInputTests {
     func noOpenRedirects() async throws {
         try await OnboardingHarness.with { harness in
             let browser = Browser(port: harness.app.port)
-            for path in ["/?next=https://evil.example", "/logout?next=//evil.example", "/welcome?redirect=https://evil.example",
-                         "/callback?error=access_denied&redirect_uri=https://evil.example", "//evil.example/", "/\\evil.example"] {
+            for path in [
+                "/?next=https://evil.example", "/logout?next=//evil.example", "/welcome?redirect=https://evil.example",
+                "/callback?error=access_denied&redirect_uri=https://evil.example", "//evil.example/", "/\\evil.example",
+            ] {
                 let response = try await browser.get(path)
                 let location = response.header("Location") ?? ""
                 #expect(location.isEmpty || location.hasPrefix("/") && !location.hasPrefix("//"), "\(path) → \(location)")
@@ -91,8 +95,10 @@ struct HostileInputTests {
     func traversal() async throws {
         try await OnboardingHarness.with { harness in
             let browser = Browser(port: harness.app.port)
-            for path in ["/public/../Package.swift", "/public/%2e%2e/Package.swift", "/public/..%2fPackage.swift", "/public/css/..%2f..%2fPackage.swift",
-                         "/public/%2e%2e%2f%2e%2e%2fetc/passwd"] {
+            for path in [
+                "/public/../Package.swift", "/public/%2e%2e/Package.swift", "/public/..%2fPackage.swift", "/public/css/..%2f..%2fPackage.swift",
+                "/public/%2e%2e%2f%2e%2e%2fetc/passwd",
+            ] {
                 let response = try await browser.get(path)
                 #expect(response.status == 404 || response.status == 400, "\(path): \(response.status)")
                 #expect(!response.text.contains("swift-tools-version"))
@@ -120,8 +126,9 @@ struct HostileInputTests {
             let answers = AnswerStore(pool: harness.app.app.database)
             let start = Date()
             for number in 0..<300 {
-                try await answers.record(sub: "c06c4afe-d9e1-4c5d-939a-177d752a0944", question: "wish", value: "svar-\(number)-",
-                                         at: start.addingTimeInterval(Double(number)))
+                try await answers.record(
+                    sub: "c06c4afe-d9e1-4c5d-939a-177d752a0944", question: "wish", value: "svar-\(number)-",
+                    at: start.addingTimeInterval(Double(number)))
             }
             let page = try await ada.get("/me").text
             #expect(page.contains("svar-299-"), "the current answer")

@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("The member card: a number never reused, a barcode a till can scan, a till paired with a one-time code", .serialized)
@@ -51,7 +52,8 @@ struct MemberCardTests {
             #expect(try await members.delete(sub: "b"))
             let third = try await members.recordLogin(MemberProfile(sub: "c", name: "C"), store: nil)
             #expect(third.memberNumber == second.memberNumber + 1)
-            #expect(try await members.recordLogin(MemberProfile(sub: "a", name: "A"), store: nil).memberNumber == first.memberNumber, "a login keeps it")
+            #expect(
+                try await members.recordLogin(MemberProfile(sub: "a", name: "A"), store: nil).memberNumber == first.memberNumber, "a login keeps it")
         }
     }
 

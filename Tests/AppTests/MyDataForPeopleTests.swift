@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("/me for people: labels, dates and numbers as people read them, a switch per consent", .serialized)

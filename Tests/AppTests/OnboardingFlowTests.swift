@@ -1,8 +1,9 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 import VippsSimulator
+
 @testable import App
 
 // Serialized: each test runs two servers, a database and the simulator; in parallel they compete for
@@ -35,9 +36,13 @@ struct OnboardingFlowTests {
             let csrf = try #require(Browser.hidden("csrf", in: form.text))
             #expect(form.text.contains("Hvilken butikk handler du oftest i?"))
             #expect(!form.text.contains("Postnummer"), "Vipps gave the address, so the postcode is not asked")
-            let saved = try await browser.post("/preferences", form: [("csrf", csrf), ("asked", "favourite_store"), ("asked", "interests"),
-                                                                      ("asked", "wish"), ("favourite_store", "oslo-1"),
-                                                                      ("interests", "coffee"), ("interests", "events"), ("wish", "nøtter")])
+            let saved = try await browser.post(
+                "/preferences",
+                form: [
+                    ("csrf", csrf), ("asked", "favourite_store"), ("asked", "interests"),
+                    ("asked", "wish"), ("favourite_store", "oslo-1"),
+                    ("interests", "coffee"), ("interests", "events"), ("wish", "nøtter"),
+                ])
             #expect(saved.status == 303)
             let completed = api.json(try await api.getJSON("/api/v1/logins/\(id)", bearer: harness.apiKey))
             #expect(completed["status"] as? String == "completed")
@@ -58,8 +63,11 @@ struct OnboardingFlowTests {
             let afterwards = try await browser.get("/me")
             #expect(afterwards.status == 303, "the session ended with the member")
             let left = try await harness.app.app.database.read { database in
-                (try database.scalar("SELECT count(*) FROM members", as: Int.self), try database.scalar("SELECT count(*) FROM answers", as: Int.self),
-                 try database.scalar("SELECT count(*) FROM consent_receipts WHERE member_sub IS NULL", as: Int.self))
+                (
+                    try database.scalar("SELECT count(*) FROM members", as: Int.self),
+                    try database.scalar("SELECT count(*) FROM answers", as: Int.self),
+                    try database.scalar("SELECT count(*) FROM consent_receipts WHERE member_sub IS NULL", as: Int.self)
+                )
             }
             #expect(left.0 == 0 && left.1 == 0 && left.2 == 1, "profile and answers erased, the consent receipt kept without identity")
         }
@@ -132,7 +140,9 @@ struct OnboardingFlowTests {
             // A login whose auth_req_id we do not hold (as if started elsewhere with our client).
             let (_, second) = try await harness.startLogin()
             let code = try await harness.confirmOnPhone(authReqID: second)
-            try await harness.app.app.database.write { try $0.execute("UPDATE login_requests SET auth_req_id = 'someone-else' WHERE auth_req_id = ?", [second]) }
+            try await harness.app.app.database.write {
+                try $0.execute("UPDATE login_requests SET auth_req_id = 'someone-else' WHERE auth_req_id = ?", [second])
+            }
             let response = try await Browser(port: harness.app.port).get("/callback?code=\(code)")
             #expect(response.text.contains("Vi kjenner ikke igjen denne innloggingen"))
         }
@@ -154,14 +164,16 @@ struct OnboardingFlowTests {
         }
     }
 
-    @Test("the POS API refuses bad input with problems that say what is wrong", arguments: [
-        (#"{"phone": "12"}"#, 400, "invalid-phone"),
-        (#"{"phone": "41234567", "bindingMessage": "no!"}"#, 400, "invalid-binding-message"),
-        (#"{"phone": "41234567", "store": "bergen-1"}"#, 403, "wrong-store"),
-        (#"not json"#, 400, "invalid-json"),
-        (#"{"phone": "4742222222"}"#, 422, "vipps-invalid-user"),
-        (#"{"phone": "4743333333"}"#, 422, "vipps-old-app"),
-    ])
+    @Test(
+        "the POS API refuses bad input with problems that say what is wrong",
+        arguments: [
+            (#"{"phone": "12"}"#, 400, "invalid-phone"),
+            (#"{"phone": "41234567", "bindingMessage": "no!"}"#, 400, "invalid-binding-message"),
+            (#"{"phone": "41234567", "store": "bergen-1"}"#, 403, "wrong-store"),
+            (#"not json"#, 400, "invalid-json"),
+            (#"{"phone": "4742222222"}"#, 422, "vipps-invalid-user"),
+            (#"{"phone": "4743333333"}"#, 422, "vipps-old-app"),
+        ])
     func apiProblems(body: String, status: Int, type: String) async throws {
         try await OnboardingHarness.with { harness in
             let api = Browser(port: harness.app.port)
@@ -194,10 +206,12 @@ struct OnboardingFlowTests {
             let csrf = try #require(Browser.hidden("csrf", in: form.text))
             let withoutToken = try await browser.post("/preferences", form: [("asked", "has_children"), ("has_children", "yes")])
             #expect(withoutToken.status == 403)
-            let invalid = try await browser.post("/preferences", form: [
-                ("csrf", csrf), ("asked", "has_children"), ("asked", "favourite_store"), ("asked", "interests"), ("asked", "wish"),
-                ("favourite_store", "mars"), ("interests", "coffee"), ("interests", "gold"), ("wish", String(repeating: "x", count: 300)),
-            ])
+            let invalid = try await browser.post(
+                "/preferences",
+                form: [
+                    ("csrf", csrf), ("asked", "has_children"), ("asked", "favourite_store"), ("asked", "interests"), ("asked", "wish"),
+                    ("favourite_store", "mars"), ("interests", "coffee"), ("interests", "gold"), ("wish", String(repeating: "x", count: 300)),
+                ])
             #expect(invalid.status == 422)
             for message in ["Velg et av alternativene.", "Teksten er for lang"] {
                 #expect(invalid.text.contains(message), "missing: \(message)")

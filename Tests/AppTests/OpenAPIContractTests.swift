@@ -1,6 +1,7 @@
 import Foundation
 import Storage
 import Testing
+
 @testable import App
 
 @Suite("The OpenAPI document describes the POS API's own types")
@@ -30,9 +31,13 @@ struct OpenAPIContractTests {
     }
 
     static var fullLogin: LoginRequest {
-        var login = LoginRequest(id: "x", phoneHint: "4712345678", bindingMessage: "ABC-123", store: "s", terminal: "t", askConsents: true,
-                                 createdAt: Date(), expiresAt: Date())
-        login.confirmedAt = Date(); login.landedAt = Date(); login.completedAt = Date(); login.failure = "f"
+        var login = LoginRequest(
+            id: "x", phoneHint: "4712345678", bindingMessage: "ABC-123", store: "s", terminal: "t", askConsents: true,
+            createdAt: Date(), expiresAt: Date())
+        login.confirmedAt = Date()
+        login.landedAt = Date()
+        login.completedAt = Date()
+        login.failure = "f"
         return login
     }
 
@@ -43,7 +48,8 @@ struct OpenAPIContractTests {
         #expect(Self.properties("LoginStart", in: schemas) == (try Self.keys(start)))
         #expect(Self.properties("LoginSummary", in: schemas) == (try Self.keys(PosAPIBody.LoginSummary(Self.fullLogin))))
         #expect(Self.properties("LoginDetails", in: schemas) == (try Self.keys(PosAPIBody.LoginDetails(Self.fullLogin))))
-        #expect(Self.properties("Problem", in: schemas) == (try Self.keys(PosAPIBody.ProblemDetails(type: "t", title: "t", status: 400, detail: "d"))))
+        #expect(
+            Self.properties("Problem", in: schemas) == (try Self.keys(PosAPIBody.ProblemDetails(type: "t", title: "t", status: 400, detail: "d"))))
     }
 
     @Test("the status enum lists every status a login can have")

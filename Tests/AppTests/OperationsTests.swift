@@ -1,9 +1,10 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 import VippsLogin
 import VippsSimulator
+
 @testable import App
 
 @Suite("Operations: revocation, staff removal, check, logs that say what is wrong, metrics, readiness", .serialized)
@@ -27,7 +28,10 @@ struct OperationsTests {
             #expect(try await api.postJSON("/api/v1/logins", json: #"{"phone": "98765432"}"#, bearer: harness.apiKey).status == 401)
             #expect(try await till.get("/pos").text.contains("name=\"key\""), "the till asks for a key again")
             #expect(try await VelkommenApp.listApiKeys(databasePath: database)[0].contains("revoked"))
-            #expect(try await harness.app.app.database.read { try $0.scalar("SELECT count(*) FROM audit_log WHERE action = 'apikey.revoke'", as: Int.self) } == 1)
+            #expect(
+                try await harness.app.app.database.read {
+                    try $0.scalar("SELECT count(*) FROM audit_log WHERE action = 'apikey.revoke'", as: Int.self)
+                } == 1)
         }
     }
 
@@ -66,7 +70,8 @@ struct OperationsTests {
             ]
             let good = await ConfigurationCheck.run(settings: base)
             #expect(good.allSatisfy { $0.passed }, "\(good.map(\.line))")
-            #expect(good.map(\.name) == ["configuration", "redirect URIs", "vipps discovery", "vipps keys", "vipps credentials", "database", "templates"])
+            #expect(
+                good.map(\.name) == ["configuration", "redirect URIs", "vipps discovery", "vipps keys", "vipps credentials", "database", "templates"])
 
             let secret = await ConfigurationCheck.run(settings: base.merging(["VIPPS_CLIENT_SECRET": "wrong"]) { $1 })
             #expect(secret.first { $0.name == "vipps credentials" }?.passed == false)

@@ -1,36 +1,40 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("Preferences that end: skip remembered, progress, purpose, a done screen, nothing sensitive by default", .serialized)
 struct PreferencesThatEndTests {
     static func question(_ type: PreferenceQuestions.Question.Kind, required: Bool = false, options: [String] = []) -> PreferenceQuestions.Question {
-        PreferenceQuestions.Question(id: "q", type: type, required: required, label: ["nb": "Q"],
-                                     options: options.map { .init(value: $0, label: ["nb": $0]) }, maxLength: 10)
+        PreferenceQuestions.Question(
+            id: "q", type: type, required: required, label: ["nb": "Q"],
+            options: options.map { .init(value: $0, label: ["nb": $0]) }, maxLength: 10)
     }
 
-    @Test("each type accepts what it should and names what is wrong", arguments: [
-        (PreferenceQuestions.Question.Kind.text, false, [] as [String], ["kort"], nil as String?),
-        (.text, false, [], ["x\u{7}y"], "error_text"),
-        (.text, false, [], [String(repeating: "x", count: 11)], "error_text"),
-        (.text, true, [], [], "error_required"),
-        (.text, false, [], [], nil),
-        (.single, false, ["a", "b"], ["a"], nil),
-        (.single, false, ["a", "b"], ["c"], "error_choice"),
-        (.single, false, ["a", "b"], ["a", "b"], "error_choice"),
-        (.multiple, false, ["a", "b"], ["a", "b"], nil),
-        (.multiple, false, ["a", "b"], ["a", "z"], "error_choice"),
-        (.yesno, true, [], ["yes"], nil),
-        (.yesno, false, [], ["maybe"], "error_choice"),
-        (.date, false, [], ["1990-02-28"], nil),
-        (.date, false, [], ["1990-02-30"], "error_date"),
-        (.date, false, [], ["2999-01-01"], "error_date"),
-        (.postcode, false, [], ["0150"], nil),
-        (.postcode, false, [], ["015"], "error_postcode"),
-        (.postcode, false, [], ["０１５０"], "error_postcode"),
-    ])
+    @Test(
+        "each type accepts what it should and names what is wrong",
+        arguments: [
+            (PreferenceQuestions.Question.Kind.text, false, [] as [String], ["kort"], nil as String?),
+            (.text, false, [], ["x\u{7}y"], "error_text"),
+            (.text, false, [], [String(repeating: "x", count: 11)], "error_text"),
+            (.text, true, [], [], "error_required"),
+            (.text, false, [], [], nil),
+            (.single, false, ["a", "b"], ["a"], nil),
+            (.single, false, ["a", "b"], ["c"], "error_choice"),
+            (.single, false, ["a", "b"], ["a", "b"], "error_choice"),
+            (.multiple, false, ["a", "b"], ["a", "b"], nil),
+            (.multiple, false, ["a", "b"], ["a", "z"], "error_choice"),
+            (.yesno, true, [], ["yes"], nil),
+            (.yesno, false, [], ["maybe"], "error_choice"),
+            (.date, false, [], ["1990-02-28"], nil),
+            (.date, false, [], ["1990-02-30"], "error_date"),
+            (.date, false, [], ["2999-01-01"], "error_date"),
+            (.postcode, false, [], ["0150"], nil),
+            (.postcode, false, [], ["015"], "error_postcode"),
+            (.postcode, false, [], ["０１５０"], "error_postcode"),
+        ])
     func validation(type: PreferenceQuestions.Question.Kind, required: Bool, options: [String], submitted: [String], error: String?) {
         let question = Self.question(type, required: required, options: options)
         let result = PreferenceQuestions(questions: [question]).validate([question], values: ["q": submitted])
@@ -59,7 +63,8 @@ struct PreferencesThatEndTests {
             #expect(form.contains("name=\"skip\" value=\"favourite_store\""))
 
             let asked = [("asked", "favourite_store"), ("asked", "interests"), ("asked", "wish")]
-            let afterSkip = try await browser.post("/preferences", form: [("csrf", csrf)] + asked + [("skip", "favourite_store"), ("wish", "mer te")])
+            let afterSkip = try await browser.post(
+                "/preferences", form: [("csrf", csrf)] + asked + [("skip", "favourite_store"), ("wish", "mer te")])
             #expect(afterSkip.status == 200)
             #expect(!afterSkip.text.contains("Hvilken butikk") && afterSkip.text.contains("value=\"mer te\""), "the rest, as typed")
 
@@ -73,7 +78,9 @@ struct PreferencesThatEndTests {
             #expect(!later.contains("Hvilken butikk") && !later.contains("Hva vil du høre mer om?"), "skipped and left-empty are remembered")
             #expect(later.contains("Har du barn under 12 år?"), "the next visit asks what is left")
             let change = try await browser.get("/preferences?change=1").text
-            #expect(change.contains("Hvilken butikk") && change.contains("value=\"mer te\"") && !change.contains("name=\"skip\""), "all stay open to change")
+            #expect(
+                change.contains("Hvilken butikk") && change.contains("value=\"mer te\"") && !change.contains("name=\"skip\""),
+                "all stay open to change")
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("Editing preference questions, and their retention", .serialized)
@@ -12,14 +13,22 @@ struct QuestionEditorTests {
             let editor = try await harness.staff("marketing", msisdn: "4798765432")
             let page = try await editor.get("/admin/questions")
             let csrf = try #require(Browser.hidden("csrf", in: page.text))
-            let bad = try await editor.post("/admin/questions", form: [("csrf", csrf), ("action", "save"), ("id", "pet"), ("type", "single"),
-                                                                      ("label_nb", "Har du kjæledyr?"), ("label_en", "Do you have pets?"), ("options", "dog | hund")])
+            let bad = try await editor.post(
+                "/admin/questions",
+                form: [
+                    ("csrf", csrf), ("action", "save"), ("id", "pet"), ("type", "single"),
+                    ("label_nb", "Har du kjæledyr?"), ("label_en", "Do you have pets?"), ("options", "dog | hund"),
+                ])
             #expect(bad.status == 422)
             #expect(bad.text.contains("pet: svaralternativ på linje 1"))
-            let saved = try await editor.post("/admin/questions", form: [
-                ("csrf", csrf), ("action", "save"), ("id", "pet"), ("type", "single"), ("label_nb", "Har du kjæledyr?"), ("label_en", "Do you have pets?"),
-                ("options", "dog | Hund | Dog\ncat | Katt | Cat"), ("required", "yes"), ("purpose_nb", "Tilbud på dyrefôr"), ("retention_days", "30"),
-            ])
+            let saved = try await editor.post(
+                "/admin/questions",
+                form: [
+                    ("csrf", csrf), ("action", "save"), ("id", "pet"), ("type", "single"), ("label_nb", "Har du kjæledyr?"),
+                    ("label_en", "Do you have pets?"),
+                    ("options", "dog | Hund | Dog\ncat | Katt | Cat"), ("required", "yes"), ("purpose_nb", "Tilbud på dyrefôr"),
+                    ("retention_days", "30"),
+                ])
             #expect(saved.status == 303)
             #expect(harness.app.app.questions.questions.question("pet")?.retentionDays == 30)
             let stored = try await QuestionStore(pool: harness.app.app.database).all()

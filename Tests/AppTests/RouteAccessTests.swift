@@ -1,7 +1,8 @@
 import Foundation
 import HTTPServer
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("The route table is the access map: every route declares its rule, and the rules hold", .serialized)

@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("Staff area: login, roles, audit, the content editor", .serialized)
@@ -73,13 +74,17 @@ struct StaffAreaTests {
             let csrf = try #require(Browser.hidden("csrf", in: form.text))
             #expect(form.text.contains("Kaffe og bolle for 39 kroner"))
             func fields(_ title: String, body: String, action: String) -> [(String, String)] {
-                [("csrf", csrf), ("title", title), ("slug", "coffee"), ("kind", "offer"), ("lang", "nb"), ("audience", "all"),
-                 ("publish_at", ""), ("expire_at", ""), ("body", body), ("action", action)]
+                [
+                    ("csrf", csrf), ("title", title), ("slug", "coffee"), ("kind", "offer"), ("lang", "nb"), ("audience", "all"),
+                    ("publish_at", ""), ("expire_at", ""), ("body", body), ("action", action),
+                ]
             }
             #expect(try await editor.post("/admin/pages/save", form: fields("Kaffe for 29", body: "Billigere nå.", action: "draft")).status == 303)
             let customer = Browser(port: harness.app.port)
             #expect(try await customer.get("/offers/coffee").text.contains("Kaffe og bolle for 39 kroner"), "a draft is not live")
-            #expect(try await editor.post("/admin/pages/save", form: fields("Kaffe for 29", body: "Billigere nå, {{given_name}}.", action: "publish")).status == 303)
+            #expect(
+                try await editor.post("/admin/pages/save", form: fields("Kaffe for 29", body: "Billigere nå, {{given_name}}.", action: "publish"))
+                    .status == 303)
             #expect(try await customer.get("/offers/coffee").text.contains("Kaffe for 29"), "published at once")
 
             let history = try await editor.get("/admin/pages/history?slug=coffee&lang=nb")
@@ -89,7 +94,8 @@ struct StaffAreaTests {
             #expect(diff.text.contains("diff-removed\">− Billigere nå."))
             #expect(diff.text.contains("diff-added\">+ Billigere nå, {{given_name}}."))
 
-            #expect(try await editor.post("/admin/pages/restore", form: [("csrf", csrf), ("revision", String(ids[2])), ("publish", "yes")]).status == 303)
+            #expect(
+                try await editor.post("/admin/pages/restore", form: [("csrf", csrf), ("revision", String(ids[2])), ("publish", "yes")]).status == 303)
             #expect(try await customer.get("/offers/coffee").text.contains("Kaffe og bolle for 39 kroner"), "restored and live again")
             #expect(try await editor.post("/admin/pages/unpublish", form: [("csrf", csrf), ("slug", "coffee"), ("lang", "nb")]).status == 303)
             #expect(try await customer.get("/offers/coffee").status == 200, "the English variant is still there")
@@ -103,13 +109,21 @@ struct StaffAreaTests {
         try await OnboardingHarness.with { harness in
             let editor = try await harness.staff("marketing", msisdn: "4798765432")
             let csrf = try #require(Browser.hidden("csrf", in: try await editor.get("/admin/pages/edit").text))
-            let badDate = try await editor.post("/admin/pages/save", form: [("csrf", csrf), ("title", "Jul"), ("slug", "jul"), ("kind", "offer"),
-                ("lang", "nb"), ("audience", "all"), ("publish_at", "i morgen"), ("body", "Tekst"), ("action", "draft")])
+            let badDate = try await editor.post(
+                "/admin/pages/save",
+                form: [
+                    ("csrf", csrf), ("title", "Jul"), ("slug", "jul"), ("kind", "offer"),
+                    ("lang", "nb"), ("audience", "all"), ("publish_at", "i morgen"), ("body", "Tekst"), ("action", "draft"),
+                ])
             #expect(badDate.status == 422)
             #expect(badDate.text.contains("publish_at (linje 7): «i morgen» er ingen dato"), "in the marketer's language, at its line")
             #expect(badDate.text.contains("value=\"i morgen\""), "what was typed is kept")
-            let badPlaceholder = try await editor.post("/admin/pages/save", form: [("csrf", csrf), ("title", "Jul"), ("slug", "jul"), ("kind", "offer"),
-                ("lang", "nb"), ("audience", "all"), ("body", "Hei\n{{telefon}}"), ("action", "publish")])
+            let badPlaceholder = try await editor.post(
+                "/admin/pages/save",
+                form: [
+                    ("csrf", csrf), ("title", "Jul"), ("slug", "jul"), ("kind", "offer"),
+                    ("lang", "nb"), ("audience", "all"), ("body", "Hei\n{{telefon}}"), ("action", "publish"),
+                ])
             #expect(badPlaceholder.text.contains("tekstlinje 2: ukjent plassholder {{telefon}}"))
             let pages = try await harness.app.app.pages.store.pageCount()
             #expect(pages == 8, "nothing was saved")
@@ -121,8 +135,10 @@ struct StaffAreaTests {
         try await OnboardingHarness.with { harness in
             let editor = try await harness.staff("marketing", msisdn: "4798765432")
             let csrf = try #require(Browser.hidden("csrf", in: try await editor.get("/admin/pages/edit").text))
-            let fields: [(String, String)] = [("csrf", csrf), ("title", "Hei"), ("slug", "hei"), ("kind", "welcome"), ("lang", "en"),
-                                              ("audience", "first-visit"), ("body", "Welcome, {{given_name}}!"), ("action", "preview")]
+            let fields: [(String, String)] = [
+                ("csrf", csrf), ("title", "Hei"), ("slug", "hei"), ("kind", "welcome"), ("lang", "en"),
+                ("audience", "first-visit"), ("body", "Welcome, {{given_name}}!"), ("action", "preview"),
+            ]
             let named = try await editor.post("/admin/pages/save", form: fields + [("persona", "first")])
             #expect(named.text.contains("<html lang=\"en\">"))
             #expect(named.text.contains("<h1>Hi, Ada!</h1>"))

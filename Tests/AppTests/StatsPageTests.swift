@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("Statistics pages and exports", .serialized)
@@ -12,14 +13,17 @@ struct StatsPageTests {
         try await pool.write { database in
             for index in 0..<9 {
                 let store = index < 7 ? "oslo-1" : "bergen-1"
-                try database.execute("INSERT INTO members (sub, name, email, first_store, created_at, last_login_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                     ["m\(index)", "Member \(index)", "=HYPERLINK(\"x\")", store, day, day])
-                try database.execute("""
+                try database.execute(
+                    "INSERT INTO members (sub, name, email, first_store, created_at, last_login_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    ["m\(index)", "Member \(index)", "=HYPERLINK(\"x\")", store, day, day])
+                try database.execute(
+                    """
                     INSERT INTO login_requests (id, auth_req_id, phone_hint, store, terminal, status, created_at, expires_at, confirmed_at)
                     VALUES (?, ?, '', ?, 't1', 'confirmed', ?, ?, ?)
                     """, ["r\(index)", "a\(index)", store, day, day.addingTimeInterval(600), day.addingTimeInterval(30)])
-                try database.execute("INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, 'sms', ?, ?)",
-                                     ["m\(index)", index != 8, day])
+                try database.execute(
+                    "INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, 'sms', ?, ?)",
+                    ["m\(index)", index != 8, day])
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("The till page, the browser login and flagged numbers", .serialized)
@@ -68,7 +69,8 @@ struct TillAndBrowserLoginTests {
             let form = try await vipps.get(authorize.path + "?" + (authorize.query ?? ""))
             let session = try #require(Browser.hidden("session", in: form.text))
             _ = try await vipps.post("/access-management-1.0/access/oauth2/auth/phone", form: [("session", session), ("phone", "98765432")])
-            let back = try await vipps.post("/access-management-1.0/access/oauth2/auth/decision", form: [("session", session), ("decision", "confirm")])
+            let back = try await vipps.post(
+                "/access-management-1.0/access/oauth2/auth/decision", form: [("session", session), ("decision", "confirm")])
             let callback = try #require(back.header("Location").flatMap(URLComponents.init(string:)))
             let query = callback.path + "?" + (callback.percentEncodedQuery ?? "")
 

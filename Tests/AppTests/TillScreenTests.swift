@@ -1,7 +1,8 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("The till reads like a card terminal: one state per screen, a name when done, cancel, a remembered terminal", .serialized)
@@ -79,9 +80,11 @@ struct TillScreenTests {
         }
     }
 
-    @Test("names and numbers on the screen", arguments: [
-        ("Ada", "Lovelace", "Ada Lovelace", "Ada L."), (nil, nil, "Per Hansen", "Per H."), ("Kari", nil, "Kari", "Kari"), (nil, nil, nil, nil),
-    ] as [(String?, String?, String?, String?)])
+    @Test(
+        "names and numbers on the screen",
+        arguments: [
+            ("Ada", "Lovelace", "Ada Lovelace", "Ada L."), (nil, nil, "Per Hansen", "Per H."), ("Kari", nil, "Kari", "Kari"), (nil, nil, nil, nil),
+        ] as [(String?, String?, String?, String?)])
     func shortName(given: String?, family: String?, full: String?, expected: String?) {
         #expect(TillState.shortName(given: given, family: family, full: full) == expected)
     }

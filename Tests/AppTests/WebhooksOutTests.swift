@@ -1,7 +1,8 @@
 import Foundation
-@testable import Storage
 import Testing
+
 @testable import App
+@testable import Storage
 
 @Suite("Webhooks out: signatures, where they may go, when they are tried again, and the outbox")
 struct WebhooksOutTests {
@@ -10,16 +11,19 @@ struct WebhooksOutTests {
         // The example from the Standard Webhooks specification's reference implementations.
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let body = #"{"test": 2432232314}"#
-        #expect(WebhookSigner.signature(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1614265330, body: body, secret: secret)
-            == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        #expect(
+            WebhookSigner.signature(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1614265330, body: body, secret: secret)
+                == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
         #expect(WebhookSigner.signature(id: "x", timestamp: 1, body: "", secret: "not-a-secret") == nil)
         #expect(WebhookSigner.newSecret().hasPrefix("whsec_"))
     }
 
-    @Test("internal addresses are refused unless allowed", arguments: [
-        ("127.0.0.1", true), ("10.1.2.3", true), ("172.20.0.1", true), ("192.168.1.1", true), ("169.254.169.254", true),
-        ("::1", true), ("fd00::1", true), ("fe80::1", true), ("100.64.0.1", true), ("8.8.8.8", false), ("2001:4860:4860::8888", false),
-    ])
+    @Test(
+        "internal addresses are refused unless allowed",
+        arguments: [
+            ("127.0.0.1", true), ("10.1.2.3", true), ("172.20.0.1", true), ("192.168.1.1", true), ("169.254.169.254", true),
+            ("::1", true), ("fd00::1", true), ("fe80::1", true), ("100.64.0.1", true), ("8.8.8.8", false), ("2001:4860:4860::8888", false),
+        ])
     func internalAddresses(address: String, refused: Bool) {
         #expect(WebhookTargets.isInternal(address) == refused)
     }
@@ -48,13 +52,16 @@ struct WebhooksOutTests {
             let store = WebhookStore(pool: app.app.database)
             let all = try await store.add(url: "https://crm.example/hooks", secret: WebhookSigner.newSecret(), events: Set(MemberEvents.types))
             _ = try await store.add(url: "https://mail.example/hooks", secret: WebhookSigner.newSecret(), events: ["member.erased"])
-            let member = try await MemberStore(pool: app.app.database).recordLogin(MemberProfile(sub: "m", name: "M", email: "m@example.com"), store: nil)
+            let member = try await MemberStore(pool: app.app.database).recordLogin(
+                MemberProfile(sub: "m", name: "M", email: "m@example.com"), store: nil)
             try await app.app.database.write { database in
                 try MemberEvents.enqueue("member.joined", member: member, consents: ["email": false], in: database)
                 try MemberEvents.enqueue("member.updated", member: member, consents: ["email": true], in: database)
             }
             let due = try await store.due()
-            #expect(due.map(\.type) == ["member.joined", "member.updated"] && due.allSatisfy { $0.endpoint.id == all }, "oldest first, for the subscribed endpoint")
+            #expect(
+                due.map(\.type) == ["member.joined", "member.updated"] && due.allSatisfy { $0.endpoint.id == all },
+                "oldest first, for the subscribed endpoint")
             #expect(try await store.oldestPending(endpoint: all, memberKey: due[1].memberKey) == due[0].event, "the second waits for the first")
             #expect(!due[0].payload.contains("m@example.com"), "no e-mail without the e-mail consent")
             try await store.delivered(event: due[0].event, endpoint: all, status: 204)
@@ -70,8 +77,12 @@ struct WebhooksOutTests {
             let admin = try await harness.staff("admin", msisdn: "4712345678")
             let csrf = try #require(Browser.hidden("csrf", in: try await admin.get("/admin/webhooks").text))
             #expect(try await admin.post("/admin/webhooks", form: [("csrf", csrf), ("url", "ftp://x"), ("events", "member.joined")]).status == 422)
-            let added = try await admin.post("/admin/webhooks", form: [("csrf", csrf), ("url", "https://crm.example/hooks"),
-                                                                       ("events", "member.joined"), ("events", "member.erased")])
+            let added = try await admin.post(
+                "/admin/webhooks",
+                form: [
+                    ("csrf", csrf), ("url", "https://crm.example/hooks"),
+                    ("events", "member.joined"), ("events", "member.erased"),
+                ])
             #expect(added.status == 200 && added.text.contains("whsec_"))
             let list = try await admin.get("/admin/webhooks").text
             #expect(list.contains("https://crm.example/hooks") && !list.contains("whsec_"), "the secret is shown once")

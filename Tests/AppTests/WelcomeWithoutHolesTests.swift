@@ -1,7 +1,8 @@
 import Content
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import App
 
 @Suite("A welcome that never renders a hole", .serialized)
@@ -64,10 +65,12 @@ struct WelcomeWithoutHolesTests {
             let marketing = try await harness.staff("marketing", msisdn: "4798765432")
             let edit = try await marketing.get("/admin/pages/edit")
             let csrf = try #require(Browser.hidden("csrf", in: edit.text))
-            let saved = try await marketing.post("/admin/pages/save", form: [
-                ("csrf", csrf), ("title", "Hei"), ("slug", "hei"), ("kind", "offer"), ("lang", "nb"), ("audience", "all"),
-                ("body", "Hei {{given_name}}, velkommen til {{store|butikken}}!"), ("action", "draft"),
-            ])
+            let saved = try await marketing.post(
+                "/admin/pages/save",
+                form: [
+                    ("csrf", csrf), ("title", "Hei"), ("slug", "hei"), ("kind", "offer"), ("lang", "nb"), ("audience", "all"),
+                    ("body", "Hei {{given_name}}, velkommen til {{store|butikken}}!"), ("action", "draft"),
+                ])
             #expect(saved.status == 303)
             let location = try #require(saved.header("Location"))
             #expect(location.contains("holes=given_name") && !location.contains("store"))

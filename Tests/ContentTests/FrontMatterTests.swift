@@ -34,19 +34,42 @@ struct FrontMatterTests {
         #expect(error.description.hasPrefix("line 6: unknown key “colour”"))
     }
 
-    @Test("each bad front matter is refused with its line", arguments: [
-        ("title: T\nslug: s\nkind: offer", FrontMatterError(line: 1, .missingKey("lang"))),
-        ("title: T\ntitle: U\nslug: s\nkind: offer\nlang: nb", FrontMatterError(line: 3, .duplicateKey("title"))),
-        ("title: T\nslug: s\nkind: banner\nlang: nb", FrontMatterError(line: 4, .invalidValue(key: "kind", value: "banner", expected: "welcome or offer"))),
-        ("title: T\nslug: s\nkind: offer\nlang: sv", FrontMatterError(line: 5, .invalidValue(key: "lang", value: "sv", expected: "nb or en"))),
-        ("title: T\nslug: Not A Slug\nkind: offer\nlang: nb", FrontMatterError(line: 3, .invalidValue(key: "slug", value: "Not A Slug", expected: "lower-case letters, digits and dashes"))),
-        ("title:\nslug: s\nkind: offer\nlang: nb", FrontMatterError(line: 2, .emptyValue("title"))),
-        ("title T\nslug: s", FrontMatterError(line: 2, .notKeyValue)),
-        ("title: T\nslug: s\nkind: offer\nlang: nb\naudience: Everyone!", FrontMatterError(line: 6, .invalidValue(key: "audience", value: "Everyone!", expected: "all, first-visit, returning or a consent id such as sms"))),
-        ("title: T\nslug: s\nkind: offer\nlang: nb\npublish_at: 2026-02-30", FrontMatterError(line: 6, .invalidValue(key: "publish_at", value: "2026-02-30", expected: "a date such as 2026-12-01 or 2026-12-01 08:00"))),
-        ("title: T\nslug: s\nkind: offer\nlang: nb\npublish_at: next week", FrontMatterError(line: 6, .invalidValue(key: "publish_at", value: "next week", expected: "a date such as 2026-12-01 or 2026-12-01 08:00"))),
-        ("title: T\nslug: s\nkind: offer\nlang: nb\npublish_at: 2026-12-02\nexpire_at: 2026-12-01", FrontMatterError(line: 7, .expiresBeforePublish)),
-    ])
+    @Test(
+        "each bad front matter is refused with its line",
+        arguments: [
+            ("title: T\nslug: s\nkind: offer", FrontMatterError(line: 1, .missingKey("lang"))),
+            ("title: T\ntitle: U\nslug: s\nkind: offer\nlang: nb", FrontMatterError(line: 3, .duplicateKey("title"))),
+            (
+                "title: T\nslug: s\nkind: banner\nlang: nb",
+                FrontMatterError(line: 4, .invalidValue(key: "kind", value: "banner", expected: "welcome or offer"))
+            ),
+            ("title: T\nslug: s\nkind: offer\nlang: sv", FrontMatterError(line: 5, .invalidValue(key: "lang", value: "sv", expected: "nb or en"))),
+            (
+                "title: T\nslug: Not A Slug\nkind: offer\nlang: nb",
+                FrontMatterError(line: 3, .invalidValue(key: "slug", value: "Not A Slug", expected: "lower-case letters, digits and dashes"))
+            ),
+            ("title:\nslug: s\nkind: offer\nlang: nb", FrontMatterError(line: 2, .emptyValue("title"))),
+            ("title T\nslug: s", FrontMatterError(line: 2, .notKeyValue)),
+            (
+                "title: T\nslug: s\nkind: offer\nlang: nb\naudience: Everyone!",
+                FrontMatterError(
+                    line: 6, .invalidValue(key: "audience", value: "Everyone!", expected: "all, first-visit, returning or a consent id such as sms"))
+            ),
+            (
+                "title: T\nslug: s\nkind: offer\nlang: nb\npublish_at: 2026-02-30",
+                FrontMatterError(
+                    line: 6, .invalidValue(key: "publish_at", value: "2026-02-30", expected: "a date such as 2026-12-01 or 2026-12-01 08:00"))
+            ),
+            (
+                "title: T\nslug: s\nkind: offer\nlang: nb\npublish_at: next week",
+                FrontMatterError(
+                    line: 6, .invalidValue(key: "publish_at", value: "next week", expected: "a date such as 2026-12-01 or 2026-12-01 08:00"))
+            ),
+            (
+                "title: T\nslug: s\nkind: offer\nlang: nb\npublish_at: 2026-12-02\nexpire_at: 2026-12-01",
+                FrontMatterError(line: 7, .expiresBeforePublish)
+            ),
+        ])
     func refused(frontMatter: String, expected: FrontMatterError) {
         #expect(throws: expected) { try Page.parse(Self.source(frontMatter)) }
     }
@@ -73,7 +96,8 @@ struct FrontMatterTests {
 
     @Test("a page is visible from publish_at until, not including, expire_at")
     func publishWindow() throws {
-        let page = try Page.parse(Self.source("title: T\nslug: s\nkind: offer\nlang: nb\npublish_at: 2026-12-01T10:00:00Z\nexpire_at: 2026-12-02T10:00:00Z"))
+        let page = try Page.parse(
+            Self.source("title: T\nslug: s\nkind: offer\nlang: nb\npublish_at: 2026-12-01T10:00:00Z\nexpire_at: 2026-12-02T10:00:00Z"))
         let publish = try #require(page.publishAt)
         let expire = try #require(page.expireAt)
         #expect(!page.isVisible(at: publish.addingTimeInterval(-1)))

@@ -9,16 +9,18 @@ struct LanguageTests {
         #expect(Language.negotiate(choice: .nb, acceptLanguage: "en-GB") == .nb)
     }
 
-    @Test("Accept-Language is read by quality, with no, nb and nn as Norwegian", arguments: [
-        ("en-US,en;q=0.9", Language.en),
-        ("nb-NO,nb;q=0.9,en;q=0.8", .nb),
-        ("no", .nb),
-        ("nn-NO", .nb),
-        ("de-DE,de;q=0.9,en;q=0.5,nb;q=0.4", .en),
-        ("de, en;q=0.2, nb;q=0.7", .nb),
-        ("EN", .en),
-        ("en;q=0, nb;q=0.1", .nb),
-    ])
+    @Test(
+        "Accept-Language is read by quality, with no, nb and nn as Norwegian",
+        arguments: [
+            ("en-US,en;q=0.9", Language.en),
+            ("nb-NO,nb;q=0.9,en;q=0.8", .nb),
+            ("no", .nb),
+            ("nn-NO", .nb),
+            ("de-DE,de;q=0.9,en;q=0.5,nb;q=0.4", .en),
+            ("de, en;q=0.2, nb;q=0.7", .nb),
+            ("EN", .en),
+            ("en;q=0, nb;q=0.1", .nb),
+        ])
     func acceptLanguage(header: String, expected: Language) {
         #expect(Language.negotiate(choice: nil, acceptLanguage: header) == expected)
     }

@@ -25,7 +25,8 @@ struct PlaceholderTests {
 
     @Test("a fallback stands in for a missing or empty value, survives Markdown, and is never a hole")
     func fallback() {
-        let template = PlaceholderTemplate(html: Markdown.html(from: "Hei, {{given_name|kjære medlem}}! Tilbud i {{ store | butikken vår }}. {{family_name}}"))
+        let template = PlaceholderTemplate(
+            html: Markdown.html(from: "Hei, {{given_name|kjære medlem}}! Tilbud i {{ store | butikken vår }}. {{family_name}}"))
         #expect(template.render([.givenName: "Ada", .store: "Oslo sentrum"]) == "<p>Hei, Ada! Tilbud i Oslo sentrum. </p>\n")
         #expect(template.render([.givenName: ""]) == "<p>Hei, kjære medlem! Tilbud i butikken vår. </p>\n")
         #expect(template.holes([:]) == [.familyName], "only the one without a fallback")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 @Suite("Chunked body decoder")
@@ -28,14 +29,16 @@ struct ChunkedBodyDecoderTests {
         #expect(String(decoding: body, as: UTF8.self) == Self.text)
     }
 
-    @Test("malformed chunk framing is refused", arguments: [
-        "Z\r\nabc\r\n0\r\n\r\n",              // not hex
-        "3\r\nabcX\r\n0\r\n\r\n",             // data longer than its size
-        "3\nabc\r\n0\r\n\r\n",                // bare LF after the size
-        "\r\n",                               // no size at all
-        "1000000000000000\r\n",               // size with too many digits
-        "3\r\nabc\r\n0\r\nBad\u{1}Trailer\r\n\r\n",  // control character in a trailer
-    ])
+    @Test(
+        "malformed chunk framing is refused",
+        arguments: [
+            "Z\r\nabc\r\n0\r\n\r\n",  // not hex
+            "3\r\nabcX\r\n0\r\n\r\n",  // data longer than its size
+            "3\nabc\r\n0\r\n\r\n",  // bare LF after the size
+            "\r\n",  // no size at all
+            "1000000000000000\r\n",  // size with too many digits
+            "3\r\nabc\r\n0\r\nBad\u{1}Trailer\r\n\r\n",  // control character in a trailer
+        ])
     func refusesMalformed(_ input: String) {
         // No body limit, so that only the framing rule under test can refuse.
         var decoder = ChunkedBodyDecoder(maxBodyBytes: .max)
@@ -50,7 +53,9 @@ struct ChunkedBodyDecoderTests {
         var decoder = ChunkedBodyDecoder(maxBodyBytes: 10)
         var body: [UInt8] = []
         #expect(throws: HTTPParseError.bodyTooLarge) {
-            try Array("8\r\n12345678\r\n8\r\n".utf8).withUnsafeBufferPointer { (bytes) throws(HTTPParseError) in _ = try decoder.decode(bytes, into: &body) }
+            try Array("8\r\n12345678\r\n8\r\n".utf8).withUnsafeBufferPointer { (bytes) throws(HTTPParseError) in
+                _ = try decoder.decode(bytes, into: &body)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 /// The connection's rules with time passed in: which limit runs in each phase, what a passed deadline
@@ -150,4 +151,3 @@ struct ConnectionStateTests {
         #expect(next == .nothing)
     }
 }
-

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 @Suite("Forms, queries and cookies")
@@ -44,10 +45,10 @@ struct FormParsingTests {
 
     @Test("multipart fields and files are split at their boundary")
     func multipart() throws {
-        let body = Array((
-            "--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHei på deg\r\n"
-            + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nline1\r\nline2\r\n"
-            + "--XyZ--\r\n").utf8)
+        let body = Array(
+            ("--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHei på deg\r\n"
+                + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nline1\r\nline2\r\n"
+                + "--XyZ--\r\n").utf8)
         let form = try MultipartForm(body: body, contentType: "multipart/form-data; boundary=\"XyZ\"")
         #expect(form.parts.count == 2)
         #expect(form.fields["title"] == "Hei på deg")
@@ -66,7 +67,8 @@ struct FormParsingTests {
 
     @Test("a request's form comes from its content type")
     func requestForm() {
-        var request = HTTPRequest(head: HTTPRequestHead(method: .post, path: "/", headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"]))
+        var request = HTTPRequest(
+            head: HTTPRequestHead(method: .post, path: "/", headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"]))
         request.body = Array("a=1".utf8)
         #expect(request.formFields()?["a"] == "1")
         request.head.headers.set("Content-Type", "application/json")
@@ -75,10 +77,13 @@ struct FormParsingTests {
 
     @Test("cookies are read by name; the first of two wins; quotes and escapes are undone")
     func cookies() {
-        let request = HTTPRequest(head: HTTPRequestHead(method: .get, path: "/", headers: [
-            "Cookie": "session=abc; theme=\"dark\"; session=evil",
-            "cookie": "lang=nb%2Den; bad name=x",
-        ]))
+        let request = HTTPRequest(
+            head: HTTPRequestHead(
+                method: .get, path: "/",
+                headers: [
+                    "Cookie": "session=abc; theme=\"dark\"; session=evil",
+                    "cookie": "lang=nb%2Den; bad name=x",
+                ]))
         #expect(request.cookies == ["session": "abc", "theme": "dark", "lang": "nb-en"])
         #expect(request.cookie("session") == "abc")
         #expect(request.cookie("theme") == "dark")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Limits that only a real process has: here, its file descriptors.
 @Suite("Server: out of file descriptors")

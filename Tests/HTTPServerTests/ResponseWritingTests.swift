@@ -1,15 +1,19 @@
 import Testing
+
 @testable import HTTPServer
 
 @Suite("Response heads and dates")
 struct ResponseWritingTests {
     let date = ResponseHeadWriter.dateLine(secondsSince1970: 784_111_777)
 
-    func head(_ response: HTTPResponse, keepAlive: Bool = true, version: HTTPVersion = .http1_1,
-              defaults: HTTPHeaders = SecurityHeaders.defaults) -> String {
-        String(decoding: ResponseHeadWriter.head(
-            for: response, bodyLength: response.body.count, date: date, keepAlive: keepAlive, requestVersion: version,
-            defaults: .init(defaults)), as: UTF8.self)
+    func head(
+        _ response: HTTPResponse, keepAlive: Bool = true, version: HTTPVersion = .http1_1,
+        defaults: HTTPHeaders = SecurityHeaders.defaults
+    ) -> String {
+        String(
+            decoding: ResponseHeadWriter.head(
+                for: response, bodyLength: response.body.count, date: date, keepAlive: keepAlive, requestVersion: version,
+                defaults: .init(defaults)), as: UTF8.self)
     }
 
     @Test("dates are IMF-fixdate, both ways")
@@ -47,7 +51,8 @@ struct ResponseWritingTests {
 
     @Test("framing headers from a handler are dropped; the server writes its own")
     func framingIsOurs() {
-        let response = HTTPResponse(status: .ok, headers: ["Content-Length": "999", "Transfer-Encoding": "chunked", "Connection": "upgrade"], body: [1, 2])
+        let response = HTTPResponse(
+            status: .ok, headers: ["Content-Length": "999", "Transfer-Encoding": "chunked", "Connection": "upgrade"], body: [1, 2])
         let text = head(response, keepAlive: false)
         #expect(text.contains("Content-Length: 2\r\n"))
         #expect(!text.contains("999"))

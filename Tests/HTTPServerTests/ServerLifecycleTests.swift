@@ -1,6 +1,7 @@
 import Glibc
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Time limits, the connection cap and graceful shutdown, over real sockets: that the loop applies

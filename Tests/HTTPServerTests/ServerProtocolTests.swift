@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// The server over real sockets on an ephemeral port: what a client on the wire sees.
@@ -143,7 +144,9 @@ struct ServerProtocolTests {
     func smuggling() async throws {
         try await TestServer.with { _, port in
             let client = try RawClient(port: port)
-            client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            client.send(
+                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+            )
             let response = try await client.readResponse()
             #expect(response.status == 400)
             #expect(response.header("Connection") == "close")

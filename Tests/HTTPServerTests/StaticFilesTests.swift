@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTPServer
 
 @Suite("Static files")
@@ -57,10 +58,12 @@ struct StaticFilesTests {
         #expect(stale.status == .ok)
     }
 
-    @Test("no way out of the root", arguments: [
-        "../secret.txt", "%2e%2e/secret.txt", "%2E%2E%2Fsecret.txt", "css/..%2f..%2fsecret.txt", "css/../../secret.txt",
-        ".secret", "escape.txt", "up/secret.txt", "css%00/site.css", "css//site.css", "", "css", "%zz", "css\\..\\..\\secret.txt",
-    ])
+    @Test(
+        "no way out of the root",
+        arguments: [
+            "../secret.txt", "%2e%2e/secret.txt", "%2E%2E%2Fsecret.txt", "css/..%2f..%2fsecret.txt", "css/../../secret.txt",
+            ".secret", "escape.txt", "up/secret.txt", "css%00/site.css", "css//site.css", "", "css", "%zz", "css\\..\\..\\secret.txt",
+        ])
     func refusesEscapes(_ path: String) async throws {
         let site = try Site()
         let response = try await get(StaticFiles(root: site.root.path), path)

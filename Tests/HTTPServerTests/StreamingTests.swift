@@ -1,6 +1,6 @@
 import HTTPServer
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Streamed response bodies", .serialized)
 struct StreamingTests {

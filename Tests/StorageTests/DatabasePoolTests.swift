@@ -19,7 +19,10 @@ struct DatabasePoolTests {
     @Test("a reader sees the last commit while a write transaction is still open")
     func readDuringWrite() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
-            try await pool.write { try $0.execute(script: "CREATE TABLE c (n INTEGER)"); try $0.execute("INSERT INTO c VALUES (1)") }
+            try await pool.write {
+                try $0.execute(script: "CREATE TABLE c (n INTEGER)")
+                try $0.execute("INSERT INTO c VALUES (1)")
+            }
             let inside = DispatchSemaphore(value: 0)
             let release = DispatchSemaphore(value: 0)
             let write = Task {
@@ -30,7 +33,10 @@ struct DatabasePoolTests {
                 }
             }
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { inside.wait(); continuation.resume() }
+                DispatchQueue.global().async {
+                    inside.wait()
+                    continuation.resume()
+                }
             }
             // The writer holds its transaction open; the read must neither wait nor see the uncommitted 2.
             let during = try await pool.read { try $0.scalar("SELECT n FROM c", as: Int.self) }

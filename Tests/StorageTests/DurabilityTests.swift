@@ -36,9 +36,10 @@ struct DurabilityTests {
         let numbers = acknowledged()
         #expect(numbers.count >= 3000)
         let pool = try SQLitePool(path: path)
-        let stored = Set(try await pool.read { database in
-            try database.query("SELECT substr(question, 2) FROM answers WHERE member_sub = 'probe'") { row in Int(try row[0] as String) ?? 0 }
-        })
+        let stored = Set(
+            try await pool.read { database in
+                try database.query("SELECT substr(question, 2) FROM answers WHERE member_sub = 'probe'") { row in Int(try row[0] as String) ?? 0 }
+            })
         let lost = numbers.filter { !stored.contains($0) }
         #expect(lost.isEmpty, "acknowledged but lost: \(lost.prefix(10))")
         let integrity = try await pool.read { try $0.scalar("PRAGMA integrity_check", as: String.self) }

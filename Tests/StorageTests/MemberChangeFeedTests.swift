@@ -8,7 +8,12 @@ struct MemberChangeFeedTests {
     /// Records what the feed reports, and whether the change was already visible to a reader then.
     final class Heard: Sendable {
         let subs = Mutex<[String]>([])
-        func take() -> [String] { subs.withLock { taken in defer { taken = [] }; return taken } }
+        func take() -> [String] {
+            subs.withLock { taken in
+                defer { taken = [] }
+                return taken
+            }
+        }
     }
 
     @Test("a landing, a language, a consent of the member's own, a revocation report and an erasure each report the member")
@@ -18,8 +23,10 @@ struct MemberChangeFeedTests {
             pool.memberChanges.listen { sub in heard.subs.withLock { $0.append(sub) } }
             let ledger = ConsentLedger(pool: pool, hash: { String($0.hashValue) })
             let profile = MemberProfile(sub: "m1", name: "Kari")
-            try await Landings(ledger: ledger).record(LandingRecord(profile: profile, request: nil, source: "login",
-                                                                    consentsPayload: #"{"email":true}"#, consents: ["email": true], time: Date()))
+            try await Landings(ledger: ledger).record(
+                LandingRecord(
+                    profile: profile, request: nil, source: "login",
+                    consentsPayload: #"{"email":true}"#, consents: ["email": true], time: Date()))
             #expect(heard.take() == ["m1"])
             try await MemberStore(pool: pool).setLanguage("en", sub: "m1")
             #expect(heard.take() == ["m1"])

@@ -16,8 +16,10 @@ struct MigrationTests {
         #expect(try migrator.migrate(database) == Schema.migrations.map(\.version))
         #expect(try migrator.version(of: database) == migrator.latestVersion)
         let tables = try database.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { try $0[0] as String }
-        for table in ["members", "login_requests", "consent_receipts", "sessions", "browser_logins", "member_consents", "answers", "pages", "page_revisions",
-                      "funnel_events", "staff", "api_keys"] {
+        for table in [
+            "members", "login_requests", "consent_receipts", "sessions", "browser_logins", "member_consents", "answers", "pages", "page_revisions",
+            "funnel_events", "staff", "api_keys",
+        ] {
             #expect(tables.contains(table), "missing table \(table)")
         }
         #expect(try migrator.migrate(database) == [], "a second start applies nothing")

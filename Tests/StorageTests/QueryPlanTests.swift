@@ -18,18 +18,22 @@ struct QueryPlanTests {
         let pool = try SQLitePool(path: path, readerCount: 1)
         let requests = LoginRequestStore(pool: pool)
         let now = Date()
-        try await requests.create(LoginRequest(id: "lr-1", phoneHint: "+47 412 34 567", bindingMessage: "AB12", store: "oslo-1",
-                                               terminal: "till-3", askConsents: true, createdAt: now, expiresAt: now.addingTimeInterval(300)))
+        try await requests.create(
+            LoginRequest(
+                id: "lr-1", phoneHint: "+47 412 34 567", bindingMessage: "AB12", store: "oslo-1",
+                terminal: "till-3", askConsents: true, createdAt: now, expiresAt: now.addingTimeInterval(300)))
         try await requests.started(id: "lr-1", authReqID: "auth-1", expiresAt: now.addingTimeInterval(300))
         #expect(try await requests.claim(codeHash: "code-1", authReqID: "auth-1"))
         let ledger = ConsentLedger(pool: pool, hash: { "h" + String($0.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }) })
         try await pool.write { database in
             _ = try MemberStore.recordLogin(MemberProfile(sub: "sub-1", givenName: "Ada"), store: "oslo-1", at: now, in: database)
             try LoginRequestStore.confirm(authReqID: "auth-1", sub: "sub-1", phoneMismatch: false, at: now, in: database)
-            try ledger.append(sub: "sub-1", source: "login", payload: #"{"sms":true}"#, consents: ["sms": true], loginRequestID: "lr-1",
-                              at: now, in: database)
-            try SessionStore.create(Session(idHash: "session-1", memberSub: "sub-1", csrfToken: "csrf", expiresAt: now.addingTimeInterval(3600)),
-                                    at: now, in: database)
+            try ledger.append(
+                sub: "sub-1", source: "login", payload: #"{"sms":true}"#, consents: ["sms": true], loginRequestID: "lr-1",
+                at: now, in: database)
+            try SessionStore.create(
+                Session(idHash: "session-1", memberSub: "sub-1", csrfToken: "csrf", expiresAt: now.addingTimeInterval(3600)),
+                at: now, in: database)
         }
         _ = try await requests.find(codeHash: "code-1")
         _ = try await requests.find(authReqID: "auth-1")

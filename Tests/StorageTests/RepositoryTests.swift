@@ -44,8 +44,9 @@ struct RepositoryTests {
             let form = [(question: "coffee", value: "black"), (question: "size", value: "M")]
             try await answers.record(sub: "s1", answers: form, at: Date(timeIntervalSince1970: 1000))
             try await answers.record(sub: "s1", answers: form, at: Date(timeIntervalSince1970: 2000))
-            try await answers.record(sub: "s1", answers: [(question: "coffee", value: "latte"), (question: "size", value: "M")],
-                                     at: Date(timeIntervalSince1970: 3000))
+            try await answers.record(
+                sub: "s1", answers: [(question: "coffee", value: "latte"), (question: "size", value: "M")],
+                at: Date(timeIntervalSince1970: 3000))
             #expect(try await answers.history(sub: "s1").map(\.value) == ["black", "M", "latte"])
             #expect(try await answers.current(sub: "s1") == ["coffee": "latte", "size": "M"])
         }
@@ -68,8 +69,9 @@ struct RepositoryTests {
             try await members.recordLogin(MemberProfile(sub: "gone"), store: nil)
             try await AnswerStore(pool: pool).record(sub: "gone", question: "q", value: "v")
             try await pool.write { database in
-                try ConsentLedger(pool: pool, hash: { String($0.hashValue) }).append(sub: "gone", source: "login", payload: "{}", consents: ["sms": true],
-                                                                                     loginRequestID: nil, at: Date(), in: database)
+                try ConsentLedger(pool: pool, hash: { String($0.hashValue) }).append(
+                    sub: "gone", source: "login", payload: "{}", consents: ["sms": true],
+                    loginRequestID: nil, at: Date(), in: database)
             }
             #expect(try await members.delete(sub: "gone"))
             #expect(try await members.find(sub: "gone") == nil)
@@ -89,7 +91,9 @@ struct RepositoryTests {
             try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "s"), store: nil)
             let ledger = ConsentLedger(pool: pool, hash: { "h" + String($0.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }) })
             for payload in ["{\"sms\":true}", "{\"sms\":false}"] {
-                try await pool.write { try ledger.append(sub: "s", source: "login", payload: payload, consents: ["sms": true], loginRequestID: nil, at: Date(), in: $0) }
+                try await pool.write {
+                    try ledger.append(sub: "s", source: "login", payload: payload, consents: ["sms": true], loginRequestID: nil, at: Date(), in: $0)
+                }
             }
             #expect(try await ledger.firstBrokenLink() == nil)
             for statement in ["UPDATE consent_receipts SET payload = '{}'", "DELETE FROM consent_receipts"] {
@@ -109,8 +113,9 @@ struct RepositoryTests {
     func pageRevisions() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
             let pages = PageStore(pool: pool)
-            var draft = PageDraft(slug: "coffee", lang: "nb", kind: "offer", title: "Kaffe", audience: "all", publishAt: nil,
-                                  expireAt: nil, source: "v1", author: "seed")
+            var draft = PageDraft(
+                slug: "coffee", lang: "nb", kind: "offer", title: "Kaffe", audience: "all", publishAt: nil,
+                expireAt: nil, source: "v1", author: "seed")
             let first = try await pages.save(draft, publish: true)
             draft.source = "v2"
             draft.title = "Kaffe!"

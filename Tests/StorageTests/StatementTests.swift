@@ -19,10 +19,13 @@ struct StatementTests {
         let text = "Blåbær «smil» 😀 \u{0}end"
         let blob = Data([0, 1, 2, 255, 0])
         try database.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)", [Int.max, -0.5, text, blob, date, true, String?.none])
-        let row = try #require(try database.queryFirst("SELECT i, r, s, b, d, f, n FROM t") { row in
-            (try row[0] as Int, try row[1] as Double, try row[2] as String, try row[3] as Data, try row[4] as Date,
-             try row[5] as Bool, try row[6] as String?)
-        })
+        let row = try #require(
+            try database.queryFirst("SELECT i, r, s, b, d, f, n FROM t") { row in
+                (
+                    try row[0] as Int, try row[1] as Double, try row[2] as String, try row[3] as Data, try row[4] as Date,
+                    try row[5] as Bool, try row[6] as String?
+                )
+            })
         #expect(row.0 == Int.max)
         #expect(row.1 == -0.5)
         #expect(row.2 == text)

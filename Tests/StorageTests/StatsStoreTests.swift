@@ -10,8 +10,9 @@ struct StatsStoreTests {
     static func seed(_ pool: any DatabasePool) async throws {
         try await pool.write { database in
             func member(_ sub: String, day: Double, store: String) throws {
-                try database.execute("INSERT INTO members (sub, first_store, created_at, last_login_at) VALUES (?, ?, ?, ?)",
-                                     [sub, store, day0.addingTimeInterval(day * 86400 + 3600), day0.addingTimeInterval(day * 86400 + 3600)])
+                try database.execute(
+                    "INSERT INTO members (sub, first_store, created_at, last_login_at) VALUES (?, ?, ?, ?)",
+                    [sub, store, day0.addingTimeInterval(day * 86400 + 3600), day0.addingTimeInterval(day * 86400 + 3600)])
             }
             try member("a", day: 0, store: "oslo-1")
             try member("b", day: 0, store: "oslo-1")
@@ -30,25 +31,30 @@ struct StatsStoreTests {
                 let confirmed = confirm.map { created.addingTimeInterval($0) }
                 let landed = land.flatMap { step in confirmed.map { $0.addingTimeInterval(step) } }
                 let completed = complete.flatMap { step in landed.map { $0.addingTimeInterval(step) } }
-                try database.execute("""
+                try database.execute(
+                    """
                     INSERT INTO login_requests (id, auth_req_id, phone_hint, store, terminal, status, created_at, expires_at, confirmed_at, landed_at, completed_at, phone_mismatch)
                     VALUES (?, ?, '', ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
                     """, [id, "auth-" + id, store, terminal, created, created.addingTimeInterval(600), confirmed, landed, completed, mismatch])
             }
             for (sub, accepted) in [("a", true), ("b", false), ("c", true), ("d", true)] {
-                try database.execute("INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, 'sms', ?, ?)",
-                                     [sub, accepted, day0.addingTimeInterval(4000)])
+                try database.execute(
+                    "INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, 'sms', ?, ?)",
+                    [sub, accepted, day0.addingTimeInterval(4000)])
             }
             try database.execute("UPDATE member_consents SET revoked_reported_at = ? WHERE member_sub = 'c'", [day0.addingTimeInterval(100_000)])
             // a answered coffee then tea (tea is current); b and c answered coffee. A choice question, so
             // counted by value; a free-text note is counted only as answered.
-            try database.execute("INSERT INTO preference_questions (id, position, definition, updated_at) VALUES ('drink', 0, ?, 0)",
-                                 [#"{"id":"drink","type":"single"}"#])
-            try database.execute("INSERT INTO answers (member_sub, question, answered_at, value) VALUES ('a', 'note', ?, 'Nut allergy')",
-                                 [day0.addingTimeInterval(4000)])
+            try database.execute(
+                "INSERT INTO preference_questions (id, position, definition, updated_at) VALUES ('drink', 0, ?, 0)",
+                [#"{"id":"drink","type":"single"}"#])
+            try database.execute(
+                "INSERT INTO answers (member_sub, question, answered_at, value) VALUES ('a', 'note', ?, 'Nut allergy')",
+                [day0.addingTimeInterval(4000)])
             for (sub, value, offset) in [("a", "coffee", 4000.0), ("a", "tea", 5000), ("b", "coffee", 4000), ("c", "coffee", 95000)] {
-                try database.execute("INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, 'drink', ?, ?)",
-                                     [sub, day0.addingTimeInterval(offset), value])
+                try database.execute(
+                    "INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, 'drink', ?, ?)",
+                    [sub, day0.addingTimeInterval(offset), value])
             }
         }
     }
@@ -57,8 +63,9 @@ struct StatsStoreTests {
     func allStores() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
             try await Self.seed(pool)
-            let stats = try await StatsStore(pool: pool).stats(from: Self.day0, to: Self.day0.addingTimeInterval(2 * 86400), store: nil,
-                                                               now: Self.day0.addingTimeInterval(3 * 86400))
+            let stats = try await StatsStore(pool: pool).stats(
+                from: Self.day0, to: Self.day0.addingTimeInterval(2 * 86400), store: nil,
+                now: Self.day0.addingTimeInterval(3 * 86400))
             #expect(stats.signupsPerDay.map(\.day) == ["2026-11-08", "2026-11-09"])
             #expect(stats.signupsPerDay.map(\.count) == [2, 2])
             #expect(stats.firstVisits == 4)
@@ -82,8 +89,9 @@ struct StatsStoreTests {
     func filtered() async throws {
         try await TemporaryDirectory.withPool { pool, _ in
             try await Self.seed(pool)
-            let stats = try await StatsStore(pool: pool).stats(from: Self.day0.addingTimeInterval(86400), to: Self.day0.addingTimeInterval(2 * 86400),
-                                                               store: "oslo-1", now: Self.day0.addingTimeInterval(3 * 86400))
+            let stats = try await StatsStore(pool: pool).stats(
+                from: Self.day0.addingTimeInterval(86400), to: Self.day0.addingTimeInterval(2 * 86400),
+                store: "oslo-1", now: Self.day0.addingTimeInterval(3 * 86400))
             #expect(stats.signupsPerDay.map(\.count) == [1])
             #expect(stats.funnel.map(\.started) == [2])
             #expect(stats.answers.map { "\($0.value)=\($0.count)" } == ["coffee=1"])

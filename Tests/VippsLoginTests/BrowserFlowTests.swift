@@ -31,7 +31,8 @@ struct BrowserFlowTests {
             #expect(query["scope"] == "openid name")
             let code = try #require(query["code"])
             await #expect(throws: VippsLoginError.invalidGrant) {
-                try await harness.client.exchangeAuthorizationCode(code, redirectURI: SimulatorHarness.redirectURI, codeVerifier: "wrong-verifier-wrong-verifier-wrong-verif")
+                try await harness.client.exchangeAuthorizationCode(
+                    code, redirectURI: SimulatorHarness.redirectURI, codeVerifier: "wrong-verifier-wrong-verifier-wrong-verif")
             }
         }
     }
@@ -41,8 +42,9 @@ struct BrowserFlowTests {
         try await SimulatorHarness.with { harness in
             let request = try await harness.client.authorizationRequest(redirectURI: SimulatorHarness.redirectURI, scopes: ["name"])
             let query = try await logIn(harness, request: request, phone: "4712345678", decision: "confirm")
-            let tokens = try await harness.client.exchangeAuthorizationCode(try #require(query["code"]), redirectURI: SimulatorHarness.redirectURI,
-                                                                            codeVerifier: request.codeVerifier)
+            let tokens = try await harness.client.exchangeAuthorizationCode(
+                try #require(query["code"]), redirectURI: SimulatorHarness.redirectURI,
+                codeVerifier: request.codeVerifier)
             let claims = try await harness.client.verifyIDToken(tokens.idToken, nonce: request.nonce)
             #expect(claims.nonce == request.nonce)
             await #expect(throws: VippsLoginError.self) { try await harness.client.verifyIDToken(tokens.idToken, nonce: "another-nonce") }
@@ -64,7 +66,9 @@ struct BrowserFlowTests {
     func unregisteredRedirect() async throws {
         try await SimulatorHarness.with { harness in
             let http = SimulatorHTTP(baseURL: harness.simulator.baseURL)
-            let response = try await http.get("/access-management-1.0/access/oauth2/auth?client_id=\(SimulatorHarness.clientID)&response_type=code&scope=openid&state=12345678&redirect_uri=https%3A%2F%2Fevil.example%2Fcb")
+            let response = try await http.get(
+                "/access-management-1.0/access/oauth2/auth?client_id=\(SimulatorHarness.clientID)&response_type=code&scope=openid&state=12345678&redirect_uri=https%3A%2F%2Fevil.example%2Fcb"
+            )
             #expect(response.status == 400)
             #expect(response.header("Location") == nil)
             #expect(response.text.contains("does not match any of your preregistered URIs"))

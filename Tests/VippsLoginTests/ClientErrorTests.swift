@@ -16,11 +16,18 @@ struct ClientErrorTests {
 
     @Test("client_secret_post works for a client configured for it, and Basic is then refused")
     func authMethods() async throws {
-        try await SimulatorHarness.with(client: { $0.clientID = "post-client"; $0.clientSecret = "post-secret"; $0.tokenAuthMethod = .clientSecretPost }) { harness in
+        try await SimulatorHarness.with(client: {
+            $0.clientID = "post-client"
+            $0.clientSecret = "post-secret"
+            $0.tokenAuthMethod = .clientSecretPost
+        }) { harness in
             let login = try await harness.client.startLogin(poll())
             #expect(!login.authReqID.isEmpty)
         }
-        try await SimulatorHarness.with(client: { $0.clientID = "post-client"; $0.clientSecret = "post-secret" }) { harness in
+        try await SimulatorHarness.with(client: {
+            $0.clientID = "post-client"
+            $0.clientSecret = "post-secret"
+        }) { harness in
             await #expect(throws: VippsLoginError.invalidClient) { try await harness.client.startLogin(poll()) }
         }
     }
@@ -40,7 +47,10 @@ struct ClientErrorTests {
 
     @Test("an answer slower than the total time limit is a timeout")
     func timeout() async throws {
-        try await SimulatorHarness.with(client: { $0.totalTimeout = 1; $0.connectTimeout = 1 }) { harness in
+        try await SimulatorHarness.with(client: {
+            $0.totalTimeout = 1
+            $0.connectTimeout = 1
+        }) { harness in
             var hooks = SimulatorHooks()
             hooks.latencyMilliseconds = 3000
             await harness.simulator.setHooks(hooks)
@@ -50,7 +60,9 @@ struct ClientErrorTests {
 
     @Test("error descriptions never carry the secret")
     func noSecrets() {
-        let errors: [VippsLoginError] = [.invalidClient, .invalidGrant, .transport("x"), .badResponse("y"), .unexpectedError(status: 400, error: "e", description: "d")]
+        let errors: [VippsLoginError] = [
+            .invalidClient, .invalidGrant, .transport("x"), .badResponse("y"), .unexpectedError(status: 400, error: "e", description: "d"),
+        ]
         for error in errors { #expect(!error.description.contains(SimulatorHarness.clientSecret)) }
     }
 }

@@ -25,7 +25,10 @@ struct IDTokenVerificationTests {
     func unknownKey() async throws {
         var hooks = SimulatorHooks()
         hooks.signWithUnknownKey = true
-        guard case .failure(.invalidIDToken(let reason)) = try await verify(hooks: hooks) else { Issue.record("accepted"); return }
+        guard case .failure(.invalidIDToken(let reason)) = try await verify(hooks: hooks) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(reason.contains("not in Vipps' JWKS"))
     }
 
@@ -33,14 +36,18 @@ struct IDTokenVerificationTests {
     func wrongAudience() async throws {
         var hooks = SimulatorHooks()
         hooks.audienceOverride = "someone-else"
-        guard case .failure(.invalidIDToken(let reason)) = try await verify(hooks: hooks) else { Issue.record("accepted"); return }
+        guard case .failure(.invalidIDToken(let reason)) = try await verify(hooks: hooks) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(reason.contains("audience"))
     }
 
     @Test("a token from another login (auth_req_id) is refused")
     func wrongLogin() async throws {
         guard case .failure(.invalidIDToken(let reason)) = try await verify(hooks: SimulatorHooks(), authReqID: "another-login") else {
-            Issue.record("accepted"); return
+            Issue.record("accepted")
+            return
         }
         #expect(reason.contains("another login"))
     }
@@ -50,7 +57,10 @@ struct IDTokenVerificationTests {
         var hooks = SimulatorHooks()
         hooks.algorithm = "ES256"
         hooks.authReqIDClaim = "authReqId"
-        guard case .success(let claims) = try await verify(hooks: hooks) else { Issue.record("refused"); return }
+        guard case .success(let claims) = try await verify(hooks: hooks) else {
+            Issue.record("refused")
+            return
+        }
         #expect(claims.authReqID != nil)
     }
 

@@ -8,8 +8,9 @@ struct LoginFromPhoneTests {
     @Test("the redirect variant: code exchanged, ID token bound to the login, userinfo with consents")
     func redirectVariant() async throws {
         try await SimulatorHarness.with { harness in
-            let (login, code) = try await harness.approvedRedirectLogin(scopes: ["openid", "name", "email", "address", "delegatedConsents"],
-                                                                         consents: ["sms"])
+            let (login, code) = try await harness.approvedRedirectLogin(
+                scopes: ["openid", "name", "email", "address", "delegatedConsents"],
+                consents: ["sms"])
             #expect(login.expiresIn == 600)
             let tokens = try await harness.client.exchangeRedirectCode(code)
             let claims = try await harness.client.verifyIDToken(tokens.idToken, authReqID: login.authReqID)
@@ -48,8 +49,9 @@ struct LoginFromPhoneTests {
     @Test("the poll variant: pending, slow_down when too fast, then tokens once confirmed")
     func pollVariant() async throws {
         try await SimulatorHarness.with { harness in
-            let login = try await harness.client.startLogin(BackchannelLoginRequest(
-                phone: try PhoneNumber("+47 912 34 567"), scopes: ["openid", "name", "address"], flow: .poll))
+            let login = try await harness.client.startLogin(
+                BackchannelLoginRequest(
+                    phone: try PhoneNumber("+47 912 34 567"), scopes: ["openid", "name", "address"], flow: .poll))
             await #expect(throws: VippsLoginError.authorizationPending) { try await harness.client.pollToken(authReqID: login.authReqID) }
             await #expect(throws: VippsLoginError.slowDown(interval: 10)) { try await harness.client.pollToken(authReqID: login.authReqID) }
             await harness.simulator.approve(authReqID: login.authReqID)
@@ -78,7 +80,9 @@ struct LoginFromPhoneTests {
     @Test("users who cannot log in get invalid_user and old_app")
     func refusedUsers() async throws {
         try await SimulatorHarness.with { harness in
-            for (phone, expected) in [("4742222222", VippsLoginError.invalidUser), ("4743333333", .oldApp), ("4745555555", .invalidUser), ("4799999999", .invalidUser)] {
+            for (phone, expected) in [
+                ("4742222222", VippsLoginError.invalidUser), ("4743333333", .oldApp), ("4745555555", .invalidUser), ("4799999999", .invalidUser),
+            ] {
                 await #expect(throws: expected) {
                     try await harness.client.startLogin(BackchannelLoginRequest(phone: try PhoneNumber(phone), scopes: ["openid"], flow: .poll))
                 }

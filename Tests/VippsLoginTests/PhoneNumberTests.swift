@@ -13,8 +13,12 @@ struct PhoneNumberTests {
         #expect(throws: VippsLoginError.invalidPhoneNumber) { try PhoneNumber(input) }
     }
 
-    @Test("binding messages follow ^[A-Z0-9-]{5,8}$", arguments: [("4MZ-CQ3", true), ("XYZ-123", true), ("ABCDE", true), ("ABCD", false),
-                                                                   ("ABCDEFGHI", false), ("abc-123", false), ("ÆØÅ-123", false), ("AB 123", false)])
+    @Test(
+        "binding messages follow ^[A-Z0-9-]{5,8}$",
+        arguments: [
+            ("4MZ-CQ3", true), ("XYZ-123", true), ("ABCDE", true), ("ABCD", false),
+            ("ABCDEFGHI", false), ("abc-123", false), ("ÆØÅ-123", false), ("AB 123", false),
+        ])
     func bindingMessages(text: String, valid: Bool) {
         #expect(((try? BindingMessage(text)) != nil) == valid)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VippsLogin
 import VippsSimulator
@@ -8,9 +9,10 @@ struct PhonePageTests {
     @Test("the phone shows the merchant, the requested data and the binding message; confirm redirects with a code")
     func confirmRedirects() async throws {
         try await SimulatorHarness.with { harness in
-            let login = try await harness.client.startLogin(BackchannelLoginRequest(
-                phone: try PhoneNumber("4712345678"), scopes: ["openid", "name", "email"], bindingMessage: try BindingMessage("K7Q-4MZ"),
-                flow: .loginToWebpage(redirectURI: SimulatorHarness.redirectURI)))
+            let login = try await harness.client.startLogin(
+                BackchannelLoginRequest(
+                    phone: try PhoneNumber("4712345678"), scopes: ["openid", "name", "email"], bindingMessage: try BindingMessage("K7Q-4MZ"),
+                    flow: .loginToWebpage(redirectURI: SimulatorHarness.redirectURI)))
             let http = SimulatorHTTP(baseURL: harness.simulator.baseURL)
             let page = try await http.get("/phone/4712345678")
             #expect(page.text.contains("K7Q-4MZ"))
@@ -27,8 +29,9 @@ struct PhonePageTests {
     @Test("with delegated consents, required ones must be ticked before the login completes")
     func requiredConsents() async throws {
         try await SimulatorHarness.with(simulator: { $0.consents[0].required = true }) { harness in
-            let login = try await harness.client.startLogin(BackchannelLoginRequest(
-                phone: try PhoneNumber("4798765432"), scopes: ["openid", "delegatedConsents"], flow: .poll))
+            let login = try await harness.client.startLogin(
+                BackchannelLoginRequest(
+                    phone: try PhoneNumber("4798765432"), scopes: ["openid", "delegatedConsents"], flow: .poll))
             let http = SimulatorHTTP(baseURL: harness.simulator.baseURL)
             let screen = try await http.post("/phone/4798765432/logins/\(login.authReqID)/confirm", form: "")
             #expect(screen.text.contains("Receive offers via email (required)"))
@@ -46,7 +49,8 @@ struct PhonePageTests {
     @Test("cancel on the phone ends the login with access_denied")
     func cancel() async throws {
         try await SimulatorHarness.with { harness in
-            let login = try await harness.client.startLogin(BackchannelLoginRequest(phone: try PhoneNumber("4712345678"), scopes: ["openid"], flow: .poll))
+            let login = try await harness.client.startLogin(
+                BackchannelLoginRequest(phone: try PhoneNumber("4712345678"), scopes: ["openid"], flow: .poll))
             let http = SimulatorHTTP(baseURL: harness.simulator.baseURL)
             let cancelled = try await http.post("/phone/4712345678/logins/\(login.authReqID)/cancel", form: "")
             #expect(cancelled.text.contains("You cancelled"))
@@ -57,8 +61,9 @@ struct PhonePageTests {
     @Test("the HTTP test hooks approve a login and arm failures")
     func httpHooks() async throws {
         try await SimulatorHarness.with { harness in
-            let login = try await harness.client.startLogin(BackchannelLoginRequest(
-                phone: try PhoneNumber("4712345678"), scopes: ["openid"], flow: .loginToWebpage(redirectURI: SimulatorHarness.redirectURI)))
+            let login = try await harness.client.startLogin(
+                BackchannelLoginRequest(
+                    phone: try PhoneNumber("4712345678"), scopes: ["openid"], flow: .loginToWebpage(redirectURI: SimulatorHarness.redirectURI)))
             let http = SimulatorHTTP(baseURL: harness.simulator.baseURL)
             let approved = http.json(try await http.post("/_sim/logins/\(login.authReqID)/approve", form: ""))
             #expect((approved["redirect"] as? String)?.contains("code=") == true)
@@ -70,12 +75,12 @@ struct PhonePageTests {
     }
 }
 
-import TestSupport
-
 enum RawJSON {
     static func post(port: Int, path: String, json: String) throws -> RawClient {
         let client = try RawClient(port: port)
-        client.send("POST \(path) HTTP/1.1\r\nHost: sim\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\nConnection: close\r\n\r\n\(json)")
+        client.send(
+            "POST \(path) HTTP/1.1\r\nHost: sim\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\nConnection: close\r\n\r\n\(json)"
+        )
         return client
     }
 }

@@ -6,7 +6,10 @@ import VippsSimulator
 /// The simulator against the reference's documented examples: field names, statuses and error values.
 @Suite("Simulator: the documented shapes")
 struct SimulatorContractTests {
-    let basic = "Authorization: Basic " + Data("\(SimulatorHarness.clientID):\(SimulatorHarness.clientSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)".utf8).base64EncodedString() + "\r\n"
+    let basic =
+        "Authorization: Basic "
+        + Data("\(SimulatorHarness.clientID):\(SimulatorHarness.clientSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)".utf8)
+        .base64EncodedString() + "\r\n"
     let ciba = "/vipps-login-ciba/api/backchannel/authentication"
 
     @Test("discovery has the issuer, the endpoints and the CIBA fields, cached for an hour")
@@ -31,30 +34,40 @@ struct SimulatorContractTests {
     func backchannelShapes() async throws {
         try await SimulatorHarness.with(simulator: { $0.pollInterval = 5 }) { harness in
             let http = SimulatorHTTP(baseURL: harness.simulator.baseURL)
-            let started = try await http.post(ciba, form: "scope=openid%20name&login_hint=urn%3Amsisdn%3A4712345678&binding_message=4MZ-CQ3", headers: basic)
+            let started = try await http.post(
+                ciba, form: "scope=openid%20name&login_hint=urn%3Amsisdn%3A4712345678&binding_message=4MZ-CQ3", headers: basic)
             #expect(started.status == 200)
             let body = http.json(started)
             #expect(body["expires_in"] as? Int == 600)
             #expect(body["interval"] as? Int == 5)
             let id = try #require(body["auth_req_id"] as? String)
-            let poll = try await http.post("/access-management-1.0/access/oauth2/token",
-                                           form: "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=\(id)", headers: basic)
+            let poll = try await http.post(
+                "/access-management-1.0/access/oauth2/token",
+                form: "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=\(id)", headers: basic)
             #expect(poll.status == 400)
             #expect(http.json(poll)["error"] as? String == "authorization_pending")
             #expect(http.json(poll)["error_description"] as? String == "The authorization request is still pending")
         }
     }
 
-    @Test("each bad backchannel request gets its documented error", arguments: [
-        ("scope=openid&login_hint=12345678", "invalid_request"),
-        ("scope=openid&login_hint=urn%3Amsisdn%3A4712345678&binding_message=abc", "invalid_binding_message"),
-        ("login_hint=urn%3Amsisdn%3A4712345678", "invalid_request"),
-        ("scope=name%20nnin&login_hint=urn%3Amsisdn%3A4712345678", "invalid_scope"),
-        ("scope=name&login_hint=urn%3Amsisdn%3A4712345678&requested_flow=login_to_webpage&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback", "invalid_request"),
-        ("scope=openid&login_hint=urn%3Amsisdn%3A4712345678&requested_flow=login_to_webpage&redirect_uri=https%3A%2F%2Fevil.example%2F", "invalid_request"),
-        ("scope=openid&login_hint=urn%3Amsisdn%3A4742222222", "invalid_user"),
-        ("scope=openid&login_hint=urn%3Amsisdn%3A4743333333", "old_app"),
-    ])
+    @Test(
+        "each bad backchannel request gets its documented error",
+        arguments: [
+            ("scope=openid&login_hint=12345678", "invalid_request"),
+            ("scope=openid&login_hint=urn%3Amsisdn%3A4712345678&binding_message=abc", "invalid_binding_message"),
+            ("login_hint=urn%3Amsisdn%3A4712345678", "invalid_request"),
+            ("scope=name%20nnin&login_hint=urn%3Amsisdn%3A4712345678", "invalid_scope"),
+            (
+                "scope=name&login_hint=urn%3Amsisdn%3A4712345678&requested_flow=login_to_webpage&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback",
+                "invalid_request"
+            ),
+            (
+                "scope=openid&login_hint=urn%3Amsisdn%3A4712345678&requested_flow=login_to_webpage&redirect_uri=https%3A%2F%2Fevil.example%2F",
+                "invalid_request"
+            ),
+            ("scope=openid&login_hint=urn%3Amsisdn%3A4742222222", "invalid_user"),
+            ("scope=openid&login_hint=urn%3Amsisdn%3A4743333333", "old_app"),
+        ])
     func backchannelErrors(form: String, error: String) async throws {
         try await SimulatorHarness.with { harness in
             let http = SimulatorHTTP(baseURL: harness.simulator.baseURL)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VippsLogin
+
 @testable import VippsSimulator
 
 /// `velkommen serve` runs the simulator for as long as the app, so it must not keep every login.

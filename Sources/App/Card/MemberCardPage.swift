@@ -14,10 +14,12 @@ struct MemberCardPage: Sendable {
         let number = signedIn.member.memberNumber
         let label = views.text("card_barcode_label", in: language) + " " + MemberNumber.grouped(number)
         let profile = signedIn.member.profile
-        var response = try views.page("pages/card", in: language, [
-            "name": profile.name ?? profile.givenName ?? "", "number": MemberNumber.grouped(number),
-            "barcode": Code128.svg(digits: MemberNumber.digits(number), label: label) ?? "",
-        ])
+        var response = try views.page(
+            "pages/card", in: language,
+            [
+                "name": profile.name ?? profile.givenName ?? "", "number": MemberNumber.grouped(number),
+                "barcode": Code128.svg(digits: MemberNumber.digits(number), label: label) ?? "",
+            ])
         response.headers.set("Cache-Control", "private, no-store")
         return response
     }

@@ -72,7 +72,8 @@ public struct AppConfiguration: Sendable {
         trustedProxies = try (value(.trustedProxies) ?? "").split(separator: ",").map { text throws(ConfigurationError) in
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             guard let network = IPNetwork(trimmed) else {
-                throw ConfigurationError("\(Setting.trustedProxies.name) must be addresses or networks such as 127.0.0.1 or 10.0.0.0/8, not \(trimmed)")
+                throw ConfigurationError(
+                    "\(Setting.trustedProxies.name) must be addresses or networks such as 127.0.0.1 or 10.0.0.0/8, not \(trimmed)")
             }
             return network
         }
@@ -91,13 +92,15 @@ public struct AppConfiguration: Sendable {
         guard !host.isEmpty else { throw ConfigurationError("\(Setting.host.name) must not be empty") }
         guard !databasePath.isEmpty else { throw ConfigurationError("\(Setting.database.name) must not be empty") }
         if (vipps == nil || demoTill) && !Self.isLoopback(host) {
-            throw ConfigurationError("""
+            throw ConfigurationError(
+                """
                 \(Setting.host.name) is \(host), but without \(Setting.vippsClientID.rawValue) Velkommen runs its demo (a till without \
                 API keys, a simulated Vipps) and that only ever listens on loopback: set the Vipps settings, or listen on 127.0.0.1
                 """)
         }
         if let vipps, !demoTill, !secureCookies, !Self.isLoopback(vipps.issuer.host ?? "") {
-            throw ConfigurationError("""
+            throw ConfigurationError(
+                """
                 \(Setting.publicURL.name) must be an https address (Vipps accepts only https redirect URIs, and cookies must be \
                 Secure), not \(baseURL)
                 """)
@@ -107,7 +110,8 @@ public struct AppConfiguration: Sendable {
     static func checkPublicURL(_ text: String) throws(ConfigurationError) -> String {
         let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
         guard let url = URLComponents(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil, url.user == nil else {
+            let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil, url.user == nil
+        else {
             throw ConfigurationError("\(Setting.publicURL.name) must be the site's address such as https://velkommen.example.no, not \(text)")
         }
         return trimmed

@@ -24,13 +24,16 @@ public enum ConfigurationCheck {
             return [Result(name: "configuration", passed: false, detail: error.description)]
         }
         let https = configuration.secureCookies
-        results.append(Result(name: "redirect URIs", passed: https || configuration.vipps == nil,
-                              detail: "\(configuration.callbackURL) and \(configuration.staffCallbackURL) must be registered in the Vipps portal"
-                                  + (https ? "" : "; Vipps accepts only https (set \(Setting.publicURL.name))")))
+        results.append(
+            Result(
+                name: "redirect URIs", passed: https || configuration.vipps == nil,
+                detail: "\(configuration.callbackURL) and \(configuration.staffCallbackURL) must be registered in the Vipps portal"
+                    + (https ? "" : "; Vipps accepts only https (set \(Setting.publicURL.name))")))
         if let vipps = configuration.vipps {
             results += await checkVipps(vipps)
         } else {
-            results.append(Result(name: "vipps", passed: true, detail: "no \(Setting.vippsClientID.rawValue): serve runs the simulator (demo, loopback only)"))
+            results.append(
+                Result(name: "vipps", passed: true, detail: "no \(Setting.vippsClientID.rawValue): serve runs the simulator (demo, loopback only)"))
         }
         results.append(await checkDatabase(configuration))
         results.append(await checkTemplates(configuration))
@@ -46,7 +49,9 @@ public enum ConfigurationCheck {
             let keys = try await client.signingKeyIDs()
             results.append(Result(name: "vipps keys", passed: !keys.isEmpty, detail: "\(keys.count) signing keys in the JWKS"))
         } catch {
-            return [Result(name: "vipps discovery", passed: false, detail: "\(vipps.issuer.absoluteString).well-known/openid-configuration: \(error)")]
+            return [
+                Result(name: "vipps discovery", passed: false, detail: "\(vipps.issuer.absoluteString).well-known/openid-configuration: \(error)")
+            ]
         }
         // A made-up code tells the two apart: Vipps checks the client before the code.
         do {
@@ -62,12 +67,14 @@ public enum ConfigurationCheck {
 
     static func checkDatabase(_ configuration: AppConfiguration) async -> Result {
         do {
-            let pool = try VelkommenApp.openDatabase(configuration.databasePath, busyTimeoutMilliseconds: configuration.databaseBusyTimeoutMilliseconds)
+            let pool = try VelkommenApp.openDatabase(
+                configuration.databasePath, busyTimeoutMilliseconds: configuration.databaseBusyTimeoutMilliseconds)
             // An empty write transaction still takes the write lock: a read-only or locked database fails here.
             try await pool.write { _ in }
             let version = try await pool.schemaVersion()
-            return Result(name: "database", passed: version == Schema.migrations.count,
-                          detail: "\(configuration.databasePath) is writable, schema version \(version) of \(Schema.migrations.count)")
+            return Result(
+                name: "database", passed: version == Schema.migrations.count,
+                detail: "\(configuration.databasePath) is writable, schema version \(version) of \(Schema.migrations.count)")
         } catch {
             return Result(name: "database", passed: false, detail: "\(configuration.databasePath): \(error)")
         }
@@ -77,8 +84,9 @@ public enum ConfigurationCheck {
         do {
             _ = try await Views.load(from: configuration.templatesDirectory)
             let questions = try PreferenceQuestions.load(path: configuration.templatesDirectory + "/preferences.json")
-            return Result(name: "templates", passed: true,
-                          detail: "\(configuration.templatesDirectory): templates, nb/en strings and \(questions.questions.count) questions load")
+            return Result(
+                name: "templates", passed: true,
+                detail: "\(configuration.templatesDirectory): templates, nb/en strings and \(questions.questions.count) questions load")
         } catch {
             return Result(name: "templates", passed: false, detail: "\(configuration.templatesDirectory): \(error)")
         }

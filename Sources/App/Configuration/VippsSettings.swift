@@ -8,8 +8,11 @@ public enum VippsSettings {
 
     /// The client configuration, nil when `VIPPS_CLIENT_ID` is unset; a bad or missing companion
     /// setting is an error naming it.
-    public static func fromSettings(_ values: [String: String] = ProcessInfo.processInfo.environment)
-        throws(ConfigurationError) -> VippsLoginConfiguration? {
+    public static func fromSettings(
+        _ values: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws(ConfigurationError) -> VippsLoginConfiguration?
+    {
         func value(_ setting: Setting) -> String? { values[setting.rawValue].flatMap { $0.isEmpty ? nil : $0 } }
         guard let clientID = value(.vippsClientID) else { return nil }
         var secret = value(.vippsClientSecret)
@@ -20,11 +23,14 @@ public enum VippsSettings {
             secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let secret, !secret.isEmpty else {
-            throw ConfigurationError("\(Setting.vippsClientSecret.rawValue) (or \(Setting.vippsClientSecretFile.name)) is required when \(Setting.vippsClientID.name) is set")
+            throw ConfigurationError(
+                "\(Setting.vippsClientSecret.rawValue) (or \(Setting.vippsClientSecretFile.name)) is required when \(Setting.vippsClientID.name) is set"
+            )
         }
         let issuerText = value(.vippsIssuer) ?? testIssuer
         guard let issuer = URL(string: issuerText), let scheme = issuer.scheme, ["https", "http"].contains(scheme), issuer.host != nil,
-              issuerText.hasSuffix("/") else {
+            issuerText.hasSuffix("/")
+        else {
             throw ConfigurationError("\(Setting.vippsIssuer.name) must be a URL ending in /, such as \(testIssuer), not \(issuerText)")
         }
         var configuration = VippsLoginConfiguration(issuer: issuer, clientID: clientID, clientSecret: secret)
@@ -35,7 +41,9 @@ public enum VippsSettings {
             configuration.tokenAuthMethod = parsed
         }
         if let msn = value(.vippsMSN) {
-            guard msn.allSatisfy(\.isNumber) else { throw ConfigurationError("\(Setting.vippsMSN.name) must be the merchant serial number (digits), not \(msn)") }
+            guard msn.allSatisfy(\.isNumber) else {
+                throw ConfigurationError("\(Setting.vippsMSN.name) must be the merchant serial number (digits), not \(msn)")
+            }
             configuration.merchantSerialNumber = msn
         }
         return configuration

@@ -21,9 +21,12 @@ struct EditorPages: Sendable {
         let language = VisitorLanguage.resolve(request).language
         let rows: [[String: Any]] = try await library.store.overview().map { page in
             let draft = page.latest.draft
-            return ["slug": draft.slug, "lang": draft.lang, "kind": draft.kind, "audience": draft.audience, "title": draft.title,
-                    "state": views.text("editor_state_" + Self.state(page, at: now), in: language), "editor": draft.author, "updated": PosAPI.iso(page.latest.createdAt),
-                    "otherLang": draft.lang == "nb" ? "en" : "nb"]
+            return [
+                "slug": draft.slug, "lang": draft.lang, "kind": draft.kind, "audience": draft.audience, "title": draft.title,
+                "state": views.text("editor_state_" + Self.state(page, at: now), in: language), "editor": draft.author,
+                "updated": PosAPI.iso(page.latest.createdAt),
+                "otherLang": draft.lang == "nb" ? "en" : "nb",
+            ]
         }
         return try pages.page("pages/admin-pages", request, session, ["pages": rows])
     }
@@ -64,7 +67,8 @@ struct EditorPages: Sendable {
             let (field, bodyLine) = PageForm.location(ofLine: error.line)
             let language = VisitorLanguage.resolve(request).language
             let explanation = EditorMessages.frontMatter(error, views: views, language: language)
-            let message = bodyLine.map { "\(views.text("editor_body_line", in: language)) \($0): \(explanation)" }
+            let message =
+                bodyLine.map { "\(views.text("editor_body_line", in: language)) \($0): \(explanation)" }
                 ?? "\(field) (\(views.text("editor_line", in: language)) \(error.line)): \(explanation)"
             return try render(form, session: session, request: request, error: message, errorField: field, status: .unprocessableContent)
         }
@@ -73,7 +77,8 @@ struct EditorPages: Sendable {
         }
         let publish = action == "publish"
         let revision = try await library.save(source: form.source, author: session.staff.name ?? session.staff.phone, publish: publish)
-        try await staff.audit(session.staff, action: publish ? "page.publish" : "page.save", detail: "\(page.slug)/\(page.lang.rawValue) revision \(revision.id)")
+        try await staff.audit(
+            session.staff, action: publish ? "page.publish" : "page.save", detail: "\(page.slug)/\(page.lang.rawValue) revision \(revision.id)")
         // Saved either way; the history page warns about every placeholder some visitor would see empty.
         let holes = Set(Persona.holes(in: page).flatMap(\.placeholders).map(\.rawValue)).sorted()
         let warning = holes.isEmpty ? "" : "&holes=" + holes.joined(separator: ",")
@@ -82,11 +87,15 @@ struct EditorPages: Sendable {
 
     func history(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try request.staffSession
-        guard let slug = request.queryValue("slug"), let lang = request.queryValue("lang") else { throw StaffAccess.Denied(response: .status(.notFound)) }
+        guard let slug = request.queryValue("slug"), let lang = request.queryValue("lang") else {
+            throw StaffAccess.Denied(response: .status(.notFound))
+        }
         let revisions = try await library.store.history(slug: slug, lang: lang)
         let rows: [[String: Any]] = revisions.enumerated().map { index, revision in
-            var row: [String: Any] = ["id": revision.id, "author": revision.draft.author, "at": PosAPI.iso(revision.createdAt),
-                                      "published": revision.isPublished, "title": revision.draft.title]
+            var row: [String: Any] = [
+                "id": revision.id, "author": revision.draft.author, "at": PosAPI.iso(revision.createdAt),
+                "published": revision.isPublished, "title": revision.draft.title,
+            ]
             if index + 1 < revisions.count { row["previous"] = revisions[index + 1].id }
             return row
         }
@@ -104,7 +113,8 @@ struct EditorPages: Sendable {
     func diff(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try request.staffSession
         guard let from = request.queryValue("from").flatMap(Int64.init), let to = request.queryValue("to").flatMap(Int64.init),
-              let old = try await library.store.revision(id: from), let new = try await library.store.revision(id: to) else {
+            let old = try await library.store.revision(id: from), let new = try await library.store.revision(id: to)
+        else {
             throw StaffAccess.Denied(response: .status(.notFound))
         }
         let lines: [[String: Any]] = LineDiff.diff(old.draft.source, new.draft.source).map { line in
@@ -114,8 +124,12 @@ struct EditorPages: Sendable {
             case .added(let text): ["text": text, "kind": "added", "mark": "+"]
             }
         }
-        return try pages.page("pages/admin-diff", request, session, ["from": from, "to": to, "lines": lines,
-                                                                     "slug": new.draft.slug, "lang": new.draft.lang])
+        return try pages.page(
+            "pages/admin-diff", request, session,
+            [
+                "from": from, "to": to, "lines": lines,
+                "slug": new.draft.slug, "lang": new.draft.lang,
+            ])
     }
 
     /// Restores an old revision as a new one (history only grows), published when it was asked to be.
@@ -157,12 +171,23 @@ struct EditorPages: Sendable {
         let named = persona.id != "anonymous"
         var response: HTTPResponse
         if page.kind == .welcome {
-            let greeting = named ? views.text("greeting_named", in: page.lang).replacingOccurrences(of: "{name}", with: "Ada") : views.text("greeting_anonymous", in: page.lang)
-            response = try views.page("pages/welcome", in: page.lang, ["greeting": greeting, "signedIn": named,
-                "page": ["title": page.title, "html": rendered.html.render(persona.values), "lang": page.lang.rawValue]])
+            let greeting =
+                named
+                ? views.text("greeting_named", in: page.lang).replacingOccurrences(of: "{name}", with: "Ada")
+                : views.text("greeting_anonymous", in: page.lang)
+            response = try views.page(
+                "pages/welcome", in: page.lang,
+                [
+                    "greeting": greeting, "signedIn": named,
+                    "page": ["title": page.title, "html": rendered.html.render(persona.values), "lang": page.lang.rawValue],
+                ])
         } else {
-            response = try views.page("pages/offer", in: page.lang, ["title": page.title, "html": rendered.html.render(persona.values),
-                                                                    "pageLang": page.lang.rawValue])
+            response = try views.page(
+                "pages/offer", in: page.lang,
+                [
+                    "title": page.title, "html": rendered.html.render(persona.values),
+                    "pageLang": page.lang.rawValue,
+                ])
         }
         response.headers.set("Cache-Control", "no-store")
         response.headers.set("X-Velkommen-Preview", persona.id)
@@ -171,8 +196,10 @@ struct EditorPages: Sendable {
         return response
     }
 
-    private func render(_ form: PageForm, session: StaffSession, request: HTTPRequest, error: String? = nil, errorField: String? = nil,
-                        status: HTTPStatus = .ok) throws -> HTTPResponse {
+    private func render(
+        _ form: PageForm, session: StaffSession, request: HTTPRequest, error: String? = nil, errorField: String? = nil,
+        status: HTTPStatus = .ok
+    ) throws -> HTTPResponse {
         var context = form.context
         context["error"] = error ?? ""
         context["hasError"] = error != nil

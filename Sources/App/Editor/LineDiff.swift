@@ -17,14 +17,19 @@ enum LineDiff {
             }
         }
         var lines: [Line] = []
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count && j < b.count {
             if a[i] == b[j] {
-                lines.append(.same(a[i])); i += 1; j += 1
+                lines.append(.same(a[i]))
+                i += 1
+                j += 1
             } else if lengths[i + 1][j] >= lengths[i][j + 1] {
-                lines.append(.removed(a[i])); i += 1
+                lines.append(.removed(a[i]))
+                i += 1
             } else {
-                lines.append(.added(b[j])); j += 1
+                lines.append(.added(b[j]))
+                j += 1
             }
         }
         lines += a[i...].map { .removed($0) } + b[j...].map { .added($0) }

@@ -19,7 +19,8 @@ struct PageForm: Sendable, Equatable {
 
     init(_ form: URLEncodedForm) {
         func line(_ name: String) -> String {
-            (form[name] ?? "").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+            (form[name] ?? "").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ").trimmingCharacters(
+                in: .whitespaces)
         }
         title = line("title")
         slug = line("slug")
@@ -33,7 +34,10 @@ struct PageForm: Sendable, Equatable {
 
     /// Reads the fields back out of a saved source (for editing, restoring, variants).
     init(source: String) {
-        guard let frontMatter = try? FrontMatter.parse(source) else { body = source; return }
+        guard let frontMatter = try? FrontMatter.parse(source) else {
+            body = source
+            return
+        }
         body = frontMatter.body
         for line in source.split(separator: "\n").dropFirst() {
             if line.trimmingCharacters(in: .whitespaces) == "---" { break }
@@ -66,8 +70,10 @@ struct PageForm: Sendable, Equatable {
     }
 
     var context: [String: Any] {
-        ["title": title, "slug": slug, "audience": audience, "publishAt": publishAt, "expireAt": expireAt, "body": body,
-         "kindOptions": ["welcome", "offer"].map { ["value": $0, "selected": $0 == kind] },
-         "langOptions": ["nb", "en"].map { ["value": $0, "selected": $0 == lang] }]
+        [
+            "title": title, "slug": slug, "audience": audience, "publishAt": publishAt, "expireAt": expireAt, "body": body,
+            "kindOptions": ["welcome", "offer"].map { ["value": $0, "selected": $0 == kind] },
+            "langOptions": ["nb", "en"].map { ["value": $0, "selected": $0 == lang] },
+        ]
     }
 }

@@ -14,8 +14,9 @@ struct QuestionEditor: Sendable {
     func list(_ request: HTTPRequest, error: String? = nil, status: HTTPStatus = .ok) async throws -> HTTPResponse {
         let session = try request.staffSession
         let questions = book.questions.questions.map(Self.context) + [Self.context(nil)]
-        return try pages.page("pages/admin-questions", request, session, ["questions": questions, "error": error ?? "", "hasError": error != nil],
-                              status: status)
+        return try pages.page(
+            "pages/admin-questions", request, session, ["questions": questions, "error": error ?? "", "hasError": error != nil],
+            status: status)
     }
 
     func save(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -24,7 +25,9 @@ struct QuestionEditor: Sendable {
         try access.checkCSRF(form, session, request)
         var questions = book.questions.questions
         if form["action"] == "delete" {
-            guard let id = form["id"], questions.contains(where: { $0.id == id }) else { return try await list(request, error: "unknown question", status: .notFound) }
+            guard let id = form["id"], questions.contains(where: { $0.id == id }) else {
+                return try await list(request, error: "unknown question", status: .notFound)
+            }
             questions.removeAll { $0.id == id }
             try await book.replace(with: questions)
             try await staff.audit(session.staff, action: "question.delete", detail: id)
@@ -35,7 +38,8 @@ struct QuestionEditor: Sendable {
             question = try Self.question(from: form)
         } catch let error as QuestionError {
             let language = VisitorLanguage.resolve(request).language
-            return try await list(request, error: EditorMessages.fill(pages.views.text(error.key, in: language), error.values), status: .unprocessableContent)
+            return try await list(
+                request, error: EditorMessages.fill(pages.views.text(error.key, in: language), error.values), status: .unprocessableContent)
         }
         if let index = questions.firstIndex(where: { $0.id == question.id }) { questions[index] = question } else { questions.append(question) }
         try await book.replace(with: questions)
@@ -54,8 +58,11 @@ struct QuestionEditor: Sendable {
         guard !id.isEmpty, id.count <= 40, id.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
             throw QuestionError(key: "question_error_id")
         }
-        guard let type = form["type"].flatMap(PreferenceQuestions.Question.Kind.init(rawValue:)) else { throw QuestionError(key: "question_error_type", values: ["id": id]) }
-        let nb = (form["label_nb"] ?? "").trimmingCharacters(in: .whitespaces), en = (form["label_en"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let type = form["type"].flatMap(PreferenceQuestions.Question.Kind.init(rawValue:)) else {
+            throw QuestionError(key: "question_error_type", values: ["id": id])
+        }
+        let nb = (form["label_nb"] ?? "").trimmingCharacters(in: .whitespaces)
+        let en = (form["label_en"] ?? "").trimmingCharacters(in: .whitespaces)
         guard !nb.isEmpty, !en.isEmpty, nb.count <= 200, en.count <= 200 else { throw QuestionError(key: "question_error_label", values: ["id": id]) }
         var options: [PreferenceQuestions.Question.Option] = []
         for (number, line) in (form["options"] ?? "").split(whereSeparator: \.isNewline).enumerated() {
@@ -73,9 +80,10 @@ struct QuestionEditor: Sendable {
         }
         let fromVipps = form["from_vipps"].flatMap { ["birthdate", "address"].contains($0) ? $0 : nil }
         let purpose = ["nb": form["purpose_nb"] ?? "", "en": form["purpose_en"] ?? ""].filter { !$0.value.isEmpty }
-        return .init(id: id, type: type, required: form["required"] == "yes", label: ["nb": nb, "en": en],
-                     options: options.isEmpty ? nil : options, maxLength: type == .text ? 200 : nil, fromVipps: fromVipps,
-                     purpose: purpose.isEmpty ? nil : purpose, retentionDays: retention)
+        return .init(
+            id: id, type: type, required: form["required"] == "yes", label: ["nb": nb, "en": en],
+            options: options.isEmpty ? nil : options, maxLength: type == .text ? 200 : nil, fromVipps: fromVipps,
+            purpose: purpose.isEmpty ? nil : purpose, retentionDays: retention)
     }
 
     static func context(_ question: PreferenceQuestions.Question?) -> [String: Any] {

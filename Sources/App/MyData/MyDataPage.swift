@@ -30,16 +30,19 @@ struct MyDataPage: Sendable {
                 let accepted = state.accepted && state.revokedReportedAt == nil
                 var consent: [String: Any] = [
                     "id": state.consentID, "name": ConsentNames.name(state.consentID, views: views, in: language), "accepted": accepted,
-                    "state": views.text(state.revokedReportedAt != nil ? "consent_revoked" : state.accepted ? "consent_yes" : "consent_no", in: language),
+                    "state": views.text(
+                        state.revokedReportedAt != nil ? "consent_revoked" : state.accepted ? "consent_yes" : "consent_no", in: language),
                     "changedAt": DisplayFormat.day(state.changedAt, in: language),
                 ]
                 if let text = Self.consentText(state.consentID, receipts: receipts) { consent["vippsText"] = text }
                 return consent
             },
             "answers": shown.map { answer in
-                ["question": questions.question(answer.question)?.label(in: language) ?? answer.question,
-                 "value": Self.answerText(answer, question: questions.question(answer.question), views: views, in: language),
-                 "answeredAt": DisplayFormat.day(answer.answeredAt, in: language), "current": answer.supersededAt == nil] as [String: Any]
+                [
+                    "question": questions.question(answer.question)?.label(in: language) ?? answer.question,
+                    "value": Self.answerText(answer, question: questions.question(answer.question), views: views, in: language),
+                    "answeredAt": DisplayFormat.day(answer.answeredAt, in: language), "current": answer.supersededAt == nil,
+                ] as [String: Any]
             },
             "receiptCount": receipts.count,
             "csrf": signedIn.session.csrfToken,
@@ -73,12 +76,15 @@ struct MyDataPage: Sendable {
         guard CSRF.isValid(form, expected: signedIn.session.csrfToken) else { return try views.problem("csrf", in: language, status: .forbidden) }
         let sub = signedIn.member.profile.sub
         guard let id = form?["consent"], let answer = form?["accepted"], ["yes", "no"].contains(answer),
-              try await ledger.current(sub: sub).contains(where: { $0.consentID == id }) else {
+            try await ledger.current(sub: sub).contains(where: { $0.consentID == id })
+        else {
             return try views.problem("bad_request", in: language, status: .badRequest)
         }
         let accepted = answer == "yes"
-        let payload = String(decoding: try JSONSerialization.data(withJSONObject: ["by": "member", "consents": [["id": id, "accepted": accepted]]],
-                                                                  options: [.sortedKeys]), as: UTF8.self)
+        let payload = String(
+            decoding: try JSONSerialization.data(
+                withJSONObject: ["by": "member", "consents": [["id": id, "accepted": accepted]]],
+                options: [.sortedKeys]), as: UTF8.self)
         try await ledger.recordOwnChoice(sub: sub, consentID: id, accepted: accepted, payload: payload)
         return .redirect(to: "/me#consents")
     }
@@ -88,18 +94,32 @@ struct MyDataPage: Sendable {
         let member = signedIn.member
         let object: [String: Any] = [
             "sub": sub,
-            "profile": ["name": member.profile.name as Any, "given_name": member.profile.givenName as Any, "family_name": member.profile.familyName as Any,
-                        "email": member.profile.email as Any, "email_verified": member.profile.emailVerified as Any,
-                        "phone_number": member.profile.phoneNumber as Any, "birthdate": member.profile.birthdate as Any,
-                        "address": member.profile.addressJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as Any],
+            "profile": [
+                "name": member.profile.name as Any, "given_name": member.profile.givenName as Any, "family_name": member.profile.familyName as Any,
+                "email": member.profile.email as Any, "email_verified": member.profile.emailVerified as Any,
+                "phone_number": member.profile.phoneNumber as Any, "birthdate": member.profile.birthdate as Any,
+                "address": member.profile.addressJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as Any,
+            ],
             "memberSince": PosAPI.iso(member.createdAt), "lastLogin": PosAPI.iso(member.lastLoginAt), "logins": member.loginCount,
             "language": member.language as Any,
-            "consents": try await ledger.current(sub: sub).map { ["id": $0.consentID, "accepted": $0.accepted, "changedAt": PosAPI.iso($0.changedAt),
-                                                                  "revokedReportedAt": $0.revokedReportedAt.map(PosAPI.iso) as Any] },
-            "consentReceipts": try await ledger.receipts(sub: sub).map { ["source": $0.source, "recordedAt": PosAPI.iso($0.recordedAt),
-                                                                         "payload": (try? JSONSerialization.jsonObject(with: Data($0.payload.utf8))) ?? $0.payload] },
-            "answers": try await answers.history(sub: sub).map { ["question": $0.question, "value": $0.value, "answeredAt": PosAPI.iso($0.answeredAt),
-                                                                  "supersededAt": $0.supersededAt.map(PosAPI.iso) as Any] },
+            "consents": try await ledger.current(sub: sub).map {
+                [
+                    "id": $0.consentID, "accepted": $0.accepted, "changedAt": PosAPI.iso($0.changedAt),
+                    "revokedReportedAt": $0.revokedReportedAt.map(PosAPI.iso) as Any,
+                ]
+            },
+            "consentReceipts": try await ledger.receipts(sub: sub).map {
+                [
+                    "source": $0.source, "recordedAt": PosAPI.iso($0.recordedAt),
+                    "payload": (try? JSONSerialization.jsonObject(with: Data($0.payload.utf8))) ?? $0.payload,
+                ]
+            },
+            "answers": try await answers.history(sub: sub).map {
+                [
+                    "question": $0.question, "value": $0.value, "answeredAt": PosAPI.iso($0.answeredAt),
+                    "supersededAt": $0.supersededAt.map(PosAPI.iso) as Any,
+                ]
+            },
         ]
         let cleaned = Self.replacingNil(object)
         let data = (try? JSONSerialization.data(withJSONObject: cleaned, options: [.prettyPrinted, .sortedKeys])) ?? Data()
@@ -145,7 +165,8 @@ struct MyDataPage: Sendable {
     static func consentText(_ id: String, receipts: [ConsentReceipt]) -> String? {
         for receipt in receipts.reversed() where receipt.source == "login" {
             guard let object = try? JSONSerialization.jsonObject(with: Data(receipt.payload.utf8)) as? [String: Any],
-                  let consents = object["consents"] as? [[String: Any]] else { continue }
+                let consents = object["consents"] as? [[String: Any]]
+            else { continue }
             if let text = consents.first(where: { $0["id"] as? String == id })?["textDisplayedToUser"] as? String { return text }
         }
         return nil

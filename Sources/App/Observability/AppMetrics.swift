@@ -28,9 +28,10 @@ public final class AppMetrics: Sendable {
     public init() {
         let factory = PrometheusMetricsFactory(registry: registry)
         self.factory = factory
-        loginSteps = Dictionary(uniqueKeysWithValues: ["started", "confirmed", "landed", "completed"].map { step in
-            (step, CoreMetrics.Counter(label: "velkommen_logins_total", dimensions: [("step", step)], factory: factory))
-        })
+        loginSteps = Dictionary(
+            uniqueKeysWithValues: ["started", "confirmed", "landed", "completed"].map { step in
+                (step, CoreMetrics.Counter(label: "velkommen_logins_total", dimensions: [("step", step)], factory: factory))
+            })
         databaseWrites = CoreMetrics.Timer(label: "velkommen_database_write_duration_seconds", factory: factory)
         queueDepth = CoreMetrics.Gauge(label: "velkommen_database_write_queue_depth", factory: factory)
         openConnections = CoreMetrics.Gauge(label: "velkommen_http_open_connections", factory: factory)
@@ -41,8 +42,9 @@ public final class AppMetrics: Sendable {
         let key = RouteKey(route: route, method: method, status: status)
         let counter = requestCounters.withLock { counters in
             if let counter = counters[key] { return counter }
-            let counter = CoreMetrics.Counter(label: "velkommen_http_requests_total",
-                                  dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
+            let counter = CoreMetrics.Counter(
+                label: "velkommen_http_requests_total",
+                dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
             counters[key] = counter
             return counter
         }
@@ -67,7 +69,9 @@ public final class AppMetrics: Sendable {
     /// Every call to Vipps, by endpoint and outcome, with its latency.
     public func vippsCall(_ call: VippsCall) {
         let outcome = call.status.map { "\($0 / 100)xx" } ?? "error"
-        CoreMetrics.Counter(label: "velkommen_vipps_requests_total", dimensions: [("endpoint", call.endpoint), ("outcome", outcome)], factory: factory).increment()
+        CoreMetrics.Counter(
+            label: "velkommen_vipps_requests_total", dimensions: [("endpoint", call.endpoint), ("outcome", outcome)], factory: factory
+        ).increment()
         CoreMetrics.Timer(label: "velkommen_vipps_request_duration_seconds", dimensions: [("endpoint", call.endpoint)], factory: factory)
             .recordNanoseconds(call.duration.nanoseconds)
     }

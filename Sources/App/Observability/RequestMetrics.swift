@@ -12,8 +12,9 @@ struct RequestMetrics: HTTPMiddleware {
         let start = ContinuousClock.now
         let response = try await next.handle(request)
         let method = Self.knownMethods.contains(request.method) ? request.method.rawValue : "other"
-        metrics.request(route: router.routePattern(for: request.head) ?? "unmatched", method: method,
-                        status: response.status.code, duration: ContinuousClock.now - start)
+        metrics.request(
+            route: router.routePattern(for: request.head) ?? "unmatched", method: method,
+            status: response.status.code, duration: ContinuousClock.now - start)
         return response
     }
 }

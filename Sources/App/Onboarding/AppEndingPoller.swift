@@ -61,8 +61,9 @@ struct AppEndingPoller: Service {
         case .failure(let error) where Self.isTransient(error):
             // Vipps is slow or down: keep asking, less often; the till counts down meanwhile.
             logger.warning("app ending: Vipps did not answer the poll: \(error)")
-            try await requests.reschedule(id: login.id, interval: interval, nextPollAt: now.addingTimeInterval(min(60, interval * 2)),
-                                          note: Self.vippsUnreachable)
+            try await requests.reschedule(
+                id: login.id, interval: interval, nextPollAt: now.addingTimeInterval(min(60, interval * 2)),
+                note: Self.vippsUnreachable)
         case .failure(let error):
             logger.warning("app ending: the login failed: \(error)")
             metrics.loginFailed(LoginStarter.reason(error))

@@ -61,7 +61,8 @@ struct BrowserLogin: Sendable {
     /// exchange) and returns the user's verified userinfo.
     func verify(code: String, state: String, request: HTTPRequest) async -> Result<UserInfo, CallbackProblem> {
         guard let client, let sealed = request.cookie(cookieName), state.count < 512,
-              let login = sealer.open(sealed, as: Pending.self, purpose: cookieName), Tokens.constantTimeEquals(login.state, state) else {
+            let login = sealer.open(sealed, as: Pending.self, purpose: cookieName), Tokens.constantTimeEquals(login.state, state)
+        else {
             return .failure(.browserLoginInvalid)
         }
         do {

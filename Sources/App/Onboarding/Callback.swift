@@ -93,14 +93,16 @@ struct Callback: Sendable {
         do {
             if let earlier = try await requests.find(codeHash: codeHash) {
                 guard let sub = earlier.memberSub, sub == holder, let confirmed = earlier.confirmedAt,
-                      Date().timeIntervalSince(confirmed) < Self.replayWindow else { return .failed(.codeInvalid) }
+                    Date().timeIntervalSince(confirmed) < Self.replayWindow
+                else { return .failed(.codeInvalid) }
                 return .landed(sub: sub, loginRequestID: earlier.id, consentChanges: [:])
             }
             guard let client else { return .failed(.vippsUnavailable) }
             let tokens = try await client.exchangeRedirectCode(code)
             let claims = try await client.verifyIDToken(tokens.idToken)
             guard let authReqID = claims.authReqID, let loginRequest = try await requests.find(authReqID: authReqID),
-                  loginRequest.status(at: Date()) == .pending else {
+                loginRequest.status(at: Date()) == .pending
+            else {
                 logger.warning("callback: ID token for a login that is unknown here or no longer open")
                 return .failed(.foreignLogin)
             }

@@ -7,12 +7,13 @@ struct CallbackPages: Sendable {
 
     func problem(_ problem: CallbackProblem, for request: HTTPRequest, vippsError: String? = nil) throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
-        let status: HTTPStatus = switch problem {
-        case .vippsUnavailable: .serviceUnavailable
-        case .rateLimited: .tooManyRequests
-        case .accessDenied: .ok
-        default: .badRequest
-        }
+        let status: HTTPStatus =
+            switch problem {
+            case .vippsUnavailable: .serviceUnavailable
+            case .rateLimited: .tooManyRequests
+            case .accessDenied: .ok
+            default: .badRequest
+            }
         var response = try views.problem("callback_" + problem.rawValue, in: language, status: status)
         // The address holds a login code or an error from Vipps: it must not travel on as a referrer.
         response.headers.set("Referrer-Policy", "no-referrer")

@@ -14,8 +14,9 @@ struct ConsentNotices: Sendable {
 
     func cookie(_ changes: [String: Bool]) throws -> SetCookie? {
         guard !changes.isEmpty else { return nil }
-        return SetCookie(name: Self.cookieName, value: try sealer.seal(changes, purpose: Self.cookieName, lifetime: Self.lifetime),
-                         path: "/welcome", maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax)
+        return SetCookie(
+            name: Self.cookieName, value: try sealer.seal(changes, purpose: Self.cookieName, lifetime: Self.lifetime),
+            path: "/welcome", maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax)
     }
 
     /// The changes to tell this browser about, if any (shown once: the caller clears the cookie).

@@ -40,12 +40,12 @@ struct ConsentWebhook: Sendable {
     static func parse(_ token: String) -> (sub: String, consentIDs: [String]?)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard (2...3).contains(parts.count), token.count < 4096,
-              let headerData = Data(base64URL: parts[0].trimmingCharacters(in: .whitespacesAndNewlines)),
-              let payloadData = Data(base64URL: parts[1].trimmingCharacters(in: .whitespacesAndNewlines)),
-              let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
-              (header["alg"] as? String)?.lowercased() == "none",
-              let payload = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any],
-              payload["event"] as? String == "CONSENT_REVOKED", let sub = payload["sub"] as? String, !sub.isEmpty, sub.count < 200
+            let headerData = Data(base64URL: parts[0].trimmingCharacters(in: .whitespacesAndNewlines)),
+            let payloadData = Data(base64URL: parts[1].trimmingCharacters(in: .whitespacesAndNewlines)),
+            let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
+            (header["alg"] as? String)?.lowercased() == "none",
+            let payload = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any],
+            payload["event"] as? String == "CONSENT_REVOKED", let sub = payload["sub"] as? String, !sub.isEmpty, sub.count < 200
         else { return nil }
         guard let listed = payload["consents"] as? [Any] else { return (sub, nil) }
         let ids = listed.compactMap { ($0 as? String) ?? ($0 as? [String: Any])?["id"] as? String }.filter { $0.count < 100 }

@@ -10,12 +10,15 @@ struct Landing: Sendable {
     /// Returns the consents this login changed from what the member had given before.
     @discardableResult
     func record(_ info: UserInfo, request: LoginRequest?, source: String, at time: Date) async throws -> [String: Bool] {
-        let profile = MemberProfile(sub: info.sub, name: info.name, givenName: info.givenName, familyName: info.familyName,
-                                    email: info.email, emailVerified: info.emailVerified, phoneNumber: info.phoneNumber,
-                                    birthdate: info.birthdate, addressJSON: Self.addressJSON(info.address))
+        let profile = MemberProfile(
+            sub: info.sub, name: info.name, givenName: info.givenName, familyName: info.familyName,
+            email: info.email, emailVerified: info.emailVerified, phoneNumber: info.phoneNumber,
+            birthdate: info.birthdate, addressJSON: Self.addressJSON(info.address))
         let consents = Dictionary((info.delegatedConsents?.consents ?? []).map { ($0.id, $0.accepted) }, uniquingKeysWith: { _, last in last })
-        let outcome = try await landings.record(LandingRecord(profile: profile, request: request, source: source,
-                                                              consentsPayload: info.delegatedConsentsJSON, consents: consents, time: time))
+        let outcome = try await landings.record(
+            LandingRecord(
+                profile: profile, request: request, source: source,
+                consentsPayload: info.delegatedConsentsJSON, consents: consents, time: time))
         metrics.login("confirmed")
         return outcome.changedConsents
     }

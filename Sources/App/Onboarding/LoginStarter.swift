@@ -64,21 +64,25 @@ struct LoginStarter: Sendable {
         let onRecord = input.consents ? try await members.hasConsentsOnRecord(phone: phone.msisdn) : false
         let askConsents = input.consents && !onRecord
 
-        var request = LoginRequest(id: Tokens.random(bytes: 12), phoneHint: phone.msisdn, bindingMessage: bindingMessage?.text, store: input.store,
-                                   terminal: input.terminal.flatMap { $0.isEmpty ? nil : $0 }, askConsents: askConsents,
-                                   createdAt: time, expiresAt: time.addingTimeInterval(600))
+        var request = LoginRequest(
+            id: Tokens.random(bytes: 12), phoneHint: phone.msisdn, bindingMessage: bindingMessage?.text, store: input.store,
+            terminal: input.terminal.flatMap { $0.isEmpty ? nil : $0 }, askConsents: askConsents,
+            createdAt: time, expiresAt: time.addingTimeInterval(600))
         request.ending = input.ending ?? stores.ending(of: input.store)
         try await requests.create(request)
         let scopes = Self.scopes + (askConsents ? ["delegatedConsents"] : [])
         do {
-            let login = try await client.startLogin(BackchannelLoginRequest(phone: phone, scopes: scopes, bindingMessage: bindingMessage,
-                                                                            flow: request.ending == .app ? .poll : .loginToWebpage(redirectURI: callbackURL)))
+            let login = try await client.startLogin(
+                BackchannelLoginRequest(
+                    phone: phone, scopes: scopes, bindingMessage: bindingMessage,
+                    flow: request.ending == .app ? .poll : .loginToWebpage(redirectURI: callbackURL)))
             request.authReqID = login.authReqID
             request.expiresAt = time.addingTimeInterval(TimeInterval(login.expiresIn))
             // The app ending is polled from the database (AppEndingPoller), so a restart resumes it.
             request.pollInterval = request.ending == .app ? Double(max(1, login.interval)) : nil
-            try await requests.started(id: request.id, authReqID: login.authReqID, expiresAt: request.expiresAt,
-                                       pollInterval: request.pollInterval, at: time)
+            try await requests.started(
+                id: request.id, authReqID: login.authReqID, expiresAt: request.expiresAt,
+                pollInterval: request.pollInterval, at: time)
             try await events.record("login_started", store: request.store, loginRequestID: request.id, at: time)
             metrics.login("started")
             return request

@@ -14,8 +14,9 @@ struct MemberSession: Sendable {
     /// Starts a session for `sub`; returns the cookie to set and the session.
     func start(sub: String, at time: Date = Date()) async throws -> (SetCookie, Session) {
         let value = Tokens.random()
-        let session = Session(idHash: Tokens.sha256Hex(value), memberSub: sub, csrfToken: Tokens.random(bytes: 24),
-                              expiresAt: time.addingTimeInterval(Self.lifetime))
+        let session = Session(
+            idHash: Tokens.sha256Hex(value), memberSub: sub, csrfToken: Tokens.random(bytes: 24),
+            expiresAt: time.addingTimeInterval(Self.lifetime))
         try await store.start(session, at: time)
         return (SetCookie(name: Self.cookieName, value: value, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax), session)
     }

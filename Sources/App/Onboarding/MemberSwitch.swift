@@ -26,11 +26,15 @@ struct MemberSwitch: Sendable {
     func ask(current: String, next: String, loginRequestID: String?, request: HTTPRequest) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
         let pending = Pending(sub: next, loginRequestID: loginRequestID, csrf: Tokens.random(bytes: 24))
-        var response = try views.page("pages/switch-member", in: language, [
-            "current": try await displayName(current), "next": try await displayName(next), "csrf": pending.csrf,
-        ])
-        response.setCookie(SetCookie(name: Self.cookieName, value: try sealer.seal(pending, purpose: Self.cookieName, lifetime: Self.lifetime),
-                                     path: Self.path, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .strict))
+        var response = try views.page(
+            "pages/switch-member", in: language,
+            [
+                "current": try await displayName(current), "next": try await displayName(next), "csrf": pending.csrf,
+            ])
+        response.setCookie(
+            SetCookie(
+                name: Self.cookieName, value: try sealer.seal(pending, purpose: Self.cookieName, lifetime: Self.lifetime),
+                path: Self.path, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .strict))
         response.headers.set("Referrer-Policy", "no-referrer")
         response.headers.set("Cache-Control", "no-store")
         return response
@@ -45,7 +49,8 @@ struct MemberSwitch: Sendable {
 
     func answer(_ request: HTTPRequest) -> Answer {
         guard let sealed = request.cookie(Self.cookieName),
-              let pending = sealer.open(sealed, as: Pending.self, purpose: Self.cookieName) else { return .nothingPending }
+            let pending = sealer.open(sealed, as: Pending.self, purpose: Self.cookieName)
+        else { return .nothingPending }
         guard CSRF.isValid(request.formFields(), expected: pending.csrf) else { return .badToken }
         return .confirmed(pending)
     }

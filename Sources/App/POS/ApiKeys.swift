@@ -31,7 +31,8 @@ struct ApiKeys: Sendable {
     func verify(_ key: String) async throws -> ApiKey? {
         let parts = key.split(separator: "_", maxSplits: 2)
         guard parts.count == 3, parts[0] == "vk", parts[1].count == 8, key.count < 200,
-              let stored = try await store.find(prefix: String(parts[1])), !stored.revoked else { return nil }
+            let stored = try await store.find(prefix: String(parts[1])), !stored.revoked
+        else { return nil }
         let hash = Tokens.sha256(String(parts[2]))
         return Tokens.constantTimeEquals(hash.base64URLEncoded, stored.secretHash.base64URLEncoded) ? stored : nil
     }

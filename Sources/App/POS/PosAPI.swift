@@ -16,15 +16,19 @@ struct PosAPI: Sendable {
         do {
             body = try JSONDecoder().decode(PosAPIBody.LoginStart.self, from: Data(request.body))
         } catch {
-            throw Problem(.badRequest, "invalid-json", "The body is not the expected JSON",
-                          detail: #"Send {"phone": "+47 412 34 567", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": true, "ending": "webpage"}."#)
+            throw Problem(
+                .badRequest, "invalid-json", "The body is not the expected JSON",
+                detail:
+                    #"Send {"phone": "+47 412 34 567", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": true, "ending": "webpage"}."#
+            )
         }
         guard let phone = body.phone else { throw Problem(.badRequest, "invalid-phone", "phone is required") }
         if let store = body.store, store != key.store {
             throw Problem(.forbidden, "wrong-store", "This API key belongs to another store", detail: "The key acts for store \(key.store).")
         }
-        let input = LoginStarter.Input(phone: phone, bindingMessage: body.bindingMessage, store: key.store, terminal: body.terminal,
-                                       consents: body.consents ?? false, ending: body.ending)
+        let input = LoginStarter.Input(
+            phone: phone, bindingMessage: body.bindingMessage, store: key.store, terminal: body.terminal,
+            consents: body.consents ?? false, ending: body.ending)
         let login: LoginRequest
         do {
             login = try await starter.start(input, till: "key:" + key.prefix)
@@ -48,32 +52,44 @@ struct PosAPI: Sendable {
     static func problem(for failure: LoginStarter.Failure) -> Problem {
         switch failure {
         case .invalidPhone:
-            Problem(.badRequest, "invalid-phone", "The phone number is not a Norwegian mobile number",
-                    detail: "Use 8 digits, optionally with +47 or 0047, for example +47 412 34 567.")
+            Problem(
+                .badRequest, "invalid-phone", "The phone number is not a Norwegian mobile number",
+                detail: "Use 8 digits, optionally with +47 or 0047, for example +47 412 34 567.")
         case .invalidBindingMessage:
-            Problem(.badRequest, "invalid-binding-message", "The binding message must be 5 to 8 of A–Z, 0–9 and -",
-                    detail: "Or send \"auto\" to have one made, or leave it out.")
+            Problem(
+                .badRequest, "invalid-binding-message", "The binding message must be 5 to 8 of A–Z, 0–9 and -",
+                detail: "Or send \"auto\" to have one made, or leave it out.")
         case .invalidStore: Problem(.badRequest, "invalid-store", "store must be lower-case letters, digits and dashes")
         case .invalidTerminal: Problem(.badRequest, "invalid-terminal", "terminal must be lower-case letters, digits and dashes")
         case .vippsNotConfigured: Problem(.serviceUnavailable, "vipps-unavailable", "Vipps Login is not configured on this server")
         case .rateLimited(let wait):
-            Problem(.tooManyRequests, "rate-limited", "Too many logins started", detail: "From this till, or towards this phone number. Wait before trying again.",
-                    retryAfter: wait)
+            Problem(
+                .tooManyRequests, "rate-limited", "Too many logins started",
+                detail: "From this till, or towards this phone number. Wait before trying again.",
+                retryAfter: wait)
         case .vipps(let error):
             switch error {
-            case .invalidUser: Problem(.unprocessableContent, "vipps-invalid-user", "This customer has no Vipps",
-                                       detail: "No active Vipps account for this number, or the customer is under 15.")
-            case .oldApp: Problem(.unprocessableContent, "vipps-old-app", "The customer's Vipps app is too old", detail: "Ask them to update the app.")
+            case .invalidUser:
+                Problem(
+                    .unprocessableContent, "vipps-invalid-user", "This customer has no Vipps",
+                    detail: "No active Vipps account for this number, or the customer is under 15.")
+            case .oldApp:
+                Problem(.unprocessableContent, "vipps-old-app", "The customer's Vipps app is too old", detail: "Ask them to update the app.")
             case .rateLimited(let retryAfter):
-                Problem(.tooManyRequests, "vipps-rate-limited", "Too many logins for this customer at once",
-                        detail: "Wait before starting another.", retryAfter: Int(retryAfter ?? 10))
+                Problem(
+                    .tooManyRequests, "vipps-rate-limited", "Too many logins for this customer at once",
+                    detail: "Wait before starting another.", retryAfter: Int(retryAfter ?? 10))
             case .timeout, .transport, .serverError:
                 Problem(.serviceUnavailable, "vipps-unavailable", "Vipps is not answering", detail: "Try again in a moment.")
             case .badResponse:
                 Problem(.badGateway, "vipps-bad-response", "Vipps answered something we could not read", detail: "Try again in a moment.")
-            case .invalidClient: Problem(.badGateway, "vipps-configuration", "Vipps is misconfigured: it refused our credentials",
-                                         detail: "Check VIPPS_CLIENT_ID and VIPPS_CLIENT_SECRET.")
-            case .issuerMismatch: Problem(.badGateway, "vipps-configuration", "Vipps is misconfigured", detail: "The operator must fix VIPPS_ISSUER (see the server log).")
+            case .invalidClient:
+                Problem(
+                    .badGateway, "vipps-configuration", "Vipps is misconfigured: it refused our credentials",
+                    detail: "Check VIPPS_CLIENT_ID and VIPPS_CLIENT_SECRET.")
+            case .issuerMismatch:
+                Problem(
+                    .badGateway, "vipps-configuration", "Vipps is misconfigured", detail: "The operator must fix VIPPS_ISSUER (see the server log).")
             default: Problem(.badGateway, "vipps-error", "Vipps refused the login", detail: error.description)
             }
         }

@@ -25,7 +25,8 @@ struct Problem: Error, HTTPResponseConvertible {
         return response
     }
 
-    static let unauthorized = Problem(.unauthorized, "unauthorized", "An API key is required",
-                                      detail: "Send Authorization: Bearer <api key> (create one with velkommen apikey create).")
+    static let unauthorized = Problem(
+        .unauthorized, "unauthorized", "An API key is required",
+        detail: "Send Authorization: Bearer <api key> (create one with velkommen apikey create).")
     static let notFound = Problem(.notFound, "not-found", "No such login")
 }

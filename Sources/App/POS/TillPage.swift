@@ -42,12 +42,15 @@ struct TillPage: Sendable {
         let csrf = request.cookie(Self.csrfCookie).flatMap { $0.count == 32 ? $0 : nil } ?? Tokens.random(bytes: 24)
         var response: HTTPResponse
         if let store = try await store(request) {
-            response = try views.page("pages/pos", in: language, status: status, [
-                "storeName": stores.name(of: store, in: language) ?? store, "csrf": csrf, "error": error ?? "", "hasError": error != nil,
-                "phone": phone, "terminal": Self.terminal(request) ?? "", "endsInApp": stores.ending(of: store) == .app,
-            ])
+            response = try views.page(
+                "pages/pos", in: language, status: status,
+                [
+                    "storeName": stores.name(of: store, in: language) ?? store, "csrf": csrf, "error": error ?? "", "hasError": error != nil,
+                    "phone": phone, "terminal": Self.terminal(request) ?? "", "endsInApp": stores.ending(of: store) == .app,
+                ])
         } else {
-            response = try views.page("pages/pos-key", in: language, status: error == nil ? .ok : status, ["error": error as Any? ?? false, "csrf": csrf])
+            response = try views.page(
+                "pages/pos-key", in: language, status: error == nil ? .ok : status, ["error": error as Any? ?? false, "csrf": csrf])
         }
         // Double-submit token: a same-site-only cookie another site's form cannot send.
         response.setCookie(SetCookie(name: Self.csrfCookie, value: csrf, path: "/pos", secure: secure, httpOnly: true, sameSite: .strict))
@@ -85,7 +88,8 @@ struct TillPage: Sendable {
             return try await show(request, error: views.text("pos_key_invalid", in: language), status: .unauthorized)
         }
         var response = HTTPResponse.redirect(to: "/pos")
-        response.setCookie(SetCookie(name: Self.keyCookie, value: key, path: "/pos", maxAge: 365 * 24 * 3600, secure: secure, httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            SetCookie(name: Self.keyCookie, value: key, path: "/pos", maxAge: 365 * 24 * 3600, secure: secure, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -96,18 +100,22 @@ struct TillPage: Sendable {
         guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(form, expected: expected) else {
             return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
         }
-        let input = LoginStarter.Input(phone: form?["phone"] ?? "", bindingMessage: "auto", store: store, terminal: form?["terminal"],
-                                       consents: form?["consents"] == "yes", ending: form?["ending"].flatMap(LoginRequest.Ending.init(rawValue:)))
+        let input = LoginStarter.Input(
+            phone: form?["phone"] ?? "", bindingMessage: "auto", store: store, terminal: form?["terminal"],
+            consents: form?["consents"] == "yes", ending: form?["ending"].flatMap(LoginRequest.Ending.init(rawValue:)))
         do {
             let login = try await starter.start(input, till: "store:" + store)
             var response = HTTPResponse.redirect(to: "/pos/logins/\(login.id)")
             if let terminal = login.terminal {
-                response.setCookie(SetCookie(name: Self.terminalCookie, value: terminal, path: "/pos", maxAge: 365 * 24 * 3600, secure: secure,
-                                             httpOnly: true, sameSite: .strict))
+                response.setCookie(
+                    SetCookie(
+                        name: Self.terminalCookie, value: terminal, path: "/pos", maxAge: 365 * 24 * 3600, secure: secure,
+                        httpOnly: true, sameSite: .strict))
             }
             return response
         } catch let failure as LoginStarter.Failure {
-            return try await show(request, error: views.text(Self.message(for: failure), in: language), phone: input.phone, status: .unprocessableContent)
+            return try await show(
+                request, error: views.text(Self.message(for: failure), in: language), phone: input.phone, status: .unprocessableContent)
         }
     }
 
@@ -117,12 +125,14 @@ struct TillPage: Sendable {
             return try views.problem("not_found", in: language, status: .notFound)
         }
         let screen = try await Screen(login, members: members, views: views, language: language)
-        var response = try views.page("pages/pos-login", in: language, [
-            "id": login.id, "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
-            "heading": screen.heading, "text": screen.text, "secondsLeft": screen.secondsLeft, "expiresAt": screen.clock,
-            "mismatch": login.phoneMismatch, "storeName": stores.name(of: store, in: language) ?? store,
-            "csrf": request.cookie(Self.csrfCookie) ?? "",
-        ])
+        var response = try views.page(
+            "pages/pos-login", in: language,
+            [
+                "id": login.id, "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
+                "heading": screen.heading, "text": screen.text, "secondsLeft": screen.secondsLeft, "expiresAt": screen.clock,
+                "mismatch": login.phoneMismatch, "storeName": stores.name(of: store, in: language) ?? store,
+                "csrf": request.cookie(Self.csrfCookie) ?? "",
+            ])
         response.headers.set("Cache-Control", "no-store")
         return response
     }
@@ -131,8 +141,10 @@ struct TillPage: Sendable {
         let language = VisitorLanguage.resolve(request).language
         guard let (_, login) = try await ownLogin(request) else { return Problem.notFound.response }
         let screen = try await Screen(login, members: members, views: views, language: language)
-        let object: [String: Any] = ["status": login.status(at: Date()).rawValue, "state": screen.state.rawValue, "heading": screen.heading,
-                                     "text": screen.text, "secondsLeft": screen.secondsLeft]
+        let object: [String: Any] = [
+            "status": login.status(at: Date()).rawValue, "state": screen.state.rawValue, "heading": screen.heading,
+            "text": screen.text, "secondsLeft": screen.secondsLeft,
+        ]
         var response = HTTPResponse.json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()))
         response.headers.set("Cache-Control", "no-store")
         return response
@@ -171,7 +183,8 @@ struct TillPage: Sendable {
                 name = TillState.shortName(given: profile.givenName, family: profile.familyName, full: profile.name) ?? name
             }
             heading = views.text(state.headingKey, in: language).replacingOccurrences(of: "{name}", with: name)
-            text = views.text(state.textKey(login, at: now), in: language).replacingOccurrences(of: "{phone}", with: TillState.maskedPhone(login.phoneHint))
+            text = views.text(state.textKey(login, at: now), in: language).replacingOccurrences(
+                of: "{phone}", with: TillState.maskedPhone(login.phoneHint))
             let left = max(0, Int(login.expiresAt.timeIntervalSince(now).rounded(.down)))
             secondsLeft = state == .waiting ? left : 0
             clock = "\(left / 60):" + String(format: "%02d", left % 60)

@@ -4,9 +4,11 @@ import Storage
 extension VelkommenApp {
     /// `/pos` and its forms.
     func addTillRoutes(to router: inout Router) {
-        let till = TillPage(keys: ApiKeys(store: ApiKeyStore(pool: database)), access: staffAccess, starter: starter, requests: LoginRequestStore(pool: database),
-                            views: views, stores: stores, members: MemberStore(pool: database),
-                            pairings: TillPairingStore(pool: database), pairingLimit: limits.pairingPerAddress, demo: configuration.demoTill, secure: configuration.secureCookies)
+        let till = TillPage(
+            keys: ApiKeys(store: ApiKeyStore(pool: database)), access: staffAccess, starter: starter, requests: LoginRequestStore(pool: database),
+            views: views, stores: stores, members: MemberStore(pool: database),
+            pairings: TillPairingStore(pool: database), pairingLimit: limits.pairingPerAddress, demo: configuration.demoTill,
+            secure: configuration.secureCookies)
         // The till's own page decides between the key form and the till.
         router.group("/pos", Public()) { pos in
             pos.get("") { try await till.show($0) }

@@ -31,8 +31,10 @@ struct CustomerPages: Sendable {
         let page = catalog.welcome(for: viewer.visitor, in: language)
         let notice = consentChanges.map { ConsentNotices.sentence($0, views: views, in: language) }
         let noticeKey = consentChanges.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") } ?? ""
-        var response = try views.cachedPage("pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)|\(noticeKey)",
-                                            generation: catalog.generation, in: language, values: viewer.values) {
+        var response = try views.cachedPage(
+            "pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)|\(noticeKey)",
+            generation: catalog.generation, in: language, values: viewer.values
+        ) {
             var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language), "signedIn": true]
             if let notice { context["notice"] = notice }
             if let page {
@@ -50,11 +52,13 @@ struct CustomerPages: Sendable {
         let offers = catalog.offers(for: viewer.visitor, in: language)
         let key = offers.map { String($0.revisionID) }.joined(separator: ",")
         var response = try views.cachedPage("pages/offers", key: key, generation: catalog.generation, in: language, values: viewer.values) {
-            ["offers": offers.map { offer -> [String: Any] in
-                var item: [String: Any] = ["slug": offer.page.slug, "title": offer.page.title, "lang": offer.page.lang.rawValue]
-                if let expireAt = offer.page.expireAt { item["until"] = DisplayDate.day(before: expireAt, in: language) }
-                return item
-            }]
+            [
+                "offers": offers.map { offer -> [String: Any] in
+                    var item: [String: Any] = ["slug": offer.page.slug, "title": offer.page.title, "lang": offer.page.lang.rawValue]
+                    if let expireAt = offer.page.expireAt { item["until"] = DisplayDate.day(before: expireAt, in: language) }
+                    return item
+                }
+            ]
         }
         if let cookie { response.setCookie(cookie) }
         return response
@@ -66,8 +70,10 @@ struct CustomerPages: Sendable {
         guard let slug = request.parameter("slug"), let offer = catalog.offer(slug: slug, in: language) else {
             return try errors.page(.notFound, for: request)
         }
-        var response = try views.cachedPage("pages/offer", key: String(offer.revisionID), generation: catalog.generation,
-                                            in: language, values: viewer.values) {
+        var response = try views.cachedPage(
+            "pages/offer", key: String(offer.revisionID), generation: catalog.generation,
+            in: language, values: viewer.values
+        ) {
             var context: [String: Any] = ["title": offer.page.title, "html": offer.html.htmlWithTokens, "pageLang": offer.page.lang.rawValue]
             if let expireAt = offer.page.expireAt { context["until"] = DisplayDate.day(before: expireAt, in: language) }
             return context

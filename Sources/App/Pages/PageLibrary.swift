@@ -61,9 +61,10 @@ public struct PageLibrary: Sendable {
     }
 
     static func draft(for page: Page, source: String, author: String) -> PageDraft {
-        PageDraft(slug: page.slug, lang: page.lang.rawValue, kind: page.kind.rawValue, title: page.title,
-                  audience: page.audience.description, publishAt: page.publishAt, expireAt: page.expireAt,
-                  source: source, author: author)
+        PageDraft(
+            slug: page.slug, lang: page.lang.rawValue, kind: page.kind.rawValue, title: page.title,
+            audience: page.audience.description, publishAt: page.publishAt, expireAt: page.expireAt,
+            source: source, author: author)
     }
 }
 

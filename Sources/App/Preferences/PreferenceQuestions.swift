@@ -71,19 +71,39 @@ struct PreferenceQuestions: Sendable {
                 let text = submitted[0]
                 if text.count > (question.maxLength ?? 500) || text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                     errors[question.id] = "error_text"
-                } else { answers.append((question.id, text)) }
+                } else {
+                    answers.append((question.id, text))
+                }
             case .single:
-                if submitted.count == 1, allowed.contains(submitted[0]) { answers.append((question.id, submitted[0])) } else { errors[question.id] = "error_choice" }
+                if submitted.count == 1, allowed.contains(submitted[0]) {
+                    answers.append((question.id, submitted[0]))
+                } else {
+                    errors[question.id] = "error_choice"
+                }
             case .multiple:
-                if submitted.allSatisfy(allowed.contains) { answers.append((question.id, submitted.joined(separator: ","))) } else { errors[question.id] = "error_choice" }
+                if submitted.allSatisfy(allowed.contains) {
+                    answers.append((question.id, submitted.joined(separator: ",")))
+                } else {
+                    errors[question.id] = "error_choice"
+                }
             case .yesno:
-                if submitted.count == 1, ["yes", "no"].contains(submitted[0]) { answers.append((question.id, submitted[0])) } else { errors[question.id] = "error_choice" }
+                if submitted.count == 1, ["yes", "no"].contains(submitted[0]) {
+                    answers.append((question.id, submitted[0]))
+                } else {
+                    errors[question.id] = "error_choice"
+                }
             case .date:
                 if let date = Self.date(submitted[0]), date <= today, date > Date(timeIntervalSince1970: -2_208_988_800) {
                     answers.append((question.id, submitted[0]))
-                } else { errors[question.id] = "error_date" }
+                } else {
+                    errors[question.id] = "error_date"
+                }
             case .postcode:
-                if submitted[0].count == 4, submitted[0].allSatisfy({ $0.isASCII && $0.isNumber }) { answers.append((question.id, submitted[0])) } else { errors[question.id] = "error_postcode" }
+                if submitted[0].count == 4, submitted[0].allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    answers.append((question.id, submitted[0]))
+                } else {
+                    errors[question.id] = "error_postcode"
+                }
             }
         }
         return (answers, errors)
@@ -93,11 +113,13 @@ struct PreferenceQuestions: Sendable {
     static func date(_ text: String) -> Date? {
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Oslo") ?? .gmt
         guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-              calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month else { return nil }
+            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
+        else { return nil }
         return date
     }
 }

@@ -54,8 +54,9 @@ struct PreferencesPage: Sendable {
 
         let (valid, errors) = questions.validate(asked, values: values)
         guard errors.isEmpty else {
-            return try render(asked, values: values, errors: errors, signedIn: signedIn, language: language, changing: changing,
-                              status: .unprocessableContent)
+            return try render(
+                asked, values: values, errors: errors, signedIn: signedIn, language: language, changing: changing,
+                status: .unprocessableContent)
         }
         let answered = valid.map { (question: $0.0, value: $0.1) }
         // Optional questions left empty count as skipped: they do not come back on the next visit.
@@ -64,17 +65,22 @@ struct PreferencesPage: Sendable {
     }
 
     /// Saves answers and skips (`AnswerStore.savePreferences`), then shows the done screen.
-    private func finish(sub: String, sessionHash: String, answered: [(question: String, value: String)], skipped: [String]) async throws -> HTTPResponse {
+    private func finish(
+        sub: String, sessionHash: String, answered: [(question: String, value: String)], skipped: [String]
+    ) async throws -> HTTPResponse {
         // Free text stays with us; the merchant's systems get the chosen options.
         let choice = Set(book.questions.questions.filter { [.single, .multiple, .yesno].contains($0.type) }.map(\.id))
-        let shared = Dictionary(answered.filter { choice.contains($0.question) }.map { ($0.question, $0.value) }, uniquingKeysWith: { _, last in last })
+        let shared = Dictionary(
+            answered.filter { choice.contains($0.question) }.map { ($0.question, $0.value) }, uniquingKeysWith: { _, last in last })
         let completed = try await answers.savePreferences(sub: sub, sessionHash: sessionHash, answered: answered, skipped: skipped, shared: shared)
         if completed { metrics.login("completed") }
         return .redirect(to: "/preferences?saved=1")
     }
 
-    private func render(_ asked: [PreferenceQuestions.Question], values: [String: [String]], errors: [String: String],
-                        signedIn: SignedIn, language: Language, changing: Bool = false, status: HTTPStatus = .ok) throws -> HTTPResponse {
+    private func render(
+        _ asked: [PreferenceQuestions.Question], values: [String: [String]], errors: [String: String],
+        signedIn: SignedIn, language: Language, changing: Bool = false, status: HTTPStatus = .ok
+    ) throws -> HTTPResponse {
         let fields: [[String: Any]] = asked.enumerated().map { index, question in
             let chosen = Set(values[question.id] ?? [])
             var field: [String: Any] = [
@@ -86,15 +92,18 @@ struct PreferencesPage: Sendable {
             field["progress"] = views.text("preferences_progress", in: language)
                 .replacingOccurrences(of: "{n}", with: String(index + 1)).replacingOccurrences(of: "{of}", with: String(asked.count))
             field["skippable"] = !question.required && !changing
-            field["options"] = (question.type == .yesno
+            field["options"] =
+                (question.type == .yesno
                 ? [("yes", views.text("answer_yes", in: language)), ("no", views.text("answer_no", in: language))]
                 : (question.options ?? []).map { ($0.value, $0.label[language.rawValue] ?? $0.value) })
                 .map { ["value": $0.0, "label": $0.1, "checked": chosen.contains($0.0), "inputID": "\(question.id)-\($0.0)"] as [String: Any] }
             return field
         }
-        return try views.page("pages/preferences", in: language, status: status, [
-            "fields": fields, "csrf": signedIn.session.csrfToken, "hasErrors": !errors.isEmpty, "changing": changing,
-        ])
+        return try views.page(
+            "pages/preferences", in: language, status: status,
+            [
+                "fields": fields, "csrf": signedIn.session.csrfToken, "hasErrors": !errors.isEmpty, "changing": changing,
+            ])
     }
 
     /// The claims Vipps already gave this member, so their questions are not asked again.

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Storage
+import Synchronization
 
 /// The preference questions in force: kept in the database (seeded from `Templates/preferences.json`),
 /// held in memory for the forms, and replaced as a whole when marketing edits them.

@@ -15,7 +15,8 @@ struct CrossSiteForms: HTTPMiddleware {
 
     func handle(_ request: HTTPRequest, next: any HTTPHandler) async throws -> HTTPResponse {
         guard ![.get, .head, .options].contains(request.method), !Self.exemptPrefixes.contains(where: request.path.hasPrefix),
-              Self.isCrossSite(request, publicOrigin: publicOrigin) else { return try await next.handle(request) }
+            Self.isCrossSite(request, publicOrigin: publicOrigin)
+        else { return try await next.handle(request) }
         return try views.problem("cross_site", in: VisitorLanguage.resolve(request).language, status: .forbidden)
     }
 
@@ -24,7 +25,9 @@ struct CrossSiteForms: HTTPMiddleware {
         guard let origin = request.headers["Origin"] else { return false }
         if let publicOrigin, origin.caseInsensitiveCompare(publicOrigin) == .orderedSame { return false }
         // Same origin when the Origin's host (and port) is the Host the request was sent to.
-        guard let components = URLComponents(string: origin), let host = components.host, ["http", "https"].contains(components.scheme) else { return true }
+        guard let components = URLComponents(string: origin), let host = components.host, ["http", "https"].contains(components.scheme) else {
+            return true
+        }
         let authority = components.port.map { "\(host):\($0)" } ?? host
         return authority.lowercased() != request.headers["Host"]?.lowercased()
     }

@@ -20,7 +20,8 @@ struct Sealer: Sendable {
     }
 
     func seal<Value: Codable>(_ value: Value, purpose: String, lifetime: TimeInterval, now: Date = Date()) throws -> String {
-        let plain = try JSONEncoder().encode(Envelope(purpose: purpose, expires: now.addingTimeInterval(lifetime).timeIntervalSince1970, value: value))
+        let plain = try JSONEncoder().encode(
+            Envelope(purpose: purpose, expires: now.addingTimeInterval(lifetime).timeIntervalSince1970, value: value))
         guard let combined = try AES.GCM.seal(plain, using: key).combined else { throw CryptoKitError.incorrectParameterSize }
         return combined.base64URLEncoded
     }
@@ -28,9 +29,10 @@ struct Sealer: Sendable {
     /// The value, when the text was sealed here for `purpose` and has not expired; nil for anything else.
     func open<Value: Codable>(_ text: String, as type: Value.Type, purpose: String, now: Date = Date()) -> Value? {
         guard text.count < 4096, let combined = Data(base64URL: text), let box = try? AES.GCM.SealedBox(combined: combined),
-              let plain = try? AES.GCM.open(box, using: key),
-              let envelope = try? JSONDecoder().decode(Envelope<Value>.self, from: plain),
-              envelope.purpose == purpose, envelope.expires > now.timeIntervalSince1970 else { return nil }
+            let plain = try? AES.GCM.open(box, using: key),
+            let envelope = try? JSONDecoder().decode(Envelope<Value>.self, from: plain),
+            envelope.purpose == purpose, envelope.expires > now.timeIntervalSince1970
+        else { return nil }
         return envelope.value
     }
 }

@@ -46,8 +46,9 @@ struct StaffAccess: Sendable {
 
     func start(_ staff: StaffMember) async throws -> SetCookie {
         let value = Tokens.random()
-        try await store.startSession(staffID: staff.id, idHash: Tokens.sha256Hex(value), csrfToken: Tokens.random(bytes: 24),
-                                     expiresAt: Date().addingTimeInterval(Self.lifetime))
+        try await store.startSession(
+            staffID: staff.id, idHash: Tokens.sha256Hex(value), csrfToken: Tokens.random(bytes: 24),
+            expiresAt: Date().addingTimeInterval(Self.lifetime))
         return SetCookie(name: Self.cookieName, value: value, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax)
     }
 

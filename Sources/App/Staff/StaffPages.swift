@@ -12,19 +12,27 @@ struct StaffPages: Sendable {
     func dashboard(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try request.staffSession
         let role = session.staff.role
-        return try page("pages/admin", request, session, [
-            "pages": role == .admin || role == .marketing, "stats": role == .admin || role == .merchant,
-            "till": role == .admin || role == .pos, "admin": role == .admin,
-        ])
+        return try page(
+            "pages/admin", request, session,
+            [
+                "pages": role == .admin || role == .marketing, "stats": role == .admin || role == .merchant,
+                "till": role == .admin || role == .pos, "admin": role == .admin,
+            ])
     }
 
     func staff(_ request: HTTPRequest, error: Bool = false) async throws -> HTTPResponse {
         let session = try request.staffSession
-        return try page("pages/admin-staff", request, session, [
-            "staff": try await store.all().map { ["phone": $0.phone, "role": $0.role.rawValue, "name": $0.name ?? "", "linked": $0.sub != nil,
-                                                   "removable": $0.phone != session.staff.phone] as [String: Any] },
-            "roles": StaffMember.Role.allCases.map(\.rawValue), "error": error,
-        ], status: error ? .unprocessableContent : .ok)
+        return try page(
+            "pages/admin-staff", request, session,
+            [
+                "staff": try await store.all().map {
+                    [
+                        "phone": $0.phone, "role": $0.role.rawValue, "name": $0.name ?? "", "linked": $0.sub != nil,
+                        "removable": $0.phone != session.staff.phone,
+                    ] as [String: Any]
+                },
+                "roles": StaffMember.Role.allCases.map(\.rawValue), "error": error,
+            ], status: error ? .unprocessableContent : .ok)
     }
 
     func addStaff(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -54,12 +62,18 @@ struct StaffPages: Sendable {
 
     func audit(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try request.staffSession
-        return try page("pages/admin-audit", request, session, [
-            "entries": try await store.auditLog().map { ["who": $0.staffName, "action": $0.action, "detail": $0.detail, "at": PosAPI.iso($0.at)] },
-        ])
+        return try page(
+            "pages/admin-audit", request, session,
+            [
+                "entries": try await store.auditLog().map {
+                    ["who": $0.staffName, "action": $0.action, "detail": $0.detail, "at": PosAPI.iso($0.at)]
+                }
+            ])
     }
 
-    func page(_ template: String, _ request: HTTPRequest, _ session: StaffSession, _ context: [String: Any], status: HTTPStatus = .ok) throws -> HTTPResponse {
+    func page(
+        _ template: String, _ request: HTTPRequest, _ session: StaffSession, _ context: [String: Any], status: HTTPStatus = .ok
+    ) throws -> HTTPResponse {
         var context = context
         context["csrf"] = session.csrfToken
         context["staffName"] = session.staff.name ?? session.staff.phone

@@ -14,7 +14,10 @@ struct TillPairingPages: Sendable {
     func show(_ request: HTTPRequest, code: String? = nil, store: String = "", label: String = "", error: Bool = false) async throws -> HTTPResponse {
         let session = try request.staffSession
         var context: [String: Any] = ["store": store, "label": label, "error": error, "stores": stores.ids.map { ["id": $0] }]
-        if let code { context["code"] = code; context["minutes"] = Int(PairingCode.lifetime / 60) }
+        if let code {
+            context["code"] = code
+            context["minutes"] = Int(PairingCode.lifetime / 60)
+        }
         return try pages.page("pages/admin-tills", request, session, context, status: error ? .unprocessableContent : .ok)
     }
 
@@ -28,8 +31,9 @@ struct TillPairingPages: Sendable {
             return try await show(request, store: store, label: label, error: true)
         }
         let code = PairingCode.random()
-        try await pairings.create(codeHash: Tokens.sha256Hex(PairingCode.normalise(code)!), store: store, label: label,
-                                  lifetime: PairingCode.lifetime, by: session.staff)
+        try await pairings.create(
+            codeHash: Tokens.sha256Hex(PairingCode.normalise(code)!), store: store, label: label,
+            lifetime: PairingCode.lifetime, by: session.staff)
         return try await show(request, code: code, store: store, label: label)
     }
 }

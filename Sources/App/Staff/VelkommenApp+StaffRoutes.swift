@@ -9,8 +9,9 @@ extension VelkommenApp {
         let errors = errorPages
         let access = staffAccess
         let store = StaffStore(pool: database)
-        let flow = BrowserLogin(cookieName: "velkommen_staff_login", scopes: BrowserLogin.staffScopes, client: vipps, sealer: sealer, landing: landing,
-                                callbackURL: configuration.staffCallbackURL, secure: configuration.secureCookies, logger: logger)
+        let flow = BrowserLogin(
+            cookieName: "velkommen_staff_login", scopes: BrowserLogin.staffScopes, client: vipps, sealer: sealer, landing: landing,
+            callbackURL: configuration.staffCallbackURL, secure: configuration.secureCookies, logger: logger)
         let login = StaffLogin(flow: flow, access: access, store: store, pages: CallbackPages(views: views), logger: logger)
         let pages = StaffPages(access: access, store: store, views: views)
         router.group("/admin", Public()) { admin in
@@ -51,8 +52,9 @@ extension VelkommenApp {
     func addEditorRoutes(to router: inout Router) {
         let access = staffAccess
         let store = StaffStore(pool: database)
-        let editor = EditorPages(access: access, staff: store, library: pages, views: views,
-                                 pages: StaffPages(access: access, store: store, views: views))
+        let editor = EditorPages(
+            access: access, staff: store, library: pages, views: views,
+            pages: StaffPages(access: access, store: store, views: views))
         router.group("/admin/pages", RequireStaff(roles: EditorPages.roles, access: access)) { pages in
             pages.get("") { try await editor.list($0) }
             pages.get("/edit") { try await editor.edit($0) }
@@ -70,8 +72,9 @@ extension VelkommenApp {
     func addStatsRoutes(to router: inout Router) {
         let access = staffAccess
         let store = StaffStore(pool: database)
-        let stats = StatsPage(access: access, staff: store, stats: StatsStore(pool: database),
-                              pages: StaffPages(access: access, store: store, views: views), pool: database, questions: questions)
+        let stats = StatsPage(
+            access: access, staff: store, stats: StatsStore(pool: database),
+            pages: StaffPages(access: access, store: store, views: views), pool: database, questions: questions)
         router.group("/admin", RequireStaff(roles: [.merchant], access: access)) { merchant in
             merchant.get("/stats") { try await stats.show($0) }
             merchant.get("/stats.csv") { try await stats.csv($0) }

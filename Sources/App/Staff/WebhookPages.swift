@@ -15,8 +15,10 @@ struct WebhookPages: Sendable {
         let day: TimeInterval = 86400
         var context: [String: Any] = [
             "endpoints": try await store.endpoints().map { endpoint in
-                ["id": endpoint.id, "url": endpoint.url, "events": endpoint.events.sorted().joined(separator: ", "), "enabled": endpoint.enabled,
-                 "failing": endpoint.failingSince.map { Date().timeIntervalSince($0) > day } ?? false] as [String: Any]
+                [
+                    "id": endpoint.id, "url": endpoint.url, "events": endpoint.events.sorted().joined(separator: ", "), "enabled": endpoint.enabled,
+                    "failing": endpoint.failingSince.map { Date().timeIntervalSince($0) > day } ?? false,
+                ] as [String: Any]
             },
             "types": MemberEvents.types.map { ["type": $0] }, "error": error,
         ]
@@ -31,7 +33,8 @@ struct WebhookPages: Sendable {
         let url = form?["url"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let events = (form?.values("events") ?? []).filter(MemberEvents.types.contains)
         guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
-              !events.isEmpty else { return try await list(request, error: true) }
+            !events.isEmpty
+        else { return try await list(request, error: true) }
         let secret = WebhookSigner.newSecret()
         let id = try await store.add(url: url, secret: secret, events: Set(events))
         try await staff.audit(session.staff, action: "webhook.add", detail: "endpoint \(id): \(url) for \(events.joined(separator: ","))")
@@ -62,13 +65,17 @@ struct WebhookPages: Sendable {
             throw StaffAccess.Denied(response: .status(.notFound))
         }
         let deliveries = try await store.recentDeliveries(endpoint: id).map { delivery in
-            ["event": delivery.event, "id": delivery.eventID, "type": delivery.type, "status": delivery.status, "attempts": delivery.attempts,
-             "answer": delivery.lastStatus.map(String.init) ?? delivery.lastError ?? "", "at": PosAPI.iso(delivery.at)] as [String: Any]
+            [
+                "event": delivery.event, "id": delivery.eventID, "type": delivery.type, "status": delivery.status, "attempts": delivery.attempts,
+                "answer": delivery.lastStatus.map(String.init) ?? delivery.lastError ?? "", "at": PosAPI.iso(delivery.at),
+            ] as [String: Any]
         }
-        return try pages.page("pages/admin-webhook", request, session, [
-            "endpointID": endpoint.id, "url": endpoint.url, "events": endpoint.events.sorted().joined(separator: ", "),
-            "enabled": endpoint.enabled, "deliveries": deliveries,
-        ])
+        return try pages.page(
+            "pages/admin-webhook", request, session,
+            [
+                "endpointID": endpoint.id, "url": endpoint.url, "events": endpoint.events.sorted().joined(separator: ", "),
+                "enabled": endpoint.enabled, "deliveries": deliveries,
+            ])
     }
 
     func resend(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -76,7 +83,8 @@ struct WebhookPages: Sendable {
         let form = request.formFields()
         try pages.access.checkCSRF(form, session, request)
         guard let id = request.parameter("id").flatMap(Int64.init), let event = form?["event"].flatMap(Int64.init),
-              try await store.resend(event: event, endpoint: id) else { throw StaffAccess.Denied(response: .status(.notFound)) }
+            try await store.resend(event: event, endpoint: id)
+        else { throw StaffAccess.Denied(response: .status(.notFound)) }
         try await staff.audit(session.staff, action: "webhook.resend", detail: "endpoint \(id), event \(event)")
         return .redirect(to: "/admin/webhooks/\(id)")
     }

@@ -31,12 +31,14 @@ struct StatsPage: Sendable {
         utc.timeZone = .gmt
         let today = utc.startOfDay(for: now)
         let to = request.queryValue("to").flatMap(PreferenceQuestions.date).map { utc.startOfDay(for: $0.addingTimeInterval(12 * 3600)) } ?? today
-        let from = request.queryValue("from").flatMap(PreferenceQuestions.date).map { utc.startOfDay(for: $0.addingTimeInterval(12 * 3600)) }
+        let from =
+            request.queryValue("from").flatMap(PreferenceQuestions.date).map { utc.startOfDay(for: $0.addingTimeInterval(12 * 3600)) }
             ?? to.addingTimeInterval(-29 * 86400)
         let store = request.queryValue("store").flatMap { $0.isEmpty || !LoginStarter.isIdentifier($0) ? nil : $0 }
         let format = Date.ISO8601FormatStyle().year().month().day()
-        return Filter(from: min(from, to), to: max(from, to).addingTimeInterval(86400), store: store,
-                      fromText: min(from, to).formatted(format), toText: max(from, to).formatted(format))
+        return Filter(
+            from: min(from, to), to: max(from, to).addingTimeInterval(86400), store: store,
+            fromText: min(from, to).formatted(format), toText: max(from, to).formatted(format))
     }
 
     func show(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -45,27 +47,37 @@ struct StatsPage: Sendable {
         let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
         let stores = try await stats.stores()
         func seconds(_ value: Double?) -> String { value.map { $0 < 120 ? "\(Int($0)) s" : "\(Int($0 / 60)) min" } ?? "–" }
-        return try pages.page("pages/admin-stats", request, session, [
-            "from": filter.fromText, "to": filter.toText,
-            "stores": stores.map { ["name": $0, "selected": $0 == filter.store] },
-            "chart": SignupChart.svg(Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to),
-                                     label: pages.views.text("stats_signups", in: VisitorLanguage.resolve(request).language)),
-            "firstVisits": SmallCount.text(numbers.firstVisits), "returning": SmallCount.text(numbers.returningVisits),
-            "funnel": numbers.funnel.map { row in
-                ["store": row.store, "terminal": row.terminal, "started": SmallCount.text(row.started), "confirmed": SmallCount.text(row.confirmed),
-                 "landed": SmallCount.text(row.landed), "completed": SmallCount.text(row.completed),
-                 "toConfirm": seconds(row.medianToConfirm), "toLand": seconds(row.medianToLand), "toComplete": seconds(row.medianToComplete)]
-            },
-            "consents": numbers.consents.map { ["id": $0.id, "accepted": SmallCount.text($0.accepted), "rate": SmallCount.percent($0.accepted, of: $0.asked)] },
-            "answers": answerRows(numbers).map { row in
-                ["question": row.question, "count": SmallCount.text(row.count),
-                 "value": [AnswerBreakdown.other, AnswerBreakdown.answered].contains(row.value)
-                    ? pages.views.text("stats_answer_" + row.value, in: VisitorLanguage.resolve(request).language) : row.value]
-            },
-            "mismatches": SmallCount.text(numbers.phoneMismatches), "revocations": SmallCount.text(numbers.revocations),
-            "query": "from=\(filter.fromText)&to=\(filter.toText)" + (filter.store.map { "&store=\($0)" } ?? ""),
-            "isAdmin": session.staff.role == .admin,
-        ])
+        return try pages.page(
+            "pages/admin-stats", request, session,
+            [
+                "from": filter.fromText, "to": filter.toText,
+                "stores": stores.map { ["name": $0, "selected": $0 == filter.store] },
+                "chart": SignupChart.svg(
+                    Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to),
+                    label: pages.views.text("stats_signups", in: VisitorLanguage.resolve(request).language)),
+                "firstVisits": SmallCount.text(numbers.firstVisits), "returning": SmallCount.text(numbers.returningVisits),
+                "funnel": numbers.funnel.map { row in
+                    [
+                        "store": row.store, "terminal": row.terminal, "started": SmallCount.text(row.started),
+                        "confirmed": SmallCount.text(row.confirmed),
+                        "landed": SmallCount.text(row.landed), "completed": SmallCount.text(row.completed),
+                        "toConfirm": seconds(row.medianToConfirm), "toLand": seconds(row.medianToLand), "toComplete": seconds(row.medianToComplete),
+                    ]
+                },
+                "consents": numbers.consents.map {
+                    ["id": $0.id, "accepted": SmallCount.text($0.accepted), "rate": SmallCount.percent($0.accepted, of: $0.asked)]
+                },
+                "answers": answerRows(numbers).map { row in
+                    [
+                        "question": row.question, "count": SmallCount.text(row.count),
+                        "value": [AnswerBreakdown.other, AnswerBreakdown.answered].contains(row.value)
+                            ? pages.views.text("stats_answer_" + row.value, in: VisitorLanguage.resolve(request).language) : row.value,
+                    ]
+                },
+                "mismatches": SmallCount.text(numbers.phoneMismatches), "revocations": SmallCount.text(numbers.revocations),
+                "query": "from=\(filter.fromText)&to=\(filter.toText)" + (filter.store.map { "&store=\($0)" } ?? ""),
+                "isAdmin": session.staff.role == .admin,
+            ])
     }
 
     func answerRows(_ numbers: SignupStats) -> [AnswerBreakdown.Row] {
@@ -111,28 +123,40 @@ struct StatsPage: Sendable {
     /// Streamed a thousand members at a time (keyset pagination), so a million members never sit in memory.
     func consentedMembers(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try request.staffSession
-        guard let channel = request.queryValue("consent"), LoginStarter.isIdentifier(channel) else { throw StaffAccess.Denied(response: .status(.badRequest)) }
+        guard let channel = request.queryValue("consent"), LoginStarter.isIdentifier(channel) else {
+            throw StaffAccess.Denied(response: .status(.badRequest))
+        }
         try await staff.audit(session.staff, action: "members.export", detail: "consent \(channel)")
         let cursor = ExportCursor()
         let members = MemberStore(pool: pool)
         var headers: HTTPHeaders = ["Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store"]
         headers.set("Content-Disposition", "attachment; filename=\"velkommen-consent-\(channel).csv\"")
-        return .streaming(headers: headers, ResponseBodyStream {
-            guard let after = cursor.take() else { return nil }
-            if after.isHeader {
-                cursor.advance(to: (-Double.infinity, ""))
-                return Array((Self.byteOrderMark + ["sub", "name", "email", "phone"].joined(separator: Self.separator) + "\r\n").utf8)
-            }
-            let page = try await members.consented(to: channel, after: (after.createdAt, after.sub), limit: 1000)
-            guard let last = page.last else { cursor.finish(); return nil }
-            cursor.advance(to: (last.createdAt.timeIntervalSince1970, last.sub))
-            return Array(page.map { [$0.sub, $0.name, $0.email, $0.phone].map(Self.csvField).joined(separator: Self.separator) + "\r\n" }.joined().utf8)
-        })
+        return .streaming(
+            headers: headers,
+            ResponseBodyStream {
+                guard let after = cursor.take() else { return nil }
+                if after.isHeader {
+                    cursor.advance(to: (-Double.infinity, ""))
+                    return Array((Self.byteOrderMark + ["sub", "name", "email", "phone"].joined(separator: Self.separator) + "\r\n").utf8)
+                }
+                let page = try await members.consented(to: channel, after: (after.createdAt, after.sub), limit: 1000)
+                guard let last = page.last else {
+                    cursor.finish()
+                    return nil
+                }
+                cursor.advance(to: (last.createdAt.timeIntervalSince1970, last.sub))
+                return Array(
+                    page.map { [$0.sub, $0.name, $0.email, $0.phone].map(Self.csvField).joined(separator: Self.separator) + "\r\n" }.joined().utf8)
+            })
     }
 
     /// Where a streamed export has got to.
     final class ExportCursor: Sendable {
-        struct Position { var isHeader: Bool; var createdAt: Double; var sub: String }
+        struct Position {
+            var isHeader: Bool
+            var createdAt: Double
+            var sub: String
+        }
         private let state = Mutex<Position?>(Position(isHeader: true, createdAt: 0, sub: ""))
         func take() -> Position? { state.withLock { $0 } }
         func advance(to key: (Double, String)) { state.withLock { $0 = Position(isHeader: false, createdAt: key.0, sub: key.1) } }

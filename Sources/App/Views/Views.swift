@@ -15,8 +15,9 @@ public struct Views: Sendable {
 
     /// Loads the templates and the strings from `directory` (`Templates/`).
     public static func load(from directory: String) async throws -> Views {
-        Views(renderer: try await TemplateRenderer(directory: directory),
-              localization: try Localization(directory: directory + "/i18n"))
+        Views(
+            renderer: try await TemplateRenderer(directory: directory),
+            localization: try Localization(directory: directory + "/i18n"))
     }
 
     /// The page `template` in `language`, as a response with `status`.
@@ -27,8 +28,10 @@ public struct Views: Sendable {
     /// The page `template` rendered once per `key` (which must name everything the context depends on
     /// besides the template and language) and catalog `generation`, then filled with `values` per request.
     /// Per-visitor text goes into the context only as placeholder tokens.
-    public func cachedPage(_ template: String, key: String, generation: Int, in language: Language, status: HTTPStatus = .ok,
-                           values: [Placeholder: String], _ context: () -> [String: Any]) throws -> HTTPResponse {
+    public func cachedPage(
+        _ template: String, key: String, generation: Int, in language: Language, status: HTTPStatus = .ok,
+        values: [Placeholder: String], _ context: () -> [String: Any]
+    ) throws -> HTTPResponse {
         let page = try cache.page("\(template)|\(language.rawValue)|\(key)", generation: generation) {
             try render(template, in: language, context())
         }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import ServiceLifecycle
 import Storage
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Sends the outbox's events to the merchant's endpoints, signed (Standard Webhooks). A delivery that
 /// fails is tried again with exponential backoff and jitter for up to three days; a member's events
@@ -61,7 +62,8 @@ struct WebhookDeliveryService: Service {
         var tried = 0
         for key in order {
             guard let group = groups[key], let first = group.first,
-                  try await store.oldestPending(endpoint: first.endpoint.id, memberKey: first.memberKey) == first.event else { continue }
+                try await store.oldestPending(endpoint: first.endpoint.id, memberKey: first.memberKey) == first.event
+            else { continue }
             for delivery in group {
                 tried += 1
                 guard try await deliver(delivery, session: session, now: now) else { break }
@@ -79,7 +81,8 @@ struct WebhookDeliveryService: Service {
         }
         let timestamp = Int(now.timeIntervalSince1970)
         guard let url = URL(string: endpoint.url),
-              let signature = WebhookSigner.signature(id: delivery.eventID, timestamp: timestamp, body: delivery.payload, secret: endpoint.secret) else {
+            let signature = WebhookSigner.signature(id: delivery.eventID, timestamp: timestamp, body: delivery.payload, secret: endpoint.secret)
+        else {
             try await failed(delivery, status: nil, error: "the endpoint's URL or secret is not valid", now: now)
             return false
         }
@@ -121,8 +124,10 @@ struct WebhookDeliveryService: Service {
 
     /// Refuses every redirect: the merchant registered one URL, and a redirect could lead anywhere.
     final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+        ) {
             completionHandler(nil)
         }
     }

@@ -5,8 +5,10 @@ import HTTPServer
 /// private, link-local and other internal ranges are refused (a webhook must not become a way into the
 /// merchant's own network) unless `serve --allow-private-webhook-targets` says otherwise (tests).
 enum WebhookTargets {
-    static let internalNetworks = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-                                   "192.168.0.0/16", "::1/128", "::/128", "fc00::/7", "fe80::/10"].compactMap(IPNetwork.init)
+    static let internalNetworks = [
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+        "192.168.0.0/16", "::1/128", "::/128", "fc00::/7", "fe80::/10",
+    ].compactMap(IPNetwork.init)
 
     static func isInternal(_ address: String) -> Bool { internalNetworks.contains { $0.contains(address) } }
 
@@ -17,7 +19,10 @@ enum WebhookTargets {
                 var hints = addrinfo()
                 hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
                 var result: UnsafeMutablePointer<addrinfo>?
-                guard getaddrinfo(host, nil, &hints, &result) == 0 else { continuation.resume(returning: []); return }
+                guard getaddrinfo(host, nil, &hints, &result) == 0 else {
+                    continuation.resume(returning: [])
+                    return
+                }
                 defer { freeaddrinfo(result) }
                 var addresses: [String] = []
                 var entry = result
@@ -36,7 +41,8 @@ enum WebhookTargets {
     /// Nil when `url` may be called; else why not.
     static func refusal(_ url: String, allowPrivate: Bool) async -> String? {
         guard let components = URLComponents(string: url), let scheme = components.scheme, ["http", "https"].contains(scheme),
-              let host = components.host, !host.isEmpty else { return "not an http(s) URL" }
+            let host = components.host, !host.isEmpty
+        else { return "not an http(s) URL" }
         if allowPrivate { return nil }
         let addresses = await addresses(of: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
         guard !addresses.isEmpty else { return "the host does not resolve" }

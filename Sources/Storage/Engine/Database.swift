@@ -38,7 +38,7 @@ extension Database {
 
     /// The first column of the first row; nil when there is no row or the value is NULL.
     public func scalar<T: SQLReadable>(_ sql: String, _ arguments: [any SQLBindable] = [], as type: T.Type = T.self) throws -> T? {
-        try queryFirst(sql, arguments) { row in try Optional<T>(row: row, column: 0) } ?? nil
+        try queryFirst(sql, arguments) { row in try T?(row: row, column: 0) } ?? nil
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws. A write

@@ -53,7 +53,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .databaseFromNewerVersion(let found, let supported):
-            return "the database has schema version \(found), but this velkommen knows versions up to \(supported); use a newer velkommen or restore a backup"
+            return
+                "the database has schema version \(found), but this velkommen knows versions up to \(supported); use a newer velkommen or restore a backup"
         case .unexpectedNull(let column):
             return "column \(column) is NULL where a value is required"
         case .unexpectedValue(let column, let expected):

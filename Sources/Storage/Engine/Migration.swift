@@ -74,7 +74,8 @@ public struct Migrator: Sendable {
         case .sqlite:
             try database.execute(script: "PRAGMA user_version = \(version)")
         case .postgres:
-            try database.execute("INSERT INTO velkommen_schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version", [version])
+            try database.execute(
+                "INSERT INTO velkommen_schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version", [version])
         }
     }
 }

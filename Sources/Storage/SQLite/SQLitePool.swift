@@ -20,7 +20,10 @@ public final class SQLitePool: DatabasePool {
         writer = GroupCommitWriter(writerConnection, label: "velkommen.db.writer", statistics: writeStatistics)
         var readerConnections: [Confined] = []
         for index in 0..<max(1, readerCount) {
-            readerConnections.append(Confined(try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: busyTimeoutMilliseconds), label: "velkommen.db.reader\(index)"))
+            readerConnections.append(
+                Confined(
+                    try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: busyTimeoutMilliseconds),
+                    label: "velkommen.db.reader\(index)"))
         }
         readers = ReaderSet(readerConnections)
     }

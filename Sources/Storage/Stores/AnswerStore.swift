@@ -32,7 +32,8 @@ public struct AnswerStore: Sendable {
     /// The same, inside the caller's transaction.
     public static func record(sub: String, answers: [(question: String, value: String)], at time: Date, in database: any Database) throws {
         for answer in answers {
-            let current = try database.scalar("""
+            let current = try database.scalar(
+                """
                 SELECT value FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
                 """, [sub, answer.question], as: String.self)
             if current != answer.value { try record(sub: sub, question: answer.question, value: answer.value, at: time, in: database) }
@@ -41,7 +42,8 @@ public struct AnswerStore: Sendable {
 
     public static func record(sub: String, question: String, value: String, at time: Date, in database: any Database) throws {
         // Two answers in the same microsecond: the later write is the answer.
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, ?, ?, ?)
             ON CONFLICT (member_sub, question, answered_at) DO UPDATE SET value = excluded.value
             """, [sub, question, time, value])
@@ -55,17 +57,21 @@ public struct AnswerStore: Sendable {
     static func current(sub: String, in database: any Database) throws -> [String: String] {
         // SQLite takes a bare column of a max() aggregate from the row that has the max: one pass over
         // the member's range instead of a lookup per answer.
-        let pairs = try database.query("""
+        let pairs = try database.query(
+            """
             SELECT question, value, max(answered_at) FROM answers WHERE member_sub = ? GROUP BY question
-            """, [sub]) { row in (try row[0] as String, try row[1] as String) }
+            """, [sub]
+        ) { row in (try row[0] as String, try row[1] as String) }
         return Dictionary(pairs, uniquingKeysWith: { _, last in last })
     }
 
     /// The current answers and the questions the member chose to skip, in one read.
     public func progress(sub: String) async throws -> (answers: [String: String], skipped: Set<String>) {
         try await pool.read { database in
-            (try Self.current(sub: sub, in: database),
-             Set(try database.query("SELECT question FROM skipped_questions WHERE member_sub = ?", [sub]) { try $0[0] as String }))
+            (
+                try Self.current(sub: sub, in: database),
+                Set(try database.query("SELECT question FROM skipped_questions WHERE member_sub = ?", [sub]) { try $0[0] as String })
+            )
         }
     }
 
@@ -73,17 +79,20 @@ public struct AnswerStore: Sendable {
     /// not asked again, but stay on the page for changing answers.
     public static func skip(sub: String, questions: [String], at time: Date, in database: any Database) throws {
         for question in questions {
-            try database.execute("INSERT INTO skipped_questions (member_sub, question, skipped_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                                 [sub, question, time])
+            try database.execute(
+                "INSERT INTO skipped_questions (member_sub, question, skipped_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [sub, question, time])
         }
     }
 
     /// Every answer the member ever gave, oldest first, each with when it was superseded.
     public func history(sub: String) async throws -> [Answer] {
         var answers = try await pool.read { database in
-            try database.query("""
+            try database.query(
+                """
                 SELECT question, value, answered_at FROM answers WHERE member_sub = ? ORDER BY answered_at, question
-                """, [sub]) { row in
+                """, [sub]
+            ) { row in
                 Answer(question: try row[0], value: try row[1], answeredAt: try row[2], supersededAt: nil)
             }
         }

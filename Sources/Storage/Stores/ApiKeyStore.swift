@@ -17,17 +17,22 @@ public struct ApiKeyStore: Sendable {
 
     public func create(prefix: String, secretHash: Data, store: String, label: String, at time: Date = Date()) async throws {
         try await pool.write { database in
-            try database.execute("INSERT INTO api_keys (prefix, secret_hash, store, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                                 [prefix, secretHash, store, label, time])
+            try database.execute(
+                "INSERT INTO api_keys (prefix, secret_hash, store, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                [prefix, secretHash, store, label, time])
         }
     }
 
     /// Every key, newest first, with when it was made, last used and revoked.
     public func all() async throws -> [(key: ApiKey, createdAt: Date, revokedAt: Date?)] {
         try await pool.read { database in
-            try database.query("SELECT prefix, secret_hash, store, label, revoked_at IS NOT NULL, created_at, revoked_at FROM api_keys ORDER BY id DESC") { row in
-                (ApiKey(prefix: try row[0], secretHash: try row[1], store: try row[2], label: try row[3], revoked: try row[4]),
-                 try row[5] as Date, try row[6] as Date?)
+            try database.query(
+                "SELECT prefix, secret_hash, store, label, revoked_at IS NOT NULL, created_at, revoked_at FROM api_keys ORDER BY id DESC"
+            ) { row in
+                (
+                    ApiKey(prefix: try row[0], secretHash: try row[1], store: try row[2], label: try row[3], revoked: try row[4]),
+                    try row[5] as Date, try row[6] as Date?
+                )
             }
         }
     }
@@ -45,7 +50,8 @@ public struct ApiKeyStore: Sendable {
 
     public func find(prefix: String) async throws -> ApiKey? {
         try await pool.read { database in
-            try database.queryFirst("SELECT prefix, secret_hash, store, label, revoked_at IS NOT NULL FROM api_keys WHERE prefix = ?", [prefix]) { row in
+            try database.queryFirst("SELECT prefix, secret_hash, store, label, revoked_at IS NOT NULL FROM api_keys WHERE prefix = ?", [prefix]) {
+                row in
                 ApiKey(prefix: try row[0], secretHash: try row[1], store: try row[2], label: try row[3], revoked: try row[4])
             }
         }
@@ -62,8 +68,10 @@ public struct FunnelEvents: Sendable {
         try await pool.write { database in try Self.record(kind, store: store, loginRequestID: loginRequestID, sub: sub, at: time, in: database) }
     }
 
-    public static func record(_ kind: String, store: String?, loginRequestID: String?, sub: String?, at time: Date, in database: any Database) throws {
-        try database.execute("INSERT INTO funnel_events (kind, store, login_request_id, member_sub, occurred_at) VALUES (?, ?, ?, ?, ?)",
-                             [kind, store, loginRequestID, sub, time])
+    public static func record(_ kind: String, store: String?, loginRequestID: String?, sub: String?, at time: Date, in database: any Database) throws
+    {
+        try database.execute(
+            "INSERT INTO funnel_events (kind, store, login_request_id, member_sub, occurred_at) VALUES (?, ?, ?, ?, ?)",
+            [kind, store, loginRequestID, sub, time])
     }
 }

@@ -33,20 +33,25 @@ public struct ConsentLedger: Sendable {
     /// Returns the consents whose answer this changed (one the member had given otherwise before), so
     /// that nobody's consent changes without them being told.
     @discardableResult
-    public func append(sub: String, source: String, payload: String, consents: [String: Bool], loginRequestID: String?,
-                       at time: Date, in database: any Database) throws -> [String: Bool] {
-        let before = Dictionary(try database.query("SELECT consent_id, accepted FROM member_consents WHERE member_sub = ?", [sub]) { row in
-            (try row[0] as String, try row[1] as Bool)
-        }, uniquingKeysWith: { first, _ in first })
+    public func append(
+        sub: String, source: String, payload: String, consents: [String: Bool], loginRequestID: String?,
+        at time: Date, in database: any Database
+    ) throws -> [String: Bool] {
+        let before = Dictionary(
+            try database.query("SELECT consent_id, accepted FROM member_consents WHERE member_sub = ?", [sub]) { row in
+                (try row[0] as String, try row[1] as Bool)
+            }, uniquingKeysWith: { first, _ in first })
         let previous = try database.scalar("SELECT entry_hash FROM consent_receipts ORDER BY id DESC LIMIT 1", as: String.self) ?? "genesis"
         let subjectHash = hash("member:" + sub)
         let entryHash = hash([previous, subjectHash, source, payload, String(time.timeIntervalSince1970)].joined(separator: "\n"))
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO consent_receipts (member_sub, subject_hash, source, payload, login_request_id, recorded_at, previous_hash, entry_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [sub, subjectHash, source, payload, loginRequestID, time, previous, entryHash])
         for (consentID, accepted) in consents {
-            try database.execute("""
+            try database.execute(
+                """
                 INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (member_sub, consent_id) DO UPDATE SET accepted = excluded.accepted, changed_at = excluded.changed_at,
                     revoked_reported_at = NULL
@@ -104,7 +109,8 @@ public struct ConsentLedger: Sendable {
 
     public func receipts(sub: String) async throws -> [ConsentReceipt] {
         try await pool.read { database in
-            try database.query("SELECT id, source, payload, recorded_at, entry_hash FROM consent_receipts WHERE member_sub = ? ORDER BY id", [sub]) { row in
+            try database.query("SELECT id, source, payload, recorded_at, entry_hash FROM consent_receipts WHERE member_sub = ? ORDER BY id", [sub]) {
+                row in
                 ConsentReceipt(id: try row[0], source: try row[1], payload: try row[2], recordedAt: try row[3], entryHash: try row[4])
             }
         }
@@ -115,9 +121,11 @@ public struct ConsentLedger: Sendable {
     }
 
     static func current(sub: String, in database: any Database) throws -> [ConsentState] {
-        try database.query("""
+        try database.query(
+            """
             SELECT consent_id, accepted, changed_at, revoked_reported_at FROM member_consents WHERE member_sub = ? ORDER BY consent_id
-            """, [sub]) { row in
+            """, [sub]
+        ) { row in
             ConsentState(consentID: try row[0], accepted: try row[1], changedAt: try row[2], revokedReportedAt: try row[3])
         }
     }
@@ -125,14 +133,18 @@ public struct ConsentLedger: Sendable {
     /// Recomputes the chain; the id of the first receipt whose hash does not match, or nil when intact.
     public func firstBrokenLink() async throws -> Int64? {
         let rows = try await pool.read { database in
-            try database.query("SELECT id, subject_hash, source, payload, recorded_at, previous_hash, entry_hash FROM consent_receipts ORDER BY id") { row in
-                (try row[0] as Int64, try row[1] as String, try row[2] as String, try row[3] as String, try row[4] as Double,
-                 try row[5] as String, try row[6] as String)
+            try database.query("SELECT id, subject_hash, source, payload, recorded_at, previous_hash, entry_hash FROM consent_receipts ORDER BY id") {
+                row in
+                (
+                    try row[0] as Int64, try row[1] as String, try row[2] as String, try row[3] as String, try row[4] as Double,
+                    try row[5] as String, try row[6] as String
+                )
             }
         }
         var previous = "genesis"
         for row in rows {
-            let expected = hash([previous, row.1, row.2, row.3, String(Date(timeIntervalSince1970: row.4).timeIntervalSince1970)].joined(separator: "\n"))
+            let expected = hash(
+                [previous, row.1, row.2, row.3, String(Date(timeIntervalSince1970: row.4).timeIntervalSince1970)].joined(separator: "\n"))
             if row.5 != previous || row.6 != expected { return row.0 }
             previous = row.6
         }

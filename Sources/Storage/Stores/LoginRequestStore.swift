@@ -32,8 +32,10 @@ public struct LoginRequest: Sendable, Equatable {
     public var landedAt: Date?
     public var completedAt: Date?
 
-    public init(id: String, phoneHint: String, bindingMessage: String?, store: String, terminal: String?, askConsents: Bool,
-                createdAt: Date, expiresAt: Date) {
+    public init(
+        id: String, phoneHint: String, bindingMessage: String?, store: String, terminal: String?, askConsents: Bool,
+        createdAt: Date, expiresAt: Date
+    ) {
         self.id = id
         self.phoneHint = phoneHint
         self.bindingMessage = bindingMessage
@@ -60,11 +62,15 @@ public struct LoginRequestStore: Sendable {
 
     public func create(_ request: LoginRequest) async throws {
         try await pool.write { database in
-            try database.execute("""
+            try database.execute(
+                """
                 INSERT INTO login_requests (id, phone_hint, binding_message, store, terminal, ask_consents, status, created_at, expires_at, ending)
                 VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-                """, [request.id, request.phoneHint, request.bindingMessage, request.store, request.terminal, request.askConsents,
-                      request.createdAt, request.expiresAt, request.ending.rawValue])
+                """,
+                [
+                    request.id, request.phoneHint, request.bindingMessage, request.store, request.terminal, request.askConsents,
+                    request.createdAt, request.expiresAt, request.ending.rawValue,
+                ])
         }
     }
 
@@ -72,18 +78,20 @@ public struct LoginRequestStore: Sendable {
     /// For the app ending, `pollInterval` schedules the first poll that far ahead.
     public func started(id: String, authReqID: String, expiresAt: Date, pollInterval: Double? = nil, at time: Date = Date()) async throws {
         try await pool.write { database in
-            try database.execute("UPDATE login_requests SET auth_req_id = ?, expires_at = ?, poll_interval = ?, next_poll_at = ? WHERE id = ?",
-                                 [authReqID, expiresAt, pollInterval, pollInterval.map { time.addingTimeInterval($0) }, id])
+            try database.execute(
+                "UPDATE login_requests SET auth_req_id = ?, expires_at = ?, poll_interval = ?, next_poll_at = ? WHERE id = ?",
+                [authReqID, expiresAt, pollInterval, pollInterval.map { time.addingTimeInterval($0) }, id])
         }
     }
 
     /// App-ending logins still waiting whose next poll is due, oldest first.
     public func duePolls(at time: Date = Date(), limit: Int = 50) async throws -> [LoginRequest] {
         try await pool.read { database in
-            try database.query(Self.select + """
-                 WHERE ending = 'app' AND status = 'pending' AND next_poll_at <= ?1 AND expires_at > ?1 AND auth_req_id IS NOT NULL
-                 ORDER BY next_poll_at LIMIT ?2
-                """, [time, limit], Self.row)
+            try database.query(
+                Self.select + """
+                     WHERE ending = 'app' AND status = 'pending' AND next_poll_at <= ?1 AND expires_at > ?1 AND auth_req_id IS NOT NULL
+                     ORDER BY next_poll_at LIMIT ?2
+                    """, [time, limit], Self.row)
         }
     }
 
@@ -91,8 +99,9 @@ public struct LoginRequestStore: Sendable {
     /// that is worth telling the till (`vipps_unreachable`), nil when all is well.
     public func reschedule(id: String, interval: Double, nextPollAt: Date, note: String? = nil) async throws {
         try await pool.write { database in
-            try database.execute("UPDATE login_requests SET poll_interval = ?, next_poll_at = ?, failure = ? WHERE id = ? AND status = 'pending'",
-                                 [interval, nextPollAt, note, id])
+            try database.execute(
+                "UPDATE login_requests SET poll_interval = ?, next_poll_at = ?, failure = ? WHERE id = ? AND status = 'pending'",
+                [interval, nextPollAt, note, id])
         }
     }
 
@@ -103,15 +112,17 @@ public struct LoginRequestStore: Sendable {
     /// confirmation that arrives later lands nobody). False when it was no longer waiting.
     public func cancel(id: String, at time: Date = Date()) async throws -> Bool {
         try await pool.write { database in
-            try database.execute("UPDATE login_requests SET status = 'failed', failure = ? WHERE id = ? AND status = 'pending' AND expires_at > ?",
-                                 [Self.cancelledAtTill, id, time])
+            try database.execute(
+                "UPDATE login_requests SET status = 'failed', failure = ? WHERE id = ? AND status = 'pending' AND expires_at > ?",
+                [Self.cancelledAtTill, id, time])
             return database.changes > 0
         }
     }
 
     public func fail(id: String, reason: String) async throws {
         try await pool.write { database in
-            try database.execute("UPDATE login_requests SET status = 'failed', failure = ? WHERE id = ? AND status IN ('pending', 'confirmed')", [reason, id])
+            try database.execute(
+                "UPDATE login_requests SET status = 'failed', failure = ? WHERE id = ? AND status IN ('pending', 'confirmed')", [reason, id])
         }
     }
 
@@ -140,7 +151,8 @@ public struct LoginRequestStore: Sendable {
 
     /// The customer confirmed (their ID token arrived), as `sub`.
     public static func confirm(authReqID: String, sub: String, phoneMismatch: Bool, at time: Date, in database: any Database) throws {
-        try database.execute("""
+        try database.execute(
+            """
             UPDATE login_requests SET status = 'confirmed', member_sub = ?, phone_mismatch = ?, confirmed_at = ?, failure = NULL
             WHERE auth_req_id = ? AND status = 'pending'
             """, [sub, phoneMismatch, time, authReqID])
@@ -149,7 +161,8 @@ public struct LoginRequestStore: Sendable {
     /// The customer's browser reached the welcome page in `sessionHash`'s session.
     public func landed(id: String, sessionHash: String, at time: Date = Date()) async throws {
         try await pool.write { database in
-            try database.execute("""
+            try database.execute(
+                """
                 UPDATE login_requests SET status = 'landed', landed_at = ?, session_hash = ? WHERE id = ? AND status = 'confirmed'
                 """, [time, sessionHash, id])
         }
@@ -164,7 +177,8 @@ public struct LoginRequestStore: Sendable {
     /// Whether a login request was completed by this (false when there was none waiting).
     @discardableResult
     public static func completed(sessionHash: String, at time: Date, in database: any Database) throws -> Bool {
-        try database.execute("""
+        try database.execute(
+            """
             UPDATE login_requests SET status = 'completed', completed_at = ? WHERE session_hash = ? AND status = 'landed'
             """, [time, sessionHash])
         return database.changes > 0
@@ -183,8 +197,9 @@ public struct LoginRequestStore: Sendable {
         """
 
     private static func row(_ row: Row) throws -> LoginRequest {
-        var request = LoginRequest(id: try row[0], phoneHint: try row[2], bindingMessage: try row[3], store: try row[4], terminal: try row[5],
-                                   askConsents: try row[6], createdAt: try row[11], expiresAt: try row[12])
+        var request = LoginRequest(
+            id: try row[0], phoneHint: try row[2], bindingMessage: try row[3], store: try row[4], terminal: try row[5],
+            askConsents: try row[6], createdAt: try row[11], expiresAt: try row[12])
         request.authReqID = try row[1]
         request.status = LoginRequest.Status(rawValue: try row[7]) ?? .failed
         request.failure = try row[8]

@@ -15,8 +15,10 @@ public enum MemberEvents {
     }
 
     /// Writes `type` for `member` to the outbox, inside the caller's transaction.
-    static func enqueue(_ type: String, member: Member, consents: [String: Bool], answers: [String: String]? = nil,
-                        at time: Date = Date(), in database: any Database) throws {
+    static func enqueue(
+        _ type: String, member: Member, consents: [String: Bool], answers: [String: String]? = nil,
+        at time: Date = Date(), in database: any Database
+    ) throws {
         guard try !WebhookStore.subscribers(of: type, in: database).isEmpty else { return }
         var data: [String: Any] = ["memberId": MemberNumber.digits(member.memberNumber)]
         if type != "member.erased" {
@@ -28,15 +30,18 @@ public enum MemberEvents {
             if let store = member.firstStore { data["store"] = store }
             if let answers { data["preferences"] = answers }
         }
-        let object: [String: Any] = ["type": type, "timestamp": time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), "data": data]
+        let object: [String: Any] = [
+            "type": type, "timestamp": time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), "data": data,
+        ]
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         try WebhookStore.enqueue(type: type, memberKey: String(member.memberNumber), payload: payload, at: time, in: database)
     }
 
     /// The member's current consents, accepted ones true, in the caller's transaction.
     static func consents(sub: String, in database: any Database) throws -> [String: Bool] {
-        Dictionary(try database.query("SELECT consent_id, accepted AND revoked_reported_at IS NULL FROM member_consents WHERE member_sub = ?", [sub]) {
-            (try $0[0] as String, try $0[1] as Bool)
-        }, uniquingKeysWith: { first, _ in first })
+        Dictionary(
+            try database.query("SELECT consent_id, accepted AND revoked_reported_at IS NULL FROM member_consents WHERE member_sub = ?", [sub]) {
+                (try $0[0] as String, try $0[1] as Bool)
+            }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -13,8 +13,10 @@ public struct MemberProfile: Sendable, Equatable {
     /// The address claim as JSON, verbatim.
     public var addressJSON: String?
 
-    public init(sub: String, name: String? = nil, givenName: String? = nil, familyName: String? = nil, email: String? = nil,
-                emailVerified: Bool? = nil, phoneNumber: String? = nil, birthdate: String? = nil, addressJSON: String? = nil) {
+    public init(
+        sub: String, name: String? = nil, givenName: String? = nil, familyName: String? = nil, email: String? = nil,
+        emailVerified: Bool? = nil, phoneNumber: String? = nil, birthdate: String? = nil, addressJSON: String? = nil
+    ) {
         self.sub = sub
         self.name = name
         self.givenName = givenName
@@ -56,7 +58,8 @@ public struct MemberStore: Sendable {
 
     /// As `recordLogin(_:store:at:)`, inside a caller's transaction.
     public static func recordLogin(_ profile: MemberProfile, store: String?, at time: Date, in database: any Database) throws -> Member {
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO members (sub, name, given_name, family_name, email, email_verified, phone_number, birthdate,
                                  address_json, first_store, created_at, last_login_at, login_count)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
@@ -65,8 +68,11 @@ public struct MemberStore: Sendable {
                 email = excluded.email, email_verified = excluded.email_verified, phone_number = excluded.phone_number,
                 birthdate = excluded.birthdate, address_json = excluded.address_json,
                 last_login_at = excluded.last_login_at, login_count = login_count + 1
-            """, [profile.sub, profile.name, profile.givenName, profile.familyName, profile.email, profile.emailVerified,
-                  profile.phoneNumber, profile.birthdate, profile.addressJSON, store, time, time])
+            """,
+            [
+                profile.sub, profile.name, profile.givenName, profile.familyName, profile.email, profile.emailVerified,
+                profile.phoneNumber, profile.birthdate, profile.addressJSON, store, time, time,
+            ])
         guard let member = try find(sub: profile.sub, in: database) else {
             throw StorageError.unexpectedNull(column: "members.sub")
         }
@@ -78,15 +84,18 @@ public struct MemberStore: Sendable {
     }
 
     public static func find(sub: String, in database: any Database) throws -> Member? {
-        try database.queryFirst("""
+        try database.queryFirst(
+            """
             SELECT sub, name, given_name, family_name, email, email_verified, phone_number, birthdate, address_json,
                    language, first_store, created_at, last_login_at, login_count, coalesce(member_number, 0)
             FROM members WHERE sub = ?
-            """, [sub]) { row in
+            """, [sub]
+        ) { row in
             Member(
-                profile: MemberProfile(sub: try row[0], name: try row[1], givenName: try row[2], familyName: try row[3],
-                                       email: try row[4], emailVerified: try row[5], phoneNumber: try row[6],
-                                       birthdate: try row[7], addressJSON: try row[8]),
+                profile: MemberProfile(
+                    sub: try row[0], name: try row[1], givenName: try row[2], familyName: try row[3],
+                    email: try row[4], emailVerified: try row[5], phoneNumber: try row[6],
+                    birthdate: try row[7], addressJSON: try row[8]),
                 language: try row[9], firstStore: try row[10], createdAt: try row[11], lastLoginAt: try row[12],
                 loginCount: try row[13], memberNumber: try row[14])
         }
@@ -96,7 +105,8 @@ public struct MemberStore: Sendable {
     /// then a login started at the till does not ask again by default.
     public func hasConsentsOnRecord(phone: String) async throws -> Bool {
         try await pool.read { database in
-            try database.scalar("""
+            try database.scalar(
+                """
                 SELECT 1 FROM members m JOIN member_consents c ON c.member_sub = m.sub WHERE m.phone_number = ? LIMIT 1
                 """, [phone], as: Int.self) != nil
         }
@@ -132,12 +142,14 @@ public struct MemberStore: Sendable {
     /// export of a million members never holds more than a page.
     public func consented(to consentID: String, after: (createdAt: Double, sub: String), limit: Int) async throws -> [ConsentedMember] {
         try await pool.read { database in
-            try database.query("""
+            try database.query(
+                """
                 SELECT m.created_at, m.sub, coalesce(m.name, ''), coalesce(m.email, ''), coalesce(m.phone_number, '') FROM member_consents c
                 JOIN members m ON m.sub = c.member_sub
                 WHERE c.consent_id = ? AND c.accepted AND c.revoked_reported_at IS NULL AND (m.created_at, m.sub) > (?, ?)
                 ORDER BY m.created_at, m.sub LIMIT ?
-                """, [consentID, after.createdAt, after.sub, limit]) { row in
+                """, [consentID, after.createdAt, after.sub, limit]
+            ) { row in
                 ConsentedMember(createdAt: try row[0], sub: try row[1], name: try row[2], email: try row[3], phone: try row[4])
             }
         }

@@ -13,8 +13,10 @@ public struct PageDraft: Sendable, Equatable {
     public var source: String
     public var author: String
 
-    public init(slug: String, lang: String, kind: String, title: String, audience: String, publishAt: Date?,
-                expireAt: Date?, source: String, author: String) {
+    public init(
+        slug: String, lang: String, kind: String, title: String, audience: String, publishAt: Date?,
+        expireAt: Date?, source: String, author: String
+    ) {
         self.slug = slug
         self.lang = lang
         self.kind = kind
@@ -50,17 +52,21 @@ public struct PageStore: Sendable {
     }
 
     static func save(_ draft: PageDraft, publish: Bool, at time: Date, in database: any Database) throws -> PageRevision {
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO pages (slug, lang, kind, created_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (slug, lang) DO UPDATE SET kind = excluded.kind
             """, [draft.slug, draft.lang, draft.kind, time])
         guard let pageID: Int64 = try database.scalar("SELECT id FROM pages WHERE slug = ? AND lang = ?", [draft.slug, draft.lang]) else {
             throw StorageError.unexpectedNull(column: "pages.id")
         }
-        guard let revisionID: Int64 = try database.scalar("""
-            INSERT INTO page_revisions (page_id, source, title, audience, publish_at, expire_at, author, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-            """, [pageID, draft.source, draft.title, draft.audience, draft.publishAt, draft.expireAt, draft.author, time]) else {
+        guard
+            let revisionID: Int64 = try database.scalar(
+                """
+                INSERT INTO page_revisions (page_id, source, title, audience, publish_at, expire_at, author, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, [pageID, draft.source, draft.title, draft.audience, draft.publishAt, draft.expireAt, draft.author, time])
+        else {
             throw StorageError.unexpectedNull(column: "page_revisions.id")
         }
         if publish {
@@ -80,7 +86,8 @@ public struct PageStore: Sendable {
     @discardableResult
     public func publish(revisionID: Int64) async throws -> Bool {
         try await pool.write { database in
-            try database.execute("""
+            try database.execute(
+                """
                 UPDATE pages SET published_revision_id = ?
                 WHERE id = (SELECT page_id FROM page_revisions WHERE id = ?)
                 """, [revisionID, revisionID])
@@ -124,8 +131,9 @@ public struct PageStore: Sendable {
     static func revision(_ row: Row) throws -> PageRevision {
         PageRevision(
             id: try row[0],
-            draft: PageDraft(slug: try row[1], lang: try row[2], kind: try row[3], title: try row[4], audience: try row[5],
-                             publishAt: try row[6], expireAt: try row[7], source: try row[8], author: try row[9]),
+            draft: PageDraft(
+                slug: try row[1], lang: try row[2], kind: try row[3], title: try row[4], audience: try row[5],
+                publishAt: try row[6], expireAt: try row[7], source: try row[8], author: try row[9]),
             createdAt: try row[10],
             isPublished: (try row[11] as Bool?) ?? false)
     }
@@ -141,10 +149,12 @@ extension PageStore {
     /// Every page with its newest and its published revision, by kind, slug and language.
     public func overview() async throws -> [PageOverview] {
         let revisions = try await pool.read { database in
-            try database.query(Self.selectRevisions + """
-                 WHERE r.id = (SELECT max(id) FROM page_revisions WHERE page_id = p.id) OR r.id = p.published_revision_id
-                 ORDER BY p.kind, p.slug, p.lang, r.id
-                """) { try Self.revision($0) }
+            try database.query(
+                Self.selectRevisions + """
+                     WHERE r.id = (SELECT max(id) FROM page_revisions WHERE page_id = p.id) OR r.id = p.published_revision_id
+                     ORDER BY p.kind, p.slug, p.lang, r.id
+                    """
+            ) { try Self.revision($0) }
         }
         var pages: [String: PageOverview] = [:]
         var order: [String] = []

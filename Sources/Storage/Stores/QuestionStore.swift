@@ -18,8 +18,9 @@ public struct QuestionStore: Sendable {
         try await pool.write { database in
             try database.execute("DELETE FROM preference_questions")
             for (position, question) in questions.enumerated() {
-                try database.execute("INSERT INTO preference_questions (id, position, definition, updated_at) VALUES (?, ?, ?, ?)",
-                                     [question.id, position, question.definition, time])
+                try database.execute(
+                    "INSERT INTO preference_questions (id, position, definition, updated_at) VALUES (?, ?, ?, ?)",
+                    [question.id, position, question.definition, time])
             }
         }
     }

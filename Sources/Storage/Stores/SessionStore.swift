@@ -27,8 +27,9 @@ public struct SessionStore: Sendable {
     }
 
     public static func create(_ session: Session, at time: Date, in database: any Database) throws {
-        try database.execute("INSERT INTO sessions (id_hash, member_sub, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                             [session.idHash, session.memberSub, session.csrfToken, time, session.expiresAt])
+        try database.execute(
+            "INSERT INTO sessions (id_hash, member_sub, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            [session.idHash, session.memberSub, session.csrfToken, time, session.expiresAt])
     }
 
     public func find(idHash: String, at time: Date = Date()) async throws -> Session? {
@@ -36,8 +37,10 @@ public struct SessionStore: Sendable {
     }
 
     static func find(idHash: String, at time: Date, in database: any Database) throws -> Session? {
-        try database.queryFirst("SELECT id_hash, member_sub, csrf_token, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
-                                [idHash, time]) { row in
+        try database.queryFirst(
+            "SELECT id_hash, member_sub, csrf_token, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
+            [idHash, time]
+        ) { row in
             Session(idHash: try row[0], memberSub: try row[1], csrfToken: try row[2], expiresAt: try row[3])
         }
     }
@@ -47,7 +50,8 @@ public struct SessionStore: Sendable {
     public func signedIn(idHash: String, at time: Date = Date()) async throws -> (Session, Member, [ConsentState])? {
         try await pool.read { database in
             guard let session = try Self.find(idHash: idHash, at: time, in: database),
-                  let member = try MemberStore.find(sub: session.memberSub, in: database) else { return nil }
+                let member = try MemberStore.find(sub: session.memberSub, in: database)
+            else { return nil }
             return (session, member, try ConsentLedger.current(sub: member.profile.sub, in: database))
         }
     }

@@ -44,7 +44,8 @@ public struct StaffStore: Sendable {
     @discardableResult
     public func add(phone: String, role: StaffMember.Role, at time: Date = Date()) async throws -> StaffMember {
         try await pool.write { database in
-            try database.execute("""
+            try database.execute(
+                """
                 INSERT INTO staff (phone, role, created_at) VALUES (?, ?, ?) ON CONFLICT (phone) DO UPDATE SET role = excluded.role
                 """, [phone, role.rawValue, time])
             return try database.queryFirst(Self.select + " WHERE phone = ?", [phone], Self.row)!
@@ -73,7 +74,9 @@ public struct StaffStore: Sendable {
                 try database.execute("UPDATE staff SET last_login_at = ?, name = coalesce(?, name) WHERE id = ?", [time, name, found.id])
                 return found
             }
-            guard let phone, let found = try database.queryFirst(Self.select + " WHERE phone = ? AND sub IS NULL", [phone], Self.row) else { return nil }
+            guard let phone, let found = try database.queryFirst(Self.select + " WHERE phone = ? AND sub IS NULL", [phone], Self.row) else {
+                return nil
+            }
             try database.execute("UPDATE staff SET sub = ?, name = ?, last_login_at = ? WHERE id = ?", [sub, name, time, found.id])
             return try database.queryFirst(Self.select + " WHERE id = ?", [found.id], Self.row)
         }
@@ -82,17 +85,20 @@ public struct StaffStore: Sendable {
     public func startSession(staffID: Int64, idHash: String, csrfToken: String, expiresAt: Date, at time: Date = Date()) async throws {
         try await pool.write { database in
             try database.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", [time])
-            try database.execute("INSERT INTO staff_sessions (id_hash, staff_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                                 [idHash, staffID, csrfToken, time, expiresAt])
+            try database.execute(
+                "INSERT INTO staff_sessions (id_hash, staff_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                [idHash, staffID, csrfToken, time, expiresAt])
         }
     }
 
     public func session(idHash: String, at time: Date = Date()) async throws -> StaffSession? {
         try await pool.read { database in
-            try database.queryFirst("""
+            try database.queryFirst(
+                """
                 SELECT s.id, s.phone, s.sub, s.role, s.name, x.csrf_token FROM staff_sessions x JOIN staff s ON s.id = x.staff_id
                 WHERE x.id_hash = ? AND x.expires_at > ?
-                """, [idHash, time]) { row in StaffSession(staff: try Self.row(row), csrfToken: try row[5]) }
+                """, [idHash, time]
+            ) { row in StaffSession(staff: try Self.row(row), csrfToken: try row[5]) }
         }
     }
 
@@ -106,8 +112,9 @@ public struct StaffStore: Sendable {
 
     /// An audit entry inside the caller's transaction; no staff member means the command line.
     public static func audit(_ staff: StaffMember?, action: String, detail: String, at time: Date, in database: any Database) throws {
-        try database.execute("INSERT INTO audit_log (staff_id, staff_name, action, detail, at) VALUES (?, ?, ?, ?, ?)",
-                             [staff?.id, staff.map { $0.name ?? $0.phone } ?? "command line", action, detail, time])
+        try database.execute(
+            "INSERT INTO audit_log (staff_id, staff_name, action, detail, at) VALUES (?, ?, ?, ?, ?)",
+            [staff?.id, staff.map { $0.name ?? $0.phone } ?? "command line", action, detail, time])
     }
 
     public func auditLog(limit: Int = 200) async throws -> [AuditEntry] {

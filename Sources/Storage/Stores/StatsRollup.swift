@@ -35,7 +35,8 @@ struct StatsRollup: Sendable {
         let yesterday = today.addingTimeInterval(-86400)
         var day: Date
         if let through = try database.scalar("SELECT value FROM stats_meta WHERE key = 'complete_through'", as: String.self),
-           let parsed = parse(through) {
+            let parsed = parse(through)
+        {
             day = min(parsed.addingTimeInterval(86400), yesterday)
         } else {
             let oldest = try database.scalar("SELECT min(created_at) FROM login_requests", as: Date.self)
@@ -45,8 +46,9 @@ struct StatsRollup: Sendable {
             try rollUp(day: day, in: database)
             day = day.addingTimeInterval(86400)
         }
-        try database.execute("INSERT INTO stats_meta (key, value) VALUES ('complete_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                             [dayText(yesterday)])
+        try database.execute(
+            "INSERT INTO stats_meta (key, value) VALUES ('complete_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [dayText(yesterday)])
     }
 
     static func parse(_ text: String) -> Date? {
@@ -59,7 +61,8 @@ struct StatsRollup: Sendable {
         let text = dayText(day)
         let arguments: [any SQLBindable] = [text, day, day.addingTimeInterval(86400)]
         try database.execute("DELETE FROM stats_daily WHERE day = ?", [text])
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
             SELECT ?1, store, coalesce(terminal, ''), metric, value FROM (
                 SELECT store, terminal, 'started' AS metric, count(*) AS value FROM login_requests
@@ -75,8 +78,11 @@ struct StatsRollup: Sendable {
             ) WHERE value > 0
             """, arguments)
         // Step durations as histograms.
-        for (step, from, to) in [("confirm", "created_at", "confirmed_at"), ("land", "confirmed_at", "landed_at"), ("complete", "landed_at", "completed_at")] {
-            try database.execute("""
+        for (step, from, to) in [
+            ("confirm", "created_at", "confirmed_at"), ("land", "confirmed_at", "landed_at"), ("complete", "landed_at", "completed_at"),
+        ] {
+            try database.execute(
+                """
                 INSERT INTO stats_daily (day, store, terminal, metric, value)
                 SELECT ?1, store, coalesce(terminal, ''), 'duration:\(step):' || bucket, count(*) FROM (
                     SELECT store, terminal, CASE
@@ -86,30 +92,36 @@ struct StatsRollup: Sendable {
                 GROUP BY store, terminal, bucket
                 """, arguments)
         }
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
             SELECT ?1, coalesce(first_store, ''), '', 'signups', count(*) FROM members WHERE created_at >= ?2 AND created_at < ?3 GROUP BY first_store
             """, arguments)
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
             SELECT ?1, store, '', 'logins', count(*) FROM login_requests WHERE confirmed_at >= ?2 AND confirmed_at < ?3 GROUP BY store
             """, arguments)
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
             SELECT ?1, coalesce(m.first_store, ''), '', 'consent:' || c.consent_id || ':asked', count(*) FROM member_consents c
             JOIN members m ON m.sub = c.member_sub WHERE m.created_at >= ?2 AND m.created_at < ?3 GROUP BY m.first_store, c.consent_id
             """, arguments)
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
             SELECT ?1, coalesce(m.first_store, ''), '', 'consent:' || c.consent_id || ':accepted', sum(c.accepted) FROM member_consents c
             JOIN members m ON m.sub = c.member_sub WHERE m.created_at >= ?2 AND m.created_at < ?3 GROUP BY m.first_store, c.consent_id
             """, arguments)
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
             SELECT ?1, coalesce(m.first_store, ''), '', 'revocations', count(DISTINCT c.member_sub) FROM member_consents c
             JOIN members m ON m.sub = c.member_sub WHERE c.revoked_reported_at >= ?2 AND c.revoked_reported_at < ?3 GROUP BY m.first_store
             """, arguments)
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
             SELECT ?1, coalesce(m.first_store, ''), '',
                 CASE WHEN json_extract(q.definition, '$.type') IN \(Self.countedByValue) THEN 'answer:' || a.question || '=' || a.value

@@ -53,25 +53,37 @@ public struct StatsStore: Sendable {
             let refreshed = try database.scalar("SELECT value FROM stats_meta WHERE key = 'refreshed_at'", as: String.self).flatMap(Double.init)
             guard refreshed.map({ now.timeIntervalSince1970 - $0 >= maxAge || now.timeIntervalSince1970 < $0 }) ?? true else { return }
             try StatsRollup.refresh(now: now, in: database)
-            try database.execute("INSERT INTO stats_meta (key, value) VALUES ('refreshed_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                 [String(now.timeIntervalSince1970)])
+            try database.execute(
+                "INSERT INTO stats_meta (key, value) VALUES ('refreshed_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [String(now.timeIntervalSince1970)])
         }
-        let first = StatsRollup.dayText(from), last = StatsRollup.dayText(to.addingTimeInterval(-1))
+        let first = StatsRollup.dayText(from)
+        let last = StatsRollup.dayText(to.addingTimeInterval(-1))
         let storeFilter = store == nil ? "" : " AND store = ?3"
         let arguments: [any SQLBindable] = store.map { [first, last, $0] } ?? [first, last]
         // Summed in SQL: a year holds about a million histogram rows, which Swift need not see one by one.
         let rows = try await pool.read { database in
-            let totals = try database.query("""
+            let totals = try database.query(
+                """
                 SELECT '', store, terminal, metric, sum(value) FROM stats_daily WHERE day >= ?1 AND day <= ?2\(storeFilter)
                 GROUP BY store, terminal, metric
-                """, arguments) { row in
-                (day: try row[0] as String, store: try row[1] as String, terminal: try row[2] as String, metric: try row[3] as String, value: try row[4] as Int)
+                """, arguments
+            ) { row in
+                (
+                    day: try row[0] as String, store: try row[1] as String, terminal: try row[2] as String, metric: try row[3] as String,
+                    value: try row[4] as Int
+                )
             }.filter { $0.metric != "signups" }
-            let days = try database.query("""
+            let days = try database.query(
+                """
                 SELECT day, '', '', 'signups', sum(value) FROM stats_daily WHERE day >= ?1 AND day <= ?2 AND metric = 'signups'\(storeFilter)
                 GROUP BY day
-                """, arguments) { row in
-                (day: try row[0] as String, store: try row[1] as String, terminal: try row[2] as String, metric: try row[3] as String, value: try row[4] as Int)
+                """, arguments
+            ) { row in
+                (
+                    day: try row[0] as String, store: try row[1] as String, terminal: try row[2] as String, metric: try row[3] as String,
+                    value: try row[4] as Int
+                )
             }
             return totals + days
         }
@@ -80,10 +92,13 @@ public struct StatsStore: Sendable {
 
     static func assemble(_ rows: [(day: String, store: String, terminal: String, metric: String, value: Int)]) -> SignupStats {
         var perDay: [String: Int] = [:]
-        var logins = 0, mismatches = 0, revocations = 0
+        var logins = 0
+        var mismatches = 0
+        var revocations = 0
         var funnel: [String: SignupStats.FunnelRow] = [:]
         var histograms: [String: [String: [Int: Int]]] = [:]
-        var accepted: [String: Int] = [:], asked: [String: Int] = [:]
+        var accepted: [String: Int] = [:]
+        var asked: [String: Int] = [:]
         var answers: [String: Int] = [:]
         var answered: [String: Int] = [:]
         for row in rows {
@@ -94,7 +109,8 @@ public struct StatsStore: Sendable {
             case "mismatch": mismatches += row.value
             case "revocations": revocations += row.value
             case "started", "confirmed", "landed", "completed":
-                var entry = funnel[key] ?? SignupStats.FunnelRow(store: row.store, terminal: row.terminal, started: 0, confirmed: 0, landed: 0, completed: 0)
+                var entry =
+                    funnel[key] ?? SignupStats.FunnelRow(store: row.store, terminal: row.terminal, started: 0, confirmed: 0, landed: 0, completed: 0)
                 switch row.metric {
                 case "started": entry.started += row.value
                 case "confirmed": entry.confirmed += row.value
@@ -115,7 +131,8 @@ public struct StatsStore: Sendable {
                 }
             }
         }
-        let rowsOut = funnel.sorted { ($0.value.store, $0.value.terminal) < ($1.value.store, $1.value.terminal) }.map { key, value -> SignupStats.FunnelRow in
+        let rowsOut = funnel.sorted { ($0.value.store, $0.value.terminal) < ($1.value.store, $1.value.terminal) }.map {
+            key, value -> SignupStats.FunnelRow in
             var row = value
             row.medianToConfirm = median(histograms[key]?["confirm"])
             row.medianToLand = median(histograms[key]?["land"])
@@ -127,11 +144,12 @@ public struct StatsStore: Sendable {
             guard let equals = key.firstIndex(of: "=") else { return nil }
             return (String(key[..<equals]), String(key[key.index(after: equals)...]), count)
         }.sorted { ($0.question, -$0.count, $0.value) < ($1.question, -$1.count, $1.value) }
-        return SignupStats(signupsPerDay: perDay.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, firstVisits: firstVisits,
-                           returningVisits: max(0, logins - firstVisits), funnel: rowsOut,
-                           consents: asked.keys.sorted().map { ($0, accepted[$0] ?? 0, asked[$0] ?? 0) },
-                           answers: answerRows, answered: answered.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                           phoneMismatches: mismatches, revocations: revocations)
+        return SignupStats(
+            signupsPerDay: perDay.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, firstVisits: firstVisits,
+            returningVisits: max(0, logins - firstVisits), funnel: rowsOut,
+            consents: asked.keys.sorted().map { ($0, accepted[$0] ?? 0, asked[$0] ?? 0) },
+            answers: answerRows, answered: answered.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            phoneMismatches: mismatches, revocations: revocations)
     }
 
     /// The median of a histogram of whole seconds.

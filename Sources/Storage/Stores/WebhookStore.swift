@@ -31,8 +31,11 @@ public struct WebhookStore: Sendable {
 
     public func add(url: String, secret: String, events: Set<String>, at time: Date = Date()) async throws -> Int64 {
         try await pool.write { database in
-            guard let id: Int64 = try database.scalar("INSERT INTO webhook_endpoints (url, secret, events, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-                                                      [url, secret, events.sorted().joined(separator: ","), time]) else {
+            guard
+                let id: Int64 = try database.scalar(
+                    "INSERT INTO webhook_endpoints (url, secret, events, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                    [url, secret, events.sorted().joined(separator: ","), time])
+            else {
                 throw StorageError.unexpectedNull(column: "webhook_endpoints.id")
             }
             return id
@@ -56,13 +59,17 @@ public struct WebhookStore: Sendable {
         let endpoints = try subscribers(of: type, in: database)
         guard !endpoints.isEmpty else { return }
         let eventID = "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        guard let event: Int64 = try database.scalar("INSERT INTO webhook_events (event_id, type, member_key, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                                                     [eventID, type, memberKey, payload, time]) else {
+        guard
+            let event: Int64 = try database.scalar(
+                "INSERT INTO webhook_events (event_id, type, member_key, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [eventID, type, memberKey, payload, time])
+        else {
             throw StorageError.unexpectedNull(column: "webhook_events.id")
         }
         for endpoint in endpoints {
-            try database.execute("INSERT INTO webhook_deliveries (event, endpoint, member_key, next_at) VALUES (?, ?, ?, ?)",
-                                 [event, endpoint, memberKey, time])
+            try database.execute(
+                "INSERT INTO webhook_deliveries (event, endpoint, member_key, next_at) VALUES (?, ?, ?, ?)",
+                [event, endpoint, memberKey, time])
         }
     }
 
@@ -76,18 +83,22 @@ public struct WebhookStore: Sendable {
     /// Deliveries due now, oldest event first (the caller keeps each member's order: `oldestPending`).
     public func due(at time: Date = Date(), limit: Int = 500) async throws -> [WebhookDelivery] {
         try await pool.read { database in
-            try database.query("""
+            try database.query(
+                """
                 SELECT d.event, e.event_id, e.type, e.payload, e.created_at, d.attempts, d.member_key,
                        p.id, p.url, p.secret, p.events, p.enabled, p.failing_since
                 FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event JOIN webhook_endpoints p ON p.id = d.endpoint
                 WHERE d.status = 'pending' AND d.next_at <= ? AND p.enabled = 1
                 ORDER BY d.event LIMIT ?
-                """, [time, limit]) { row in
-                WebhookDelivery(event: try row[0], eventID: try row[1], type: try row[2], payload: try row[3], createdAt: try row[4],
-                                endpoint: WebhookEndpoint(id: try row[7], url: try row[8], secret: try row[9],
-                                                          events: Set((try row[10] as String).split(separator: ",").map(String.init)),
-                                                          enabled: try row[11], failingSince: try row[12]),
-                                attempts: try row[5], memberKey: try row[6])
+                """, [time, limit]
+            ) { row in
+                WebhookDelivery(
+                    event: try row[0], eventID: try row[1], type: try row[2], payload: try row[3], createdAt: try row[4],
+                    endpoint: WebhookEndpoint(
+                        id: try row[7], url: try row[8], secret: try row[9],
+                        events: Set((try row[10] as String).split(separator: ",").map(String.init)),
+                        enabled: try row[11], failingSince: try row[12]),
+                    attempts: try row[5], memberKey: try row[6])
             }
         }
     }
@@ -95,14 +106,16 @@ public struct WebhookStore: Sendable {
     /// The oldest event still pending for this member at this endpoint: only it may be sent now.
     public func oldestPending(endpoint: Int64, memberKey: String) async throws -> Int64? {
         try await pool.read { database in
-            try database.scalar("SELECT min(event) FROM webhook_deliveries WHERE endpoint = ? AND member_key = ? AND status = 'pending'",
-                                [endpoint, memberKey], as: Int64.self)
+            try database.scalar(
+                "SELECT min(event) FROM webhook_deliveries WHERE endpoint = ? AND member_key = ? AND status = 'pending'",
+                [endpoint, memberKey], as: Int64.self)
         }
     }
 
     public func delivered(event: Int64, endpoint: Int64, status: Int, at time: Date = Date()) async throws {
         try await pool.write { database in
-            try database.execute("""
+            try database.execute(
+                """
                 UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL, delivered_at = ?
                 WHERE event = ? AND endpoint = ?
                 """, [status, time, event, endpoint])
@@ -114,7 +127,8 @@ public struct WebhookStore: Sendable {
     /// failing from its first error until a delivery succeeds.
     public func attemptFailed(event: Int64, endpoint: Int64, status: Int?, error: String, retryAt: Date?, at time: Date = Date()) async throws {
         try await pool.write { database in
-            try database.execute("""
+            try database.execute(
+                """
                 UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?, next_at = coalesce(?, next_at),
                     status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END
                 WHERE event = ? AND endpoint = ?
@@ -128,13 +142,19 @@ public struct WebhookStore: Sendable {
     }
 
     /// The newest deliveries to an endpoint, for its page.
-    public func recentDeliveries(endpoint: Int64, limit: Int = 50) async throws -> [(event: Int64, eventID: String, type: String, status: String,
-                                                                                     attempts: Int, lastStatus: Int?, lastError: String?, at: Date)] {
+    public func recentDeliveries(
+        endpoint: Int64, limit: Int = 50
+    ) async throws -> [(
+        event: Int64, eventID: String, type: String, status: String,
+        attempts: Int, lastStatus: Int?, lastError: String?, at: Date
+    )] {
         try await pool.read { database in
-            try database.query("""
+            try database.query(
+                """
                 SELECT d.event, e.event_id, e.type, d.status, d.attempts, d.last_status, d.last_error, coalesce(d.delivered_at, d.next_at)
                 FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event WHERE d.endpoint = ? ORDER BY d.event DESC LIMIT ?
-                """, [endpoint, limit]) { row in
+                """, [endpoint, limit]
+            ) { row in
                 (try row[0], try row[1], try row[2], try row[3], try row[4], try row[5], try row[6], try row[7])
             }
         }
@@ -143,7 +163,8 @@ public struct WebhookStore: Sendable {
     /// Sends a delivery again (a delivered or given-up one too), now.
     public func resend(event: Int64, endpoint: Int64, at time: Date = Date()) async throws -> Bool {
         try await pool.write { database in
-            try database.execute("UPDATE webhook_deliveries SET status = 'pending', next_at = ? WHERE event = ? AND endpoint = ?", [time, event, endpoint])
+            try database.execute(
+                "UPDATE webhook_deliveries SET status = 'pending', next_at = ? WHERE event = ? AND endpoint = ?", [time, event, endpoint])
             return database.changes > 0
         }
     }
@@ -151,7 +172,8 @@ public struct WebhookStore: Sendable {
     private static let endpointSelect = "SELECT id, url, secret, events, enabled, failing_since FROM webhook_endpoints"
 
     private static func endpoint(_ row: Row) throws -> WebhookEndpoint {
-        WebhookEndpoint(id: try row[0], url: try row[1], secret: try row[2], events: Set((try row[3] as String).split(separator: ",").map(String.init)),
-                        enabled: try row[4], failingSince: try row[5])
+        WebhookEndpoint(
+            id: try row[0], url: try row[1], secret: try row[2], events: Set((try row[3] as String).split(separator: ",").map(String.init)),
+            enabled: try row[4], failingSince: try row[5])
     }
 }

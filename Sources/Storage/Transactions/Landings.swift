@@ -46,13 +46,15 @@ public struct Landings: Sendable {
                 try LoginRequestStore.confirm(authReqID: authReqID, sub: sub, phoneMismatch: mismatch, at: time, in: database)
             }
             if let payload = landing.consentsPayload {
-                changed = try ledger.append(sub: sub, source: landing.source, payload: payload, consents: landing.consents,
-                                            loginRequestID: landing.request?.id, at: time, in: database)
+                changed = try ledger.append(
+                    sub: sub, source: landing.source, payload: payload, consents: landing.consents,
+                    loginRequestID: landing.request?.id, at: time, in: database)
             }
             try FunnelEvents.record("confirmed", store: landing.request?.store, loginRequestID: landing.request?.id, sub: sub, at: time, in: database)
             // The merchant's systems hear of it in the same transaction (the outbox), or not at all.
             let current = try MemberEvents.consents(sub: sub, in: database)
-            try MemberEvents.enqueue(member.loginCount == 1 ? "member.joined" : "member.updated", member: member, consents: current, at: time, in: database)
+            try MemberEvents.enqueue(
+                member.loginCount == 1 ? "member.joined" : "member.updated", member: member, consents: current, at: time, in: database)
             if !changed.isEmpty, member.loginCount > 1 {
                 try MemberEvents.enqueue("member.consents_changed", member: member, consents: current, at: time, in: database)
             }

@@ -5,8 +5,10 @@ extension AnswerStore {
     /// that opened `sessionHash` (one trip through the single writer, not two), and tells the merchant's
     /// systems the `shared` answers (the chosen options; free text stays with us). Returns whether this
     /// completed a login the till is waiting on.
-    public func savePreferences(sub: String, sessionHash: String, answered: [(question: String, value: String)], skipped: [String],
-                                shared: [String: String], at time: Date = Date()) async throws -> Bool {
+    public func savePreferences(
+        sub: String, sessionHash: String, answered: [(question: String, value: String)], skipped: [String],
+        shared: [String: String], at time: Date = Date()
+    ) async throws -> Bool {
         try await pool.write { database in
             try Self.record(sub: sub, answers: answered, at: time, in: database)
             if !skipped.isEmpty { try Self.skip(sub: sub, questions: skipped, at: time, in: database) }

@@ -23,12 +23,16 @@ final class Browser: @unchecked Sendable {
     @discardableResult
     func post(_ path: String, form: [(String, String)]) async throws -> RawClient.Response {
         let body = form.map { Self.encode($0.0) + "=" + Self.encode($0.1) }.joined(separator: "&")
-        return try await send("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers())Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        return try await send(
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers())Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        )
     }
 
     func postJSON(_ path: String, json: String, bearer: String?) async throws -> RawClient.Response {
         let auth = bearer.map { "Authorization: Bearer \($0)\r\n" } ?? ""
-        return try await send("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(auth)Content-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\nConnection: close\r\n\r\n\(json)")
+        return try await send(
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(auth)Content-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\nConnection: close\r\n\r\n\(json)"
+        )
     }
 
     func getJSON(_ path: String, bearer: String) async throws -> RawClient.Response {
@@ -37,7 +41,8 @@ final class Browser: @unchecked Sendable {
 
     private func headers() -> String {
         let cookie = cookies.isEmpty ? "" : "Cookie: " + cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") + "\r\n"
-        return cookie + "Accept-Language: \(acceptLanguage)\r\n" + extraHeaders.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
+        return cookie + "Accept-Language: \(acceptLanguage)\r\n"
+            + extraHeaders.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
     }
 
     private func send(_ text: String) async throws -> RawClient.Response {
@@ -54,7 +59,8 @@ final class Browser: @unchecked Sendable {
     }
 
     static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
+        text.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
     }
 
     /// A hidden input's value in a page.

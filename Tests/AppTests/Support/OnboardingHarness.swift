@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import VippsLogin
 import VippsSimulator
+
 @testable import App
 
 /// The app and the Vipps simulator side by side, on ephemeral ports, with a POS API key for store
@@ -16,9 +17,11 @@ struct OnboardingHarness {
 
     var simulatorHTTP: Browser { Browser(port: Int(simulator.baseURL.split(separator: ":").last!)!) }
 
-    static func with(demoTill: Bool = false, simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in },
-                     app configure: (inout AppConfiguration) -> Void = { _ in },
-                     _ body: (OnboardingHarness) async throws -> Void) async throws {
+    static func with(
+        demoTill: Bool = false, simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in },
+        app configure: (inout AppConfiguration) -> Void = { _ in },
+        _ body: (OnboardingHarness) async throws -> Void
+    ) async throws {
         var configuration = SimulatorConfiguration()
         configuration.clients[0].redirectURIs = [publicURL + "/callback", publicURL + "/admin/callback"]
         adjust(&configuration)
@@ -45,9 +48,13 @@ struct OnboardingHarness {
     /// Starts a login through the POS API; returns its id and auth_req_id.
     func startLogin(phone: String = "+47 12 34 56 78", consents: Bool = true) async throws -> (id: String, authReqID: String) {
         let browser = Browser(port: app.port)
-        let response = try await browser.postJSON("/api/v1/logins", json: #"{"phone": "\#(phone)", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": \#(consents)}"#, bearer: apiKey)
+        let response = try await browser.postJSON(
+            "/api/v1/logins",
+            json: #"{"phone": "\#(phone)", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": \#(consents)}"#,
+            bearer: apiKey)
         guard response.status == 201, let id = browser.json(response)["id"] as? String,
-              let request = try await app.app.starter.requests.find(id: id), let authReqID = request.authReqID else {
+            let request = try await app.app.starter.requests.find(id: id), let authReqID = request.authReqID
+        else {
             throw OnboardingError.startFailed(response.status, response.text)
         }
         return (id, authReqID)
@@ -61,7 +68,8 @@ struct OnboardingHarness {
             response = try await phone.post("/phone/\(msisdn)/logins/\(authReqID)/consents", form: consents.map { ("consent", $0) })
         }
         guard response.status == 303, let location = response.header("Location"),
-              let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value else {
+            let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value
+        else {
             throw OnboardingError.noRedirect(response.status)
         }
         return code
@@ -82,7 +90,9 @@ extension OnboardingHarness {
         let back = try await vipps.post("/access-management-1.0/access/oauth2/auth/decision", form: [("session", session), ("decision", "confirm")])
         guard let callback = back.header("Location").flatMap(URLComponents.init(string:)) else { throw OnboardingError.noRedirect(back.status) }
         let landed = try await browser.get(callback.path + "?" + (callback.percentEncodedQuery ?? ""))
-        guard role == nil || (landed.status == 303 && browser.cookies["velkommen_staff"] != nil) else { throw OnboardingError.noRedirect(landed.status) }
+        guard role == nil || (landed.status == 303 && browser.cookies["velkommen_staff"] != nil) else {
+            throw OnboardingError.noRedirect(landed.status)
+        }
         browser.lastResponse = landed
         return browser
     }

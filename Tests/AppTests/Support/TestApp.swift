@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Synchronization
+
 @testable import App
 
 /// The whole app on a real server on an ephemeral port, with a fresh database in a temporary folder

@@ -24,12 +24,14 @@ enum TestServer {
             let size = Int(request.queryValue("size") ?? "") ?? 8
             let pulls = StreamCounter.shared
             let produced = Counter()
-            return .streaming(headers: ["Content-Type": "text/plain"], ResponseBodyStream {
-                let index = produced.next()
-                guard index < count else { return nil }
-                pulls.increment()
-                return Array(repeating: UInt8(ascii: "a") + UInt8(index % 26), count: size)
-            })
+            return .streaming(
+                headers: ["Content-Type": "text/plain"],
+                ResponseBodyStream {
+                    let index = produced.next()
+                    guard index < count else { return nil }
+                    pulls.increment()
+                    return Array(repeating: UInt8(ascii: "a") + UInt8(index % 26), count: size)
+                })
         }
         router.get("/gate") { _ in
             await gate.wait()

@@ -15,7 +15,9 @@ struct SimulatorHTTP {
 
     func post(_ path: String, form: String, headers: String = "") async throws -> RawClient.Response {
         let client = try RawClient(port: port)
-        client.send("POST \(path) HTTP/1.1\r\nHost: sim\r\nContent-Type: application/x-www-form-urlencoded\r\n\(headers)Content-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n\(form)")
+        client.send(
+            "POST \(path) HTTP/1.1\r\nHost: sim\r\nContent-Type: application/x-www-form-urlencoded\r\n\(headers)Content-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n\(form)"
+        )
         return try await client.readResponse()
     }
 

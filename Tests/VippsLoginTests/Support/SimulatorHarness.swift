@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import VippsLogin
 import VippsSimulator
 
@@ -44,15 +45,17 @@ struct SimulatorHarness {
     }
 
     /// Starts a redirect-variant login for `phone` and approves it; returns the login and the code.
-    func approvedRedirectLogin(phone: String = "4712345678", scopes: [String] = ["openid", "name"], consents: Set<String>? = nil)
-        async throws -> (BackchannelLogin, String) {
-        let login = try await client.startLogin(BackchannelLoginRequest(
-            phone: try PhoneNumber(phone), scopes: scopes, bindingMessage: try BindingMessage("AB-123"),
-            flow: .loginToWebpage(redirectURI: Self.redirectURI)))
+    func approvedRedirectLogin(
+        phone: String = "4712345678", scopes: [String] = ["openid", "name"], consents: Set<String>? = nil
+    )
+        async throws -> (BackchannelLogin, String)
+    {
+        let login = try await client.startLogin(
+            BackchannelLoginRequest(
+                phone: try PhoneNumber(phone), scopes: scopes, bindingMessage: try BindingMessage("AB-123"),
+                flow: .loginToWebpage(redirectURI: Self.redirectURI)))
         let redirect = try #require(await simulator.approve(authReqID: login.authReqID, consents: consents))
         let code = try #require(URLComponents(url: redirect, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "code" }?.value)
         return (login, code)
     }
 }
-
-import Testing
