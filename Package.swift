@@ -28,6 +28,7 @@ let package = Package(
         // System libraries: Debian's -dev packages, found through pkg-config.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // HTTP/1.1 server on the OS socket API (CLinuxEvents: the epoll and eventfd headers, which
         // Glibc's module leaves out). Foundation-free on purpose: it keeps the
@@ -37,8 +38,9 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .target(name: "HTTPServer", dependencies: ["CLinuxEvents"], swiftSettings: strict),
 
-        // SQLite: connections, statements, migrations, the schema and the repositories.
-        .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strict),
+        // The stores and their transactions, over two engines: SQLite (embedded, the default) and
+        // PostgreSQL through libpq (several instances on one database).
+        .target(name: "Storage", dependencies: ["CSQLite", "CPostgres"], swiftSettings: strict),
         // Pages: Markdown (cmark, safe mode) with front matter, Mustache templates, nb/en strings.
         .target(
             name: "Content",
@@ -96,13 +98,14 @@ let package = Package(
 
         // A byte-level HTTP client and other helpers the test targets share.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "StorageTestSupport", dependencies: ["Storage"], path: "Tests/StorageTestSupport", swiftSettings: strict),
         // Writes rows and prints each one once committed, so a test can kill -9 it and check nothing acknowledged was lost.
         .executableTarget(name: "StorageCrashProbe", dependencies: ["Storage"], path: "Tests/StorageCrashProbe", swiftSettings: strict),
         .testTarget(name: "VippsLoginTests", dependencies: ["VippsLogin", "VippsSimulator", "HTTPServer", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport", "StorageTestSupport"], swiftSettings: strict),
         .testTarget(name: "ContentTests", dependencies: ["Content"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", "VippsLogin", "VippsSimulator", "Storage", .product(name: "Logging", package: "swift-log"),
+        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", "StorageTestSupport", "VippsLogin", "VippsSimulator", "Storage", .product(name: "Logging", package: "swift-log"),
                                                  .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )

@@ -19,4 +19,4 @@ ensure_packages() {
 }
 
 # What building Velkommen needs: the C libraries behind the CSQLite and CCMark targets.
-BUILD_PACKAGES=(pkg-config libsqlite3-dev libcmark-dev)
+BUILD_PACKAGES=(pkg-config libsqlite3-dev libcmark-dev libpq-dev)

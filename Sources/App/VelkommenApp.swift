@@ -73,10 +73,9 @@ public final class VelkommenApp: Sendable {
             sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"), logger: logger)
     }
 
-    static func openDatabase(_ path: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> any DatabasePool {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try SQLitePool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    /// Opens the database the operator named: a SQLite file, or PostgreSQL by URL.
+    static func openDatabase(_ location: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> any DatabasePool {
+        try DatabaseLocation(location).open(busyTimeoutMilliseconds: busyTimeoutMilliseconds)
     }
 
     /// Background work, as services that `serve` runs, cancels on SIGTERM and awaits before exit: the

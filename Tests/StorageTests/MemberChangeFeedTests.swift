@@ -18,7 +18,7 @@ struct MemberChangeFeedTests {
 
     @Test("a landing, a language, a consent of the member's own, a revocation report and an erasure each report the member")
     func everyMemberWriteIsReported() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             let heard = Heard()
             pool.memberChanges.listen { sub in heard.subs.withLock { $0.append(sub) } }
             let ledger = ConsentLedger(pool: pool, hash: { String($0.hashValue) })
@@ -43,10 +43,11 @@ struct MemberChangeFeedTests {
 
     @Test("a write that fails reports nothing")
     func failedWriteIsSilent() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, engine in
             let heard = Heard()
             pool.memberChanges.listen { sub in heard.subs.withLock { $0.append(sub) } }
-            try await pool.writerConnection { try $0.execute(script: "PRAGMA query_only = ON") }
+            let readOnly = engine == .sqlite ? "PRAGMA query_only = ON" : "SET default_transaction_read_only = on"
+            try await pool.writerConnection { try $0.execute(script: readOnly) }
             await #expect(throws: DatabaseUnavailable.self) { try await MemberStore(pool: pool).setLanguage("en", sub: "m1") }
             #expect(heard.take() == [])
         }

@@ -6,7 +6,7 @@ import Testing
 struct RepositoryTests {
     @Test("a second login refreshes the profile and counts the visit, keyed by sub")
     func memberLogin() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             let members = MemberStore(pool: pool)
             let first = try await members.recordLogin(MemberProfile(sub: "s1", givenName: "Kari", email: "k@example.no"), store: "oslo-1")
             #expect(first.loginCount == 1)
@@ -22,7 +22,7 @@ struct RepositoryTests {
 
     @Test("a new answer supersedes the old one, which stays in the history")
     func answerHistory() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "s1"), store: nil)
             let answers = AnswerStore(pool: pool)
             try await answers.record(sub: "s1", question: "coffee", value: "black", at: Date(timeIntervalSince1970: 1000))
@@ -38,7 +38,7 @@ struct RepositoryTests {
 
     @Test("saving the same form again adds no history; a changed answer does")
     func unchangedFormAddsNothing() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "s1"), store: nil)
             let answers = AnswerStore(pool: pool)
             let form = [(question: "coffee", value: "black"), (question: "size", value: "M")]
@@ -54,7 +54,7 @@ struct RepositoryTests {
 
     @Test("an answer for an unknown member is refused by the foreign key")
     func answerNeedsMember() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             let error = await #expect(throws: DatabaseError.self) {
                 try await AnswerStore(pool: pool).record(sub: "nobody", question: "q", value: "v")
             }
@@ -64,7 +64,7 @@ struct RepositoryTests {
 
     @Test("deleting a member removes their answers and current consents, and keeps receipts without their identity")
     func deleteCascades() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             let members = MemberStore(pool: pool)
             try await members.recordLogin(MemberProfile(sub: "gone"), store: nil)
             try await AnswerStore(pool: pool).record(sub: "gone", question: "q", value: "v")
@@ -87,7 +87,7 @@ struct RepositoryTests {
 
     @Test("consent receipts refuse updates and deletes, and their hash chain shows tampering")
     func ledgerAppendOnly() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "s"), store: nil)
             let ledger = ConsentLedger(pool: pool, hash: { "h" + String($0.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }) })
             for payload in ["{\"sms\":true}", "{\"sms\":false}"] {
@@ -102,7 +102,8 @@ struct RepositoryTests {
             }
             // Tampering behind the triggers' back is caught by the chain.
             try await pool.write { database in
-                try database.execute(script: "DROP TRIGGER consent_receipts_append_only")
+                try database.execute(
+                    script: "DROP TRIGGER consent_receipts_append_only" + (database.dialect.engine == .postgres ? " ON consent_receipts" : ""))
                 try database.execute("UPDATE consent_receipts SET payload = '{}' WHERE id = 1")
             }
             #expect(try await ledger.firstBrokenLink() == 1)
@@ -111,7 +112,7 @@ struct RepositoryTests {
 
     @Test("pages keep every revision; publishing picks the one visitors see")
     func pageRevisions() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             let pages = PageStore(pool: pool)
             var draft = PageDraft(
                 slug: "coffee", lang: "nb", kind: "offer", title: "Kaffe", audience: "all", publishAt: nil,

@@ -61,7 +61,7 @@ struct StatsStoreTests {
 
     @Test("every number matches the hand count")
     func allStores() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             try await Self.seed(pool)
             let stats = try await StatsStore(pool: pool).stats(
                 from: Self.day0, to: Self.day0.addingTimeInterval(2 * 86400), store: nil,
@@ -87,7 +87,7 @@ struct StatsStoreTests {
 
     @Test("the store filter and the date range narrow every breakdown")
     func filtered() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             try await Self.seed(pool)
             let stats = try await StatsStore(pool: pool).stats(
                 from: Self.day0.addingTimeInterval(86400), to: Self.day0.addingTimeInterval(2 * 86400),
@@ -104,7 +104,7 @@ struct StatsStoreTests {
 struct StatsRollupTests {
     @Test("a refresh is idempotent and later changes to today and yesterday are picked up")
     func refresh() async throws {
-        try await TemporaryDirectory.withPool { pool, _ in
+        try await TemporaryDirectory.withEachPool { pool, _ in
             try await StatsStoreTests.seed(pool)
             let store = StatsStore(pool: pool)
             let now = StatsStoreTests.day0.addingTimeInterval(86400 + 7200)

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import StorageTestSupport
 
 /// A fresh folder under the system's temporary directory, removed by `remove()`.
 struct TemporaryDirectory {
@@ -20,5 +21,17 @@ struct TemporaryDirectory {
         defer { directory.remove() }
         let pool = try SQLitePool(path: directory.file("test.sqlite"), readerCount: readerCount)
         return try await body(pool, directory)
+    }
+
+    /// Runs `body` once per engine this run can test (`TestDatabases.engines`), each on a new database.
+    static func withEachPool(readerCount: Int = 2, _ body: (any DatabasePool, TestDatabases.Engine) async throws -> Void) async throws {
+        for engine in TestDatabases.engines {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            try await TestDatabases.withFreshDatabase(engine, folder: directory.path) { location in
+                let pool = try DatabaseLocation(location).open(readerCount: readerCount)
+                try await body(pool, engine)
+            }
+        }
     }
 }

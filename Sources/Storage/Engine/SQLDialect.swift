@@ -41,6 +41,16 @@ public struct SQLDialect: Sendable, Equatable {
         }
     }
 
+    /// The smaller of two numbers (SQLite's two-argument `min`, PostgreSQL's `least`).
+    public func least(_ first: String, _ second: String) -> String {
+        engine == .sqlite ? "min(\(first), \(second))" : "least(\(first), \(second))"
+    }
+
+    /// A duration in seconds as a whole number, cut toward zero (PostgreSQL's cast would round).
+    public func wholeSeconds(_ expression: String) -> String {
+        engine == .sqlite ? "CAST(\(expression) AS INTEGER)" : "CAST(trunc(\(expression)) AS bigint)"
+    }
+
     /// The advisory lock every PostgreSQL write transaction takes ("velk" in ASCII).
     static let writeLockKey: Int64 = 0x7665_6C6B
 }

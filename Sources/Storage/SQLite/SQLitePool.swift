@@ -7,7 +7,7 @@ import Synchronization
 /// run in parallel (WAL lets them see the last commit while a write is under way).
 public final class SQLitePool: DatabasePool {
     private let writer: GroupCommitWriter
-    private let readers: ReaderSet
+    private let readers: ReaderSet<SQLiteConnection>
     public let path: String
 
     /// Opens the database at `path`, applies `migrations` (refusing a database from a newer version) and
@@ -18,7 +18,7 @@ public final class SQLitePool: DatabasePool {
         let writerConnection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try Migrator(migrations: migrations).migrate(writerConnection)
         writer = GroupCommitWriter(writerConnection, label: "velkommen.db.writer", statistics: writeStatistics)
-        var readerConnections: [Confined] = []
+        var readerConnections: [Confined<SQLiteConnection>] = []
         for index in 0..<max(1, readerCount) {
             readerConnections.append(
                 Confined(
@@ -65,62 +65,5 @@ public final class SQLitePool: DatabasePool {
         let reader = await readers.acquire()
         defer { readers.release(reader) }
         try await reader.run { database in try database.backup(to: destination) }
-    }
-}
-
-/// A connection and the serial queue that is the only place it is used.
-final class Confined: @unchecked Sendable {
-    // Safe to share: `database` is touched only by blocks on `queue`, which runs one at a time.
-    private let database: SQLiteConnection
-    private let queue: DispatchQueue
-
-    init(_ database: SQLiteConnection, label: String) {
-        self.database = database
-        queue = DispatchQueue(label: label, qos: .userInitiated)
-    }
-
-    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        // Unsafe (unchecked) continuation: resumed exactly once by the block below; the checked variant's
-        // bookkeeping shows in the write path's profile.
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, Error>) in
-            queue.async {
-                continuation.resume(with: Result { try body(self.database) })
-            }
-        }
-    }
-}
-
-/// The readers, handed out one caller at a time; a caller waits when all are busy.
-final class ReaderSet: Sendable {
-    private struct State {
-        var idle: [Confined]
-        var waiting: [CheckedContinuation<Confined, Never>] = []
-    }
-
-    private let state: Mutex<State>
-
-    init(_ readers: [Confined]) { state = Mutex(State(idle: readers)) }
-
-    func acquire() async -> Confined {
-        if let reader = state.withLock({ $0.idle.popLast() }) { return reader }
-        return await withCheckedContinuation { continuation in
-            let reader: Confined? = state.withLock { state in
-                if let reader = state.idle.popLast() { return reader }
-                state.waiting.append(continuation)
-                return nil
-            }
-            if let reader { continuation.resume(returning: reader) }
-        }
-    }
-
-    func release(_ reader: Confined) {
-        let waiter: CheckedContinuation<Confined, Never>? = state.withLock { state in
-            if state.waiting.isEmpty {
-                state.idle.append(reader)
-                return nil
-            }
-            return state.waiting.removeFirst()
-        }
-        waiter?.resume(returning: reader)
     }
 }

@@ -1,11 +1,14 @@
 /// The product's schema, as numbered migrations. Never edit a released migration: add the next one.
 ///
-/// Conventions: times are REAL seconds since 1970 UTC (`date(x, 'unixepoch')` groups them by day);
+/// Each migration is SQLite's SQL and, from 11 on, PostgreSQL's beside it (PostgreSQL's first migration
+/// is the schema as of 10, `postgresBaseline`).
+///
+/// Conventions: times are REAL seconds since 1970 UTC (`SQLDialect.utcDay` groups them by day);
 /// members are keyed by Vipps `sub`; history tables only grow (the consent ledger refuses updates
 /// outright); personal data lives in `members`, and deleting a member cascades to what belongs to them.
 public enum Schema {
     public static let migrations: [Migration] = [
-        Migration(version: 1, name: "the whole product", sql: version1),
+        Migration(version: 1, name: "the whole product", sql: version1, postgres: postgresBaseline),
         Migration(version: 2, name: "onboarding: sessions, browser logins, hash-chained consent receipts", sql: version2),
         Migration(version: 3, name: "staff: sessions and the audit log", sql: version3),
         Migration(version: 4, name: "statistics indexes", sql: version4),
@@ -15,6 +18,7 @@ public enum Schema {
         Migration(version: 8, name: "landed login requests by session", sql: version8),
         Migration(version: 9, name: "no answer text in statistics; server secrets", sql: version9),
         Migration(version: 10, name: "member numbers; till pairing codes", sql: version10),
+        Migration(version: 11, name: "several instances: the landing a session owes, jobs run once", sql: version11, postgres: version11Postgres),
     ]
 
     static let version1 = """

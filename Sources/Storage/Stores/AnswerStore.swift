@@ -55,13 +55,13 @@ public struct AnswerStore: Sendable {
     }
 
     static func current(sub: String, in database: any Database) throws -> [String: String] {
-        // SQLite takes a bare column of a max() aggregate from the row that has the max: one pass over
-        // the member's range instead of a lookup per answer.
-        let pairs = try database.query(
-            """
-            SELECT question, value, max(answered_at) FROM answers WHERE member_sub = ? GROUP BY question
-            """, [sub]
-        ) { row in (try row[0] as String, try row[1] as String) }
+        // One pass over the member's range instead of a lookup per answer: SQLite takes a bare column of
+        // a max() aggregate from the row that has the max; PostgreSQL says the same with DISTINCT ON.
+        let sql =
+            database.dialect.engine == .sqlite
+            ? "SELECT question, value, max(answered_at) FROM answers WHERE member_sub = ? GROUP BY question"
+            : "SELECT DISTINCT ON (question) question, value FROM answers WHERE member_sub = ? ORDER BY question, answered_at DESC"
+        let pairs = try database.query(sql, [sub]) { row in (try row[0] as String, try row[1] as String) }
         return Dictionary(pairs, uniquingKeysWith: { _, last in last })
     }
 

@@ -67,7 +67,7 @@ public struct MemberStore: Sendable {
                 name = excluded.name, given_name = excluded.given_name, family_name = excluded.family_name,
                 email = excluded.email, email_verified = excluded.email_verified, phone_number = excluded.phone_number,
                 birthdate = excluded.birthdate, address_json = excluded.address_json,
-                last_login_at = excluded.last_login_at, login_count = login_count + 1
+                last_login_at = excluded.last_login_at, login_count = members.login_count + 1
             """,
             [
                 profile.sub, profile.name, profile.givenName, profile.familyName, profile.email, profile.emailVerified,

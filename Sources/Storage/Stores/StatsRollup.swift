@@ -73,11 +73,12 @@ struct StatsRollup: Sendable {
                     WHERE created_at >= ?2 AND created_at < ?3 AND auth_req_id IS NOT NULL GROUP BY store, terminal
                 UNION ALL SELECT store, terminal, 'completed', count(completed_at) FROM login_requests
                     WHERE created_at >= ?2 AND created_at < ?3 AND auth_req_id IS NOT NULL GROUP BY store, terminal
-                UNION ALL SELECT store, terminal, 'mismatch', sum(phone_mismatch) FROM login_requests
+                UNION ALL SELECT store, terminal, 'mismatch', sum(CASE WHEN phone_mismatch THEN 1 ELSE 0 END) FROM login_requests
                     WHERE created_at >= ?2 AND created_at < ?3 GROUP BY store, terminal
-            ) WHERE value > 0
+            ) AS funnel WHERE value > 0
             """, arguments)
         // Step durations as histograms.
+        let dialect = database.dialect
         for (step, from, to) in [
             ("confirm", "created_at", "confirmed_at"), ("land", "confirmed_at", "landed_at"), ("complete", "landed_at", "completed_at"),
         ] {
@@ -86,9 +87,9 @@ struct StatsRollup: Sendable {
                 INSERT INTO stats_daily (day, store, terminal, metric, value)
                 SELECT ?1, store, coalesce(terminal, ''), 'duration:\(step):' || bucket, count(*) FROM (
                     SELECT store, terminal, CASE
-                        WHEN d < 60 THEN d WHEN d < 300 THEN (d / 5) * 5 ELSE min((d / 30) * 30, 3600) END AS bucket
-                    FROM (SELECT store, terminal, CAST(\(to) - \(from) AS INTEGER) AS d FROM login_requests
-                          WHERE created_at >= ?2 AND created_at < ?3 AND \(to) IS NOT NULL AND \(from) IS NOT NULL))
+                        WHEN d < 60 THEN d WHEN d < 300 THEN (d / 5) * 5 ELSE \(dialect.least("(d / 30) * 30", "3600")) END AS bucket
+                    FROM (SELECT store, terminal, \(dialect.wholeSeconds("\(to) - \(from)")) AS d FROM login_requests
+                          WHERE created_at >= ?2 AND created_at < ?3 AND \(to) IS NOT NULL AND \(from) IS NOT NULL) AS durations) AS buckets
                 GROUP BY store, terminal, bucket
                 """, arguments)
         }
@@ -111,7 +112,7 @@ struct StatsRollup: Sendable {
         try database.execute(
             """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
-            SELECT ?1, coalesce(m.first_store, ''), '', 'consent:' || c.consent_id || ':accepted', sum(c.accepted) FROM member_consents c
+            SELECT ?1, coalesce(m.first_store, ''), '', 'consent:' || c.consent_id || ':accepted', sum(CASE WHEN c.accepted THEN 1 ELSE 0 END) FROM member_consents c
             JOIN members m ON m.sub = c.member_sub WHERE m.created_at >= ?2 AND m.created_at < ?3 GROUP BY m.first_store, c.consent_id
             """, arguments)
         try database.execute(
@@ -124,7 +125,7 @@ struct StatsRollup: Sendable {
             """
             INSERT INTO stats_daily (day, store, terminal, metric, value)
             SELECT ?1, coalesce(m.first_store, ''), '',
-                CASE WHEN json_extract(q.definition, '$.type') IN \(Self.countedByValue) THEN 'answer:' || a.question || '=' || a.value
+                CASE WHEN \(database.dialect.jsonText("q.definition", key: "type")) IN \(Self.countedByValue) THEN 'answer:' || a.question || '=' || a.value
                      ELSE 'answered:' || a.question END AS metric,
                 count(*)
             FROM members m JOIN answers a ON a.member_sub = m.sub LEFT JOIN preference_questions q ON q.id = a.question

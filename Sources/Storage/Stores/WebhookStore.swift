@@ -75,7 +75,7 @@ public struct WebhookStore: Sendable {
 
     /// The enabled endpoints that want events of `type`: none means nothing to write (and no payload to build).
     public static func subscribers(of type: String, in database: any Database) throws -> [Int64] {
-        try database.query("SELECT id, events FROM webhook_endpoints WHERE enabled = 1", []) { row in
+        try database.query("SELECT id, events FROM webhook_endpoints WHERE enabled", []) { row in
             (try row[0] as Int64, try row[1] as String)
         }.filter { $0.1.split(separator: ",").contains { $0 == type } }.map(\.0)
     }
@@ -88,7 +88,7 @@ public struct WebhookStore: Sendable {
                 SELECT d.event, e.event_id, e.type, e.payload, e.created_at, d.attempts, d.member_key,
                        p.id, p.url, p.secret, p.events, p.enabled, p.failing_since
                 FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event JOIN webhook_endpoints p ON p.id = d.endpoint
-                WHERE d.status = 'pending' AND d.next_at <= ? AND p.enabled = 1
+                WHERE d.status = 'pending' AND d.next_at <= ? AND p.enabled
                 ORDER BY d.event LIMIT ?
                 """, [time, limit]
             ) { row in

@@ -1,0 +1,15 @@
+/// A PostgreSQL URL as the operator gave it, and as it may be logged.
+enum PostgresLocation {
+    /// Whether `location` names PostgreSQL (`postgres://…` or `postgresql://…`).
+    static func matches(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
+    /// The URL without its password, for log lines and errors.
+    static func redacted(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://"), let at = url[schemeEnd.upperBound...].firstIndex(of: "@") else { return url }
+        let credentials = url[schemeEnd.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+}
