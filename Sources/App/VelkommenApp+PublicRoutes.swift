@@ -12,8 +12,8 @@ extension VelkommenApp {
         var files = try StaticFiles(root: configuration.publicDirectory)
         files.cacheControl = "public, max-age=300"
         let welcome = WelcomeRoute(
-            customer: customer, visitors: visitors, members: MemberStore(pool: database), requests: LoginRequestStore(pool: database),
-            pendingLandings: pendingLandings, notices: consentNotices, metrics: metrics, logger: logger)
+            customer: customer, visitors: visitors, members: MemberStore(pool: database), sessions: SessionStore(pool: database),
+            cache: signedInCache, notices: consentNotices, metrics: metrics, logger: logger)
         router.group("", Public()) { site in
             site.get("/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
             site.get("/readyz") { _ in await readiness.response() }

@@ -19,7 +19,6 @@ public final class VelkommenApp: Sendable {
     let exchanges = CodeExchanges()
     let limits: RateLimits
     let signedInCache = SignedInCache()
-    let pendingLandings = PendingLandings()
     let sealer: Sealer
     let stores: StoreNames
     public let metrics = AppMetrics()
@@ -118,7 +117,7 @@ public final class VelkommenApp: Sendable {
     var callback: Callback {
         Callback(
             client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing,
-            exchanges: exchanges, browserLogins: browserLogin, pendingLandings: pendingLandings,
+            exchanges: exchanges, browserLogins: browserLogin, signedInCache: signedInCache,
             switcher: MemberSwitch(sealer: sealer, members: MemberStore(pool: database), views: views, secure: configuration.secureCookies),
             notices: consentNotices,
             logger: logger)

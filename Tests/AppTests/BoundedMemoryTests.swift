@@ -42,16 +42,4 @@ struct BoundedMemoryTests {
         #expect(limiter.take("busy", now: start.addingTimeInterval(61)) != nil, "still limited after the sweep")
         #expect(limiter.trackedKeys == 1)
     }
-
-    @Test("a member whose browser never reached the welcome page is forgotten after the lifetime")
-    func pendingLandingsForget() {
-        let landings = PendingLandings(lifetime: 600)
-        for index in 0..<100 { landings.add("abandoned-\(index)", now: 1_000) }
-        landings.add("arriving", now: 1_500)
-        #expect(landings.take("arriving", now: 1_510))
-        #expect(!landings.take("arriving", now: 1_511), "a landing is recorded once")
-        landings.add("late", now: 1_650)
-        #expect(landings.count == 1, "the 100 added at 1,000 expired at 1,600")
-        #expect(!landings.take("late", now: 2_300), "ten minutes after the callback it is no longer this login's landing")
-    }
 }

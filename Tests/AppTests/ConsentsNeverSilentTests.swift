@@ -57,7 +57,7 @@ struct ConsentsNeverSilentTests {
             _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: first, consents: ["sms", "email"]))")
             // The member said no to e-mail with us; Vipps still has yes, and the next login that asks brings yes back.
             try await harness.app.app.database.write { database in
-                try database.execute("UPDATE member_consents SET accepted = 0 WHERE consent_id = 'email'")
+                try database.execute("UPDATE member_consents SET accepted = false WHERE consent_id = 'email'")
                 try database.execute("UPDATE members SET phone_number = NULL")
             }
             harness.app.app.signedInCache.forget(sub: Self.ada)

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import StorageTestSupport
 import TestSupport
 import Testing
 import VippsSimulator
@@ -8,7 +9,9 @@ import VippsSimulator
 
 @Suite("Faults: the database full, busy or read-only; Vipps failing, slow or talking garbage", .serialized)
 struct FaultTests {
-    @Test("a full database gives a 503 page, saves nothing half-way, and keeps what was saved before")
+    @Test(
+        "a full database gives a 503 page, saves nothing half-way, and keeps what was saved before",
+        .enabled(if: TestDatabases.appEngine == .sqlite, "SQLite's own faults; PostgreSQL's: PostgresFaultTests"))
     func databaseFull() async throws {
         try await OnboardingHarness.with { harness in
             let (_, authReqID) = try await harness.startLogin(consents: false)
@@ -93,7 +96,9 @@ struct FaultTests {
         }
     }
 
-    @Test("a database locked by another process: a clear 503 page, nothing half-written, saves work again once it is free")
+    @Test(
+        "a database locked by another process: a clear 503 page, nothing half-written, saves work again once it is free",
+        .enabled(if: TestDatabases.appEngine == .sqlite, "SQLite's own faults; PostgreSQL's: PostgresFaultTests"))
     func databaseBusy() async throws {
         try await OnboardingHarness.with(app: { $0.databaseBusyTimeoutMilliseconds = 200 }) { harness in
             let browser = try await signedInMember(harness)
@@ -120,7 +125,9 @@ struct FaultTests {
         }
     }
 
-    @Test("a read-only database: a clear 503 page, what was saved stays readable, saves work again once writable")
+    @Test(
+        "a read-only database: a clear 503 page, what was saved stays readable, saves work again once writable",
+        .enabled(if: TestDatabases.appEngine == .sqlite, "SQLite's own faults; PostgreSQL's: PostgresFaultTests"))
     func databaseReadOnly() async throws {
         try await OnboardingHarness.with { harness in
             let browser = try await signedInMember(harness)

@@ -17,7 +17,7 @@ struct Callback: Sendable {
     let landing: Landing
     let exchanges: CodeExchanges
     let browserLogins: BrowserLogin
-    let pendingLandings: PendingLandings
+    let signedInCache: SignedInCache
     let switcher: MemberSwitch
     let notices: ConsentNotices
     let logger: Logger
@@ -46,7 +46,10 @@ struct Callback: Sendable {
             return try pages.problem(problem, for: request)
         case .landed(let sub, let loginRequestID, let changes) where sub == holder:
             // The member logged in again in a browser that already holds their session: it goes on.
-            if loginRequestID != nil { pendingLandings.add(sub) }
+            if let loginRequestID, let idHash = sessions.idHash(request) {
+                try await sessions.store.oweLanding(idHash: idHash, requestID: loginRequestID)
+                signedInCache.forget(idHash: idHash)
+            }
             var response = HTTPResponse.redirect(to: "/welcome")
             if let notice = try notices.cookie(changes) { response.setCookie(notice) }
             response.headers.set("Referrer-Policy", "no-referrer")
@@ -78,8 +81,7 @@ struct Callback: Sendable {
 
     /// A new session for `sub`, and off to the welcome page (which records the landing for the till).
     private func signIn(sub: String, loginRequestID: String?, consentChanges: [String: Bool] = [:]) async throws -> HTTPResponse {
-        if loginRequestID != nil { pendingLandings.add(sub) }
-        let (cookie, _) = try await sessions.start(sub: sub)
+        let (cookie, _) = try await sessions.start(sub: sub, landingRequestID: loginRequestID)
         var response = HTTPResponse.redirect(to: "/welcome")
         response.setCookie(cookie)
         if let notice = try notices.cookie(consentChanges) { response.setCookie(notice) }
@@ -106,7 +108,8 @@ struct Callback: Sendable {
                 logger.warning("callback: ID token for a login that is unknown here or no longer open")
                 return .failed(.foreignLogin)
             }
-            _ = try await requests.claim(codeHash: codeHash, authReqID: authReqID)
+            // The claim is the gate across instances: one callback per login lands, whichever instance has it.
+            guard try await requests.claim(codeHash: codeHash, authReqID: authReqID) else { return .failed(.codeInvalid) }
             let info = try await client.userInfo(accessToken: tokens.accessToken, expectedSubject: claims.sub)
             let changes = try await landing.record(info, request: loginRequest, source: "login", at: Date())
             return .landed(sub: claims.sub, loginRequestID: loginRequest.id, consentChanges: changes)

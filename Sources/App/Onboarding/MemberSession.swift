@@ -11,12 +11,13 @@ struct MemberSession: Sendable {
     let store: SessionStore
     let secure: Bool
 
-    /// Starts a session for `sub`; returns the cookie to set and the session.
-    func start(sub: String, at time: Date = Date()) async throws -> (SetCookie, Session) {
+    /// Starts a session for `sub`, owing the landing of the till's login `landingRequestID` when there
+    /// is one; returns the cookie to set and the session.
+    func start(sub: String, landingRequestID: String? = nil, at time: Date = Date()) async throws -> (SetCookie, Session) {
         let value = Tokens.random()
         let session = Session(
             idHash: Tokens.sha256Hex(value), memberSub: sub, csrfToken: Tokens.random(bytes: 24),
-            expiresAt: time.addingTimeInterval(Self.lifetime))
+            expiresAt: time.addingTimeInterval(Self.lifetime), landingRequestID: landingRequestID)
         try await store.start(session, at: time)
         return (SetCookie(name: Self.cookieName, value: value, maxAge: Int(Self.lifetime), secure: secure, httpOnly: true, sameSite: .lax), session)
     }

@@ -10,8 +10,8 @@ struct WelcomeRoute: Sendable {
     let customer: CustomerPages
     let visitors: Visitors
     let members: MemberStore
-    let requests: LoginRequestStore
-    let pendingLandings: PendingLandings
+    let sessions: SessionStore
+    let cache: SignedInCache
     let notices: ConsentNotices
     let metrics: AppMetrics
     let logger: Logger
@@ -23,15 +23,13 @@ struct WelcomeRoute: Sendable {
             try await members.setLanguage(asked.rawValue, sub: current.member.profile.sub)
             signedIn = try await visitors.signedIn(request)
         }
-        if let signedIn, pendingLandings.take(signedIn.member.profile.sub) {
+        if let signedIn, signedIn.session.landingRequestID != nil {
             do {
-                if let waiting = try await requests.awaitingLanding(sub: signedIn.member.profile.sub) {
-                    try await requests.landed(id: waiting.id, sessionHash: signedIn.session.idHash)
-                    metrics.login("landed")
-                }
+                if try await sessions.recordLanding(signedIn.session) { metrics.login("landed") }
+                cache.forget(idHash: signedIn.session.idHash)
             } catch let error as DatabaseUnavailable {
-                // The customer's page matters more than the till's "landed" tick: that waits for the next view.
-                pendingLandings.add(signedIn.member.profile.sub)
+                // The customer's page matters more than the till's "landed" tick: the session still owes
+                // it, and the next view records it.
                 logger.warning("GET /welcome: the landing is not recorded yet, database unavailable (\(error.underlying.code))")
             }
         }

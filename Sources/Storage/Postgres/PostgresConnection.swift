@@ -31,14 +31,32 @@ public final class PostgresConnection: Database {
     deinit { PQfinish(handle) }
 
     public func execute(script sql: String) throws {
-        try reconnectIfLost()
-        let result = PQexec(handle, sql)
-        defer { PQclear(result) }
-        try check(result, sql: sql)
+        try retryingStart(sql) {
+            let result = PQexec(handle, sql)
+            defer { PQclear(result) }
+            try check(result, sql: sql)
+        }
     }
 
     public func rows<T>(_ sql: String, _ arguments: [any SQLBindable], limit: Int, _ map: (Row) throws -> T) throws -> [T] {
+        try retryingStart(sql) { try run(sql, arguments, limit: limit, map) }
+    }
+
+    /// Runs `body`; when the connection turns out to be lost at the start of a transaction (nothing of it
+    /// was sent before), reconnects and runs it once more. Anything later fails to the caller: a
+    /// statement that may have been applied is never sent twice.
+    private func retryingStart<T>(_ sql: String, _ body: () throws -> T) throws -> T {
         try reconnectIfLost()
+        let startsTransaction = isAutocommit && sql.hasPrefix("BEGIN")
+        do {
+            return try body()
+        } catch let error as DatabaseError where startsTransaction && error.code == "connection" {
+            try reconnectIfLost()
+            return try body()
+        }
+    }
+
+    private func run<T>(_ sql: String, _ arguments: [any SQLBindable], limit: Int, _ map: (Row) throws -> T) throws -> [T] {
         let name = try statementName(for: sql)
         let parameters = PostgresParameters(count: arguments.count)
         for (offset, argument) in arguments.enumerated() { try argument.bind(to: parameters, at: Int32(offset + 1)) }

@@ -6,12 +6,17 @@ public struct Session: Sendable, Equatable {
     public var memberSub: String
     public var csrfToken: String
     public var expiresAt: Date
+    /// The till's login this session still has to mark landed when its browser reaches the welcome
+    /// page (kept with the session, not in one instance's memory: the callback and the welcome page
+    /// may be served by different instances).
+    public var landingRequestID: String?
 
-    public init(idHash: String, memberSub: String, csrfToken: String, expiresAt: Date) {
+    public init(idHash: String, memberSub: String, csrfToken: String, expiresAt: Date, landingRequestID: String? = nil) {
         self.idHash = idHash
         self.memberSub = memberSub
         self.csrfToken = csrfToken
         self.expiresAt = expiresAt
+        self.landingRequestID = landingRequestID
     }
 }
 
@@ -28,8 +33,8 @@ public struct SessionStore: Sendable {
 
     public static func create(_ session: Session, at time: Date, in database: any Database) throws {
         try database.execute(
-            "INSERT INTO sessions (id_hash, member_sub, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-            [session.idHash, session.memberSub, session.csrfToken, time, session.expiresAt])
+            "INSERT INTO sessions (id_hash, member_sub, csrf_token, created_at, expires_at, landing_request) VALUES (?, ?, ?, ?, ?, ?)",
+            [session.idHash, session.memberSub, session.csrfToken, time, session.expiresAt, session.landingRequestID])
     }
 
     public func find(idHash: String, at time: Date = Date()) async throws -> Session? {
@@ -38,10 +43,10 @@ public struct SessionStore: Sendable {
 
     static func find(idHash: String, at time: Date, in database: any Database) throws -> Session? {
         try database.queryFirst(
-            "SELECT id_hash, member_sub, csrf_token, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
+            "SELECT id_hash, member_sub, csrf_token, expires_at, landing_request FROM sessions WHERE id_hash = ? AND expires_at > ?",
             [idHash, time]
         ) { row in
-            Session(idHash: try row[0], memberSub: try row[1], csrfToken: try row[2], expiresAt: try row[3])
+            Session(idHash: try row[0], memberSub: try row[1], csrfToken: try row[2], expiresAt: try row[3], landingRequestID: try row[4])
         }
     }
 

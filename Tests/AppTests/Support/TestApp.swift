@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import StorageTestSupport
 import Synchronization
 
 @testable import App
@@ -35,8 +36,15 @@ struct TestApp {
     static func with(_ configure: (inout AppConfiguration) -> Void = { _ in }, _ body: (TestApp) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("velkommen-app-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var configuration = configuration(folder: folder)
-        configure(&configuration)
+        try await TestDatabases.withFreshDatabase(TestDatabases.appEngine, folder: folder) { location in
+            var configuration = configuration(folder: folder)
+            configuration.databasePath = location
+            configure(&configuration)
+            try await run(configuration, folder: folder, body)
+        }
+    }
+
+    private static func run(_ configuration: AppConfiguration, folder: String, _ body: (TestApp) async throws -> Void) async throws {
         let logs = CapturedLogs()
         let app = try await VelkommenApp.start(configuration, logger: logs.logger)
         var server = HTTPServer.Configuration()
