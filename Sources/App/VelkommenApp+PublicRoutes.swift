@@ -32,7 +32,7 @@ extension VelkommenApp {
         let (visitors, memberSession, cache, views, errors) = (visitors, memberSession, signedInCache, views, errorPages)
         router.group("", Public()) { login in
             login.get("/callback") { request in
-                if let wait = limits.perAddress.take("address:" + request.clientAddress) {
+                if let wait = try await limits.perAddress.take("address:" + request.clientAddress) {
                     var response = try callbackPages.problem(.rateLimited, for: request)
                     response.headers.set("Retry-After", String(wait))
                     return response

@@ -18,7 +18,7 @@ public final class VelkommenApp: Sendable {
     let logger: Logger
     let exchanges = CodeExchanges()
     let limits: RateLimits
-    let signedInCache = SignedInCache()
+    let signedInCache: SignedInCache
     let sealer: Sealer
     let stores: StoreNames
     public let metrics = AppMetrics()
@@ -41,10 +41,15 @@ public final class VelkommenApp: Sendable {
             return VippsLoginClient(configuration: observed)
         }
         metrics.watch(database.writeStatistics)
-        // A member written anywhere (here, or on another instance) is read afresh on their next view.
-        let cache = signedInCache
+        // Instances that share a database share its limits; one instance alone keeps them in memory. A
+        // member changed on another instance is seen here within the cache's second (5 s alone, where
+        // every change passes through this process's own change feed).
+        let shared = (try? DatabaseLocation(configuration.databasePath))?.isShared ?? false
+        let cache = SignedInCache(lifetime: shared ? 1 : 5)
+        signedInCache = cache
+        // A member written by this instance is read afresh on their next view.
         database.memberChanges.listen { cache.forget(sub: $0) }
-        limits = RateLimits(enabled: configuration.rateLimited)
+        limits = RateLimits(enabled: configuration.rateLimited, shared: shared ? RateBucketStore(pool: database) : nil)
         self.logger = logger
     }
 
@@ -80,7 +85,11 @@ public final class VelkommenApp: Sendable {
     /// Background work, as services that `serve` runs, cancels on SIGTERM and awaits before exit: the
     /// answer-retention purge, now and every hour, and the polling of logins that end in the Vipps app.
     public func backgroundServices() -> [any Service] {
-        [RetentionService(job: RetentionJob(book: questions, staff: StaffStore(pool: database)), logger: logger)]
+        [
+            RetentionService(
+                job: RetentionJob(book: questions, staff: StaffStore(pool: database)), schedule: JobSchedule(pool: database),
+                buckets: RateBucketStore(pool: database), logger: logger)
+        ]
             + [appEndingPoller].compactMap { $0 }
             + [webhookDelivery]
     }

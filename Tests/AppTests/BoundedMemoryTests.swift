@@ -32,14 +32,14 @@ struct BoundedMemoryTests {
     func rateLimiterForgets() {
         let limiter = RateLimiter(burst: 2, perMinute: 60)
         let start = Date(timeIntervalSince1970: 10_000)
-        for index in 0..<50 { #expect(limiter.take("address-\(index)", now: start) == nil) }
-        #expect(limiter.take("busy", now: start) == nil)
-        #expect(limiter.take("busy", now: start) == nil)
+        for index in 0..<50 { #expect(limiter.takeInMemory("address-\(index)", now: start) == nil) }
+        #expect(limiter.takeInMemory("busy", now: start) == nil)
+        #expect(limiter.takeInMemory("busy", now: start) == nil)
         #expect(limiter.trackedKeys == 51)
         // 61 s later the 50 single-use buckets are full again; "busy" keeps taking, so it stays empty.
-        for second in stride(from: 1.0, through: 60, by: 1) { _ = limiter.take("busy", now: start.addingTimeInterval(second)) }
-        #expect(limiter.take("busy", now: start.addingTimeInterval(61)) == nil)
-        #expect(limiter.take("busy", now: start.addingTimeInterval(61)) != nil, "still limited after the sweep")
+        for second in stride(from: 1.0, through: 60, by: 1) { _ = limiter.takeInMemory("busy", now: start.addingTimeInterval(second)) }
+        #expect(limiter.takeInMemory("busy", now: start.addingTimeInterval(61)) == nil)
+        #expect(limiter.takeInMemory("busy", now: start.addingTimeInterval(61)) != nil, "still limited after the sweep")
         #expect(limiter.trackedKeys == 1)
     }
 }

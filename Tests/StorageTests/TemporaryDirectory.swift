@@ -34,4 +34,14 @@ struct TemporaryDirectory {
             }
         }
     }
+
+    /// Runs `body` once per engine with the location of a new database (to open several pools on it,
+    /// as several instances would).
+    static func withEachLocation(_ body: (String, TestDatabases.Engine) async throws -> Void) async throws {
+        for engine in TestDatabases.engines {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            try await TestDatabases.withFreshDatabase(engine, folder: directory.path) { location in try await body(location, engine) }
+        }
+    }
 }

@@ -15,7 +15,9 @@ struct ConsentWebhook: Sendable {
     let logger: Logger
 
     func handle(_ request: HTTPRequest) async throws -> HTTPResponse {
-        if let wait = limits.webhookPerAddress.take("address:" + request.clientAddress) ?? limits.webhookTotal.take("all") {
+        var wait = try await limits.webhookPerAddress.take("address:" + request.clientAddress)
+        if wait == nil { wait = try await limits.webhookTotal.take("all") }
+        if let wait {
             var problem = Problem(.tooManyRequests, "rate-limited", "Too many webhook deliveries", detail: "Try again in \(wait) seconds.")
             problem.retryAfter = wait
             return problem.response

@@ -45,7 +45,10 @@ struct LoginStarter: Sendable {
     func start(_ input: Input, till: String, at time: Date = Date()) async throws -> LoginRequest {
         let phone: PhoneNumber
         do { phone = try PhoneNumber(input.phone) } catch { throw Failure.invalidPhone }
-        if let wait = limits.perTill.take("till:" + till, now: time) ?? limits.perPhone.take("phone:" + phone.msisdn, now: time) {
+        if let wait = try await limits.perTill.take("till:" + till, now: time) {
+            throw Failure.rateLimited(retryAfter: wait)
+        }
+        if let wait = try await limits.perPhone.take("phone:" + phone.msisdn, now: time) {
             throw Failure.rateLimited(retryAfter: wait)
         }
         var bindingMessage: BindingMessage?

@@ -1,8 +1,10 @@
 import Foundation
+import Storage
 import Synchronization
 
-/// Token buckets per key (an API key, a phone number, a client address), in memory. Over the limit the
-/// caller answers 429 with `Retry-After`: the seconds until the next token.
+/// Token buckets per key (an API key, a phone number, a client address): in memory for one instance,
+/// in the shared database when several instances share it (else each would allow its own share).
+/// Over the limit the caller answers 429 with `Retry-After`: the seconds until the next token.
 final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
@@ -13,6 +15,9 @@ final class RateLimiter: Sendable {
     let refillPerSecond: Double
     /// Off only for load tests (`velkommen serve --no-rate-limits`).
     let enabled: Bool
+    /// Names this limit's buckets in the shared store.
+    let name: String
+    let shared: RateBucketStore?
     private struct Table {
         var buckets: [String: Bucket] = [:]
         /// When `take` next drops the buckets that have filled up again (they mean the same as none).
@@ -24,7 +29,9 @@ final class RateLimiter: Sendable {
     private let maxKeys: Int
 
     /// `burst` requests at once, then `perMinute` a minute.
-    init(burst: Int, perMinute: Double, maxKeys: Int = 100_000, enabled: Bool = true) {
+    init(_ name: String = "limit", burst: Int, perMinute: Double, maxKeys: Int = 100_000, enabled: Bool = true, shared: RateBucketStore? = nil) {
+        self.name = name
+        self.shared = shared
         self.enabled = enabled
         capacity = Double(burst)
         refillPerSecond = perMinute / 60
@@ -32,7 +39,14 @@ final class RateLimiter: Sendable {
     }
 
     /// Takes a token for `key`; nil when allowed, else the seconds to wait.
-    func take(_ key: String, now: Date = Date()) -> Int? {
+    func take(_ key: String, now: Date = Date()) async throws -> Int? {
+        guard enabled else { return nil }
+        guard let shared else { return takeInMemory(key, now: now) }
+        return try await shared.take(name + "|" + key, capacity: capacity, refillPerSecond: refillPerSecond, now: now)
+    }
+
+    /// The same from this process's own buckets.
+    func takeInMemory(_ key: String, now: Date = Date()) -> Int? {
         guard enabled else { return nil }
         let time = now.timeIntervalSince1970
         return table.withLock { table in
@@ -77,12 +91,13 @@ struct RateLimits: Sendable {
     /// Till pairing codes tried per client address: a code is 8 of 32 characters, guessing must stay hopeless.
     let pairingPerAddress: RateLimiter
 
-    init(enabled: Bool = true) {
-        perTill = RateLimiter(burst: 20, perMinute: 60, enabled: enabled)
-        perPhone = RateLimiter(burst: 3, perMinute: 1, enabled: enabled)
-        perAddress = RateLimiter(burst: 20, perMinute: 30, enabled: enabled)
-        webhookPerAddress = RateLimiter(burst: 10, perMinute: 60, enabled: enabled)
-        webhookTotal = RateLimiter(burst: 200, perMinute: 1200, enabled: enabled)
-        pairingPerAddress = RateLimiter(burst: 10, perMinute: 10, enabled: enabled)
+    /// `shared`: the database's buckets, when instances share it.
+    init(enabled: Bool = true, shared: RateBucketStore? = nil) {
+        perTill = RateLimiter("till", burst: 20, perMinute: 60, enabled: enabled, shared: shared)
+        perPhone = RateLimiter("phone", burst: 3, perMinute: 1, enabled: enabled, shared: shared)
+        perAddress = RateLimiter("callback", burst: 20, perMinute: 30, enabled: enabled, shared: shared)
+        webhookPerAddress = RateLimiter("webhook", burst: 10, perMinute: 60, enabled: enabled, shared: shared)
+        webhookTotal = RateLimiter("webhooks", burst: 200, perMinute: 1200, enabled: enabled, shared: shared)
+        pairingPerAddress = RateLimiter("pairing", burst: 10, perMinute: 10, enabled: enabled, shared: shared)
     }
 }
