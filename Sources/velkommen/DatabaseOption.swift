@@ -4,7 +4,9 @@ import Foundation
 
 /// `--db` for the commands that work on the database, with `VELKOMMEN_DATABASE_URL` behind it.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The database. [VELKOMMEN_DATABASE_URL, default data/velkommen.sqlite]")
+    @Option(
+        name: [.customLong("db"), .customLong("database")],
+        help: "The database: a SQLite file (or sqlite:PATH), or postgres://… [VELKOMMEN_DATABASE_URL, default data/velkommen.sqlite]")
     var database: String?
 
     var path: String {

@@ -14,10 +14,7 @@ struct SeedDemo: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let databasePath = try database.path
-            let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let pool = try SQLitePool(path: databasePath)
+            let pool = try DatabaseLocation(try database.path).open()
             let start = Date()
             let total = members
             try await DemoData(pool: pool).seed(members: total) { done in

@@ -15,7 +15,12 @@ struct ServeOptions: ParsableArguments {
         name: .customLong("public-url"), help: "The site's public address, the base of redirect URIs; https in production. [VELKOMMEN_PUBLIC_URL]")
     var publicURL: String?
 
-    @Option(name: .customLong("db"), help: "The SQLite database, created when missing. [VELKOMMEN_DATABASE_URL, default data/velkommen.sqlite]")
+    @Option(
+        name: [.customLong("db"), .customLong("database")],
+        help: """
+            The database: a SQLite file, created when missing (or sqlite:PATH), or postgres://… for several instances. \
+            [VELKOMMEN_DATABASE_URL, default data/velkommen.sqlite]
+            """)
     var database: String?
 
     @Option(

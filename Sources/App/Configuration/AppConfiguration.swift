@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Storage
 import VippsLogin
 
 /// Velkommen's settings, built once at start-up from flags and the environment (`Setting`) and
@@ -61,10 +62,16 @@ public struct AppConfiguration: Sendable {
         port = try integer(.port, in: 0...65_535) ?? port
         publicURL = try value(.publicURL).map { text throws(ConfigurationError) in try Self.checkPublicURL(text) }
         if let database = value(.database) {
-            databasePath = database.hasPrefix("sqlite:") ? String(database.dropFirst("sqlite:".count)) : database
-            guard !database.hasPrefix("postgres:"), !database.hasPrefix("postgresql:") else {
-                throw ConfigurationError("\(Setting.database.name): PostgreSQL is not supported by this version; give a SQLite file path")
+            do {
+                // Checked here so that a typo is named at start-up, not at the first request.
+                _ = try DatabaseLocation(database)
+            } catch {
+                // Only the scheme: the rest of a URL may hold a password.
+                let scheme = database.components(separatedBy: "://").first ?? ""
+                throw ConfigurationError(
+                    "\(Setting.database.name) must be a SQLite file path, sqlite:PATH or postgres://…, not a \(scheme):// address")
             }
+            databasePath = database.hasPrefix("sqlite:") ? String(database.dropFirst("sqlite:".count)) : database
         }
         databaseBusyTimeoutMilliseconds = Int32(try integer(.databaseBusyTimeout, in: 0...600_000) ?? Int(databaseBusyTimeoutMilliseconds))
         templatesDirectory = value(.templates) ?? templatesDirectory
