@@ -53,7 +53,7 @@ public struct DemoData: Sendable {
             """
             INSERT INTO login_requests (id, auth_req_id, phone_hint, binding_message, store, terminal, ask_consents, status, member_sub,
                                         phone_mismatch, created_at, expires_at, confirmed_at, landed_at, completed_at)
-            VALUES (?, ?, ?, NULL, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, NULL, ?, ?, TRUE, ?, NULL, ?, ?, ?, ?, ?, ?)
             """,
             [
                 "demo-r\(index)", "demo-a\(index)", phone, store, terminal, status, mismatch,
@@ -63,7 +63,7 @@ public struct DemoData: Sendable {
         try database.execute(
             """
             INSERT INTO members (sub, name, given_name, family_name, email, email_verified, phone_number, first_store, created_at, last_login_at, login_count)
-            VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, ?, ?, ?)
             """,
             [
                 sub, "\(given) \(family)", given, family, "\(given.lowercased()).\(index)@example.com", phone,
