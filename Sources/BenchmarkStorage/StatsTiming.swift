@@ -14,8 +14,7 @@ enum StatsTiming {
             ("30 days, all stores", 30, nil), ("30 days, oslo-1", 30, "oslo-1"), ("a quarter, all stores", 91, nil),
             ("a quarter, oslo-1", 91, "oslo-1"), ("365 days, all stores", 365, nil), ("365 days, oslo-1", 365, "oslo-1"),
         ]
-        for (name, days, store) in ranges
-        {
+        for (name, days, store) in ranges {
             var timings: [Double] = []
             for run in 0..<11 {
                 let start = Date()

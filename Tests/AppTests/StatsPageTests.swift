@@ -37,13 +37,22 @@ struct StatsPageTests {
             #expect(page.status == 200)
             #expect(page.text.contains("<svg"))
             #expect(page.text.contains("<title>2026-11-10: 9</title>"))
-            #expect(page.text.contains("<td>oslo-1 t1</td><td>7</td><td>7</td>"))
-            #expect(page.text.contains("<td>bergen-1 t1</td><td>&lt; 5</td>"), "two starts are shown as < 5")
+            #expect(
+                page.text.contains(#"<tr class="store-row"><th scope="row">Oslo sentrum</th><td>7</td><td>100 %</td>"#),
+                "per store, by name, in per cent")
+            #expect(page.text.contains(#"<th scope="row">t1</th><td>7</td><td>100 %</td>"#), "the till folded under its store")
+            #expect(page.text.contains(#"<th scope="row">Bergen</th><td>&lt; 5</td><td>&lt; 5</td>"#), "two starts are shown as < 5")
+            #expect(page.text.contains("Nye medlemmer") && page.text.contains("class=\"figure-value\""), "the headline strip")
+            #expect(page.text.contains("2026-10-02 – 2026-10-31"), "compared with the 30 days before")
             let csv = try await merchant.get("/admin/stats.csv?from=2026-11-01&to=2026-11-30&store=bergen-1")
             #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
             #expect(csv.body.starts(with: [0xEF, 0xBB, 0xBF]), "a byte-order mark, for Norwegian Excel")
             #expect(csv.text.contains("funnel;bergen-1/t1;started;< 5\r\n"))
             #expect(!csv.text.contains("oslo-1"), "the store filter applies to the export")
+            let funnel = try await merchant.get("/admin/stats.csv?table=funnel&from=2026-11-01&to=2026-11-30")
+            #expect(funnel.text.hasPrefix("\u{FEFF}Butikk;Kasse;Startet;Bekreftet;Landet;Fullført\r\n"), "one file per table, headed")
+            #expect(funnel.text.contains("Bergen;t1;< 5;< 5;0;0\r\n") && funnel.text.contains("Oslo sentrum;t1;7;7;0;0\r\n"))
+            #expect(try await merchant.get("/admin/stats.csv?table=secrets").status == 400)
             #expect(try await merchant.get("/admin/stats/members.csv?consent=sms").status == 403, "member lists are for admins")
         }
     }

@@ -15,6 +15,7 @@ struct StatsPage: Sendable {
     let pages: StaffPages
     let pool: any DatabasePool
     let questions: QuestionBook
+    let storeNames: StoreNames
 
     struct Filter {
         var from: Date
@@ -44,41 +45,99 @@ struct StatsPage: Sendable {
     func show(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try request.staffSession
         let filter = Self.filter(request)
+        let language = VisitorLanguage.resolve(request).language
         let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
+        // The previous period of the same length, for the headline's changes.
+        let length = filter.to.timeIntervalSince(filter.from)
+        let previous = try await stats.stats(from: filter.from.addingTimeInterval(-length), to: filter.from, store: filter.store)
         let stores = try await stats.stores()
+        let grouping = request.queryValue("group").flatMap(SignupGrouping.init(rawValue:)) ?? (length > 92 * 86400 ? .week : .day)
+        func text(_ key: String) -> String { pages.views.text(key, in: language) }
+        func storeName(_ id: String) -> String { storeNames.name(of: id, in: language) ?? (id.isEmpty ? text("stats_store_unknown") : id) }
+        func consentName(_ id: String) -> String {
+            let key = "consent_name_" + id
+            let name = text(key)
+            return name == key ? id : name
+        }
         func seconds(_ value: Double?) -> String { value.map { $0 < 120 ? "\(Int($0)) s" : "\(Int($0 / 60)) min" } ?? "–" }
+        func percentages(_ step: StoreFunnel.Step) -> [String: Any] {
+            [
+                "started": SmallCount.text(step.started), "confirmed": SmallCount.percent(step.confirmed, of: step.started),
+                "landed": SmallCount.percent(step.landed, of: step.started), "completed": SmallCount.percent(step.completed, of: step.started),
+            ]
+        }
+        let headline = StatsHeadline(current: numbers, previous: previous).figures.map { figure -> [String: Any] in
+            let label: String
+            switch figure.key {
+            case "signups": label = text("stats_headline_signups")
+            case "completed": label = text("stats_headline_completed")
+            default:
+                label = text("stats_headline_consent").replacingOccurrences(
+                    of: "{consent}", with: consentName(String(figure.key.dropFirst("consent:".count))))
+            }
+            return [
+                "label": label, "value": figure.value, "change": figure.change ?? "", "hasChange": figure.change != nil,
+                "direction": figure.direction.rawValue,
+            ]
+        }
+        let medians = Dictionary(numbers.funnel.map { ($0.store + "\u{0}" + $0.terminal, $0) }, uniquingKeysWith: { first, _ in first })
+        let funnel = StoreFunnel.stores(numbers.funnel).map { store -> [String: Any] in
+            var row = percentages(store.total)
+            row["store"] = storeName(store.store)
+            row["tills"] = store.tills.map { till -> [String: Any] in
+                var entry = percentages(till.step)
+                entry["terminal"] = till.terminal
+                let median = medians[store.store + "\u{0}" + till.terminal]
+                entry["medians"] = "\(seconds(median?.medianToConfirm)) / \(seconds(median?.medianToLand)) / \(seconds(median?.medianToComplete))"
+                return entry
+            }
+            row["hasTills"] = !store.tills.isEmpty
+            return row
+        }
+        let book = questions.questions
+        let answers = answerRows(numbers).map { row -> [String: Any] in
+            let question = book.questions.first { $0.id == row.question }
+            let value: String
+            if [AnswerBreakdown.other, AnswerBreakdown.answered].contains(row.value) {
+                value = text("stats_answer_" + row.value)
+            } else if question?.type == .yesno {
+                value = text(row.value == "yes" ? "answer_yes" : "answer_no")
+            } else {
+                value =
+                    question?.options?.first { $0.value == row.value }.map { $0.label[language.rawValue] ?? $0.label["nb"] ?? row.value } ?? row.value
+            }
+            return ["question": question?.label(in: language) ?? row.question, "value": value, "count": SmallCount.text(row.count)]
+        }
+        let chart = grouping.group(Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to))
         return try pages.page(
             "pages/admin-stats", request, session,
             [
                 "from": filter.fromText, "to": filter.toText,
-                "stores": stores.map { ["name": $0, "selected": $0 == filter.store] },
-                "chart": SignupChart.svg(
-                    Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to),
-                    label: pages.views.text("stats_signups", in: VisitorLanguage.resolve(request).language)),
+                "stores": stores.map { ["id": $0, "name": storeName($0), "selected": $0 == filter.store] },
+                "groupings": SignupGrouping.allCases.map {
+                    ["value": $0.rawValue, "label": text("stats_group_" + $0.rawValue), "selected": $0 == grouping]
+                },
+                "headline": headline,
+                "previousFrom": Self.dayText(filter.from.addingTimeInterval(-length)),
+                "previousTo": Self.dayText(filter.from.addingTimeInterval(-86400)),
+                "chartTitle": text("stats_signups_" + grouping.rawValue),
+                "chart": SignupChart.svg(chart, label: text("stats_signups_" + grouping.rawValue)),
                 "firstVisits": SmallCount.text(numbers.firstVisits), "returning": SmallCount.text(numbers.returningVisits),
-                "funnel": numbers.funnel.map { row in
-                    [
-                        "store": row.store, "terminal": row.terminal, "started": SmallCount.text(row.started),
-                        "confirmed": SmallCount.text(row.confirmed),
-                        "landed": SmallCount.text(row.landed), "completed": SmallCount.text(row.completed),
-                        "toConfirm": seconds(row.medianToConfirm), "toLand": seconds(row.medianToLand), "toComplete": seconds(row.medianToComplete),
-                    ]
-                },
+                "funnel": funnel,
                 "consents": numbers.consents.map {
-                    ["id": $0.id, "accepted": SmallCount.text($0.accepted), "rate": SmallCount.percent($0.accepted, of: $0.asked)]
-                },
-                "answers": answerRows(numbers).map { row in
                     [
-                        "question": row.question, "count": SmallCount.text(row.count),
-                        "value": [AnswerBreakdown.other, AnswerBreakdown.answered].contains(row.value)
-                            ? pages.views.text("stats_answer_" + row.value, in: VisitorLanguage.resolve(request).language) : row.value,
+                        "name": consentName($0.id), "accepted": SmallCount.text($0.accepted), "asked": SmallCount.text($0.asked),
+                        "rate": SmallCount.percent($0.accepted, of: $0.asked),
                     ]
                 },
+                "answers": answers,
                 "mismatches": SmallCount.text(numbers.phoneMismatches), "revocations": SmallCount.text(numbers.revocations),
                 "query": "from=\(filter.fromText)&to=\(filter.toText)" + (filter.store.map { "&store=\($0)" } ?? ""),
                 "isAdmin": session.staff.role == .admin,
             ])
     }
+
+    static func dayText(_ date: Date) -> String { String(date.formatted(Date.ISO8601FormatStyle().year().month().day())) }
 
     func answerRows(_ numbers: SignupStats) -> [AnswerBreakdown.Row] {
         AnswerBreakdown.rows(numbers, multipleChoice: Set(questions.questions.questions.filter { $0.type == .multiple }.map(\.id)))
@@ -102,6 +161,14 @@ struct StatsPage: Sendable {
         let session = try request.staffSession
         let filter = Self.filter(request)
         let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
+        if let table = request.queryValue("table") {
+            guard let rows = tableRows(table, numbers, language: VisitorLanguage.resolve(request).language) else {
+                throw StaffAccess.Denied(response: .status(.badRequest))
+            }
+            try await staff.audit(
+                session.staff, action: "stats.export", detail: "\(table) \(filter.fromText)..\(filter.toText) \(filter.store ?? "all stores")")
+            return Self.csvResponse(rows, filename: "velkommen-\(table)-\(filter.fromText)-\(filter.toText).csv")
+        }
         var rows = [["section", "key", "detail", "value"]]
         rows += numbers.signupsPerDay.map { ["signups", $0.day, "", SmallCount.text($0.count)] }
         rows.append(["visits", "first", "", SmallCount.text(numbers.firstVisits)])
@@ -117,6 +184,37 @@ struct StatsPage: Sendable {
         rows.append(["consent", "revoked", "", SmallCount.text(numbers.revocations)])
         try await staff.audit(session.staff, action: "stats.export", detail: "\(filter.fromText)..\(filter.toText) \(filter.store ?? "all stores")")
         return Self.csvResponse(rows, filename: "velkommen-stats-\(filter.fromText)-\(filter.toText).csv")
+    }
+
+    /// One table of the page as CSV rows, headed in the staff member's language: `signups` (per day),
+    /// `funnel` (per store and till), `consents`, `answers`; nil for another name.
+    func tableRows(_ table: String, _ numbers: SignupStats, language: Language) -> [[String]]? {
+        func text(_ key: String) -> String { pages.views.text(key, in: language) }
+        switch table {
+        case "signups":
+            return [[text("stats_day"), text("stats_headline_signups")]] + numbers.signupsPerDay.map { [$0.day, SmallCount.text($0.count)] }
+        case "funnel":
+            return [
+                [
+                    text("stats_store"), text("stats_till"), text("stats_started"), text("stats_confirmed"), text("stats_landed"),
+                    text("stats_completed"),
+                ]
+            ]
+                + numbers.funnel.map { row in
+                    [storeNames.name(of: row.store, in: language) ?? row.store, row.terminal]
+                        + [row.started, row.confirmed, row.landed, row.completed].map(SmallCount.text)
+                }
+        case "consents":
+            return [[text("stats_consent"), text("stats_consent_yes"), text("stats_consent_asked"), text("stats_share")]]
+                + numbers.consents.map {
+                    [$0.id, SmallCount.text($0.accepted), SmallCount.text($0.asked), SmallCount.percent($0.accepted, of: $0.asked)]
+                }
+        case "answers":
+            return [[text("stats_question"), text("stats_answer"), text("stats_count")]]
+                + answerRows(numbers).map { [$0.question, $0.value, SmallCount.text($0.count)] }
+        default:
+            return nil
+        }
     }
 
     /// Admins: the members who accepted consent `channel` (for the customer club's mailing), audit-logged.
