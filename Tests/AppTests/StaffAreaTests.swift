@@ -149,6 +149,44 @@ struct StaffAreaTests {
             let returning = try await editor.post("/admin/pages/save", form: fields + [("persona", "sms")])
             #expect(returning.header("X-Velkommen-Preview-Shown") == "no", "a first-visit page is not shown to a returning member")
             #expect(try await harness.app.app.pages.store.pageCount() == 8, "a preview saves nothing")
+            #expect(named.header("X-Frame-Options") == "SAMEORIGIN", "framed beside the text, by our own pages only")
+            #expect(named.header("Content-Security-Policy")?.contains("frame-ancestors 'self'") == true)
+            #expect(named.text.contains("class=\"preview-banner\""))
+        }
+    }
+
+    @Test("marketing picks named choices and dates, sees 'Planlegg', gets a confirmation, and the list says when")
+    func editorForPeople() async throws {
+        try await OnboardingHarness.with { harness in
+            let editor = try await harness.staff("marketing", msisdn: "4798765432")
+            let form = try await editor.get("/admin/pages/edit?slug=coffee&lang=nb")
+            #expect(form.text.contains(#"<option value="first-visit">Nye medlemmer (første besøk)</option>"#))
+            #expect(form.text.contains(#"<option value="sms">Har sagt ja til SMS</option>"#))
+            #expect(form.text.contains(#"<option value="offer" selected>Tilbud</option>"#))
+            #expect(form.text.contains(#"name="publish_at" type="datetime-local""#))
+            #expect(form.text.contains(#"formtarget="preview-frame""#) && form.text.contains(#"<iframe name="preview-frame""#))
+            let csrf = try #require(Browser.hidden("csrf", in: form.text))
+            let year = Calendar(identifier: .gregorian).component(.year, from: Date()) + 1
+            let fields: [(String, String)] = [
+                ("csrf", csrf), ("title", "Julekaffe"), ("slug", "julekaffe"), ("kind", "offer"), ("lang", "nb"), ("audience", "sms"),
+                ("publish_at", "\(year)-12-03T08:00"), ("expire_at", ""), ("body", "Kaffe hele desember."),
+            ]
+            let again = try await editor.post("/admin/pages/save", form: fields + [("action", "draft")])
+            #expect(again.status == 303)
+            let redisplay = try await editor.get("/admin/pages/edit?slug=julekaffe&lang=nb")
+            #expect(redisplay.text.contains(#"value="\#(year)-12-03T08:00""#), "the date comes back into the picker")
+            #expect(redisplay.text.contains(">Planlegg</button>"), "a start in the future schedules")
+            let saved = try await editor.post("/admin/pages/save", form: fields + [("action", "publish")])
+            let history = try await editor.get(try #require(saved.header("Location")))
+            #expect(history.text.contains("role=\"status\">Siden er planlagt og vises fra 3. des. kl. 08.00."), "\(history.text)")
+            #expect(history.text.contains("(planlagt 3. des. kl. 08.00)"), "the history says when, not 'publisert'")
+            let list = try await editor.get("/admin/pages")
+            #expect(list.text.contains("<td>planlagt 3. des. kl. 08.00</td>") && list.text.contains("<td>Har sagt ja til SMS</td>"))
+            let ids = history.text.components(separatedBy: "name=\"revision\" value=\"").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+            let unchanged = try await editor.get("/admin/pages/diff?from=\(ids[1])&to=\(ids[0])")
+            #expect(unchanged.text.contains("Ingen endringer"), "publishing the same text changes nothing")
+            let restored = try await editor.post("/admin/pages/restore", form: [("csrf", csrf), ("revision", String(ids[1]))])
+            #expect(try await editor.get(try #require(restored.header("Location"))).text.contains("gjenopprettet"))
         }
     }
 }

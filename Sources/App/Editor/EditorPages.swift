@@ -22,13 +22,28 @@ struct EditorPages: Sendable {
         let rows: [[String: Any]] = try await library.store.overview().map { page in
             let draft = page.latest.draft
             return [
-                "slug": draft.slug, "lang": draft.lang, "kind": draft.kind, "audience": draft.audience, "title": draft.title,
-                "state": views.text("editor_state_" + Self.state(page, at: now), in: language), "editor": draft.author,
+                "slug": draft.slug, "lang": draft.lang, "kind": views.text("editor_kind_" + draft.kind, in: language),
+                "audience": label("editor_audience_" + draft.audience, or: draft.audience, in: language), "title": draft.title,
+                "state": stateText(page, at: now, in: language), "editor": draft.author,
                 "updated": PosAPI.iso(page.latest.createdAt),
                 "otherLang": draft.lang == "nb" ? "en" : "nb",
             ]
         }
         return try pages.page("pages/admin-pages", request, session, ["pages": rows])
+    }
+
+    /// The state as marketing reads it: "planlagt 3. des. kl. 08.00" rather than "planlagt".
+    func stateText(_ page: PageOverview, at time: Date, in language: Language) -> String {
+        let state = Self.state(page, at: time)
+        let text = views.text("editor_state_" + state, in: language)
+        guard state == "scheduled", let publishAt = page.published?.draft.publishAt else { return text }
+        return text + " " + DisplayFormat.moment(publishAt, in: language)
+    }
+
+    /// A named choice's label, or the value itself when it has none.
+    func label(_ key: String, or value: String, in language: Language) -> String {
+        let text = views.text(key, in: language)
+        return text == key ? value : text
     }
 
     /// draft (never published), scheduled, live, expired, or live_draft when the newest revision is not the live one.
@@ -82,7 +97,9 @@ struct EditorPages: Sendable {
         // Saved either way; the history page warns about every placeholder some visitor would see empty.
         let holes = Set(Persona.holes(in: page).flatMap(\.placeholders).map(\.rawValue)).sorted()
         let warning = holes.isEmpty ? "" : "&holes=" + holes.joined(separator: ",")
-        return .redirect(to: "/admin/pages/history?slug=\(page.slug)&lang=\(page.lang.rawValue)" + warning)
+        // The history page confirms what happened: saved as a draft, published, or scheduled.
+        let done = !publish ? "draft" : (page.publishAt.map { $0 > Date() } ?? false) ? "scheduled" : "published"
+        return .redirect(to: "/admin/pages/history?slug=\(page.slug)&lang=\(page.lang.rawValue)&done=\(done)" + warning)
     }
 
     func history(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -91,17 +108,28 @@ struct EditorPages: Sendable {
             throw StaffAccess.Denied(response: .status(.notFound))
         }
         let revisions = try await library.store.history(slug: slug, lang: lang)
+        let language = VisitorLanguage.resolve(request).language
+        let now = Date()
         let rows: [[String: Any]] = revisions.enumerated().map { index, revision in
+            let scheduled = revision.isPublished ? revision.draft.publishAt.flatMap { $0 > now ? $0 : nil } : nil
             var row: [String: Any] = [
                 "id": revision.id, "author": revision.draft.author, "at": PosAPI.iso(revision.createdAt),
                 "published": revision.isPublished, "title": revision.draft.title,
+                "liveText": scheduled.map { views.text("editor_state_scheduled", in: language) + " " + DisplayFormat.moment($0, in: language) }
+                    ?? views.text("editor_live", in: language),
             ]
             if index + 1 < revisions.count { row["previous"] = revisions[index + 1].id }
             return row
         }
         let holes = (request.queryValue("holes") ?? "").split(separator: ",").compactMap { Placeholder(rawValue: String($0)) }
-        let language = VisitorLanguage.resolve(request).language
         var context: [String: Any] = ["slug": slug, "lang": lang, "revisions": rows]
+        if let done = request.queryValue("done"), ["draft", "published", "scheduled", "restored", "unchanged"].contains(done) {
+            var notice = views.text("editor_done_" + done, in: language)
+            if done == "scheduled", let publishAt = revisions.first?.draft.publishAt {
+                notice = notice.replacingOccurrences(of: "{when}", with: DisplayFormat.moment(publishAt, in: language))
+            }
+            context["notice"] = notice
+        }
         if !holes.isEmpty {
             context["holes"] = views.text("editor_holes", in: language)
                 .replacingOccurrences(of: "{placeholders}", with: holes.map(\.token).joined(separator: ", "))
@@ -124,10 +152,11 @@ struct EditorPages: Sendable {
             case .added(let text): ["text": text, "kind": "added", "mark": "+"]
             }
         }
+        let unchanged = lines.allSatisfy { ($0["kind"] as? String) == "same" }
         return try pages.page(
             "pages/admin-diff", request, session,
             [
-                "from": from, "to": to, "lines": lines,
+                "from": from, "to": to, "lines": unchanged ? [] : lines, "unchanged": unchanged,
                 "slug": new.draft.slug, "lang": new.draft.lang,
             ])
     }
@@ -143,7 +172,7 @@ struct EditorPages: Sendable {
         let publish = fields?["publish"] == "yes"
         let revision = try await library.save(source: old.draft.source, author: session.staff.name ?? session.staff.phone, publish: publish)
         try await staff.audit(session.staff, action: "page.restore", detail: "\(old.draft.slug)/\(old.draft.lang) revision \(id) as \(revision.id)")
-        return .redirect(to: "/admin/pages/history?slug=\(old.draft.slug)&lang=\(old.draft.lang)")
+        return .redirect(to: "/admin/pages/history?slug=\(old.draft.slug)&lang=\(old.draft.lang)&done=restored")
     }
 
     func unpublish(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -169,6 +198,7 @@ struct EditorPages: Sendable {
         let rendered = RenderedPage(revisionID: 0, page: page)
         let persona = Persona.named(id)
         let named = persona.id != "anonymous"
+        let banner = views.text("editor_preview_banner", in: page.lang)
         var response: HTTPResponse
         if page.kind == .welcome {
             let greeting =
@@ -178,18 +208,23 @@ struct EditorPages: Sendable {
             response = try views.page(
                 "pages/welcome", in: page.lang,
                 [
-                    "greeting": greeting, "signedIn": named,
+                    "greeting": greeting, "signedIn": named, "previewBanner": banner,
                     "page": ["title": page.title, "html": rendered.html.render(persona.values), "lang": page.lang.rawValue],
                 ])
         } else {
             response = try views.page(
                 "pages/offer", in: page.lang,
                 [
-                    "title": page.title, "html": rendered.html.render(persona.values),
+                    "title": page.title, "html": rendered.html.render(persona.values), "previewBanner": banner,
                     "pageLang": page.lang.rawValue,
                 ])
         }
         response.headers.set("Cache-Control", "no-store")
+        // Shown in the editor's phone-sized frame beside the text: framable by our own pages only.
+        response.headers.set("X-Frame-Options", "SAMEORIGIN")
+        response.headers.set(
+            "Content-Security-Policy",
+            SecurityHeaders.contentSecurityPolicy.replacingOccurrences(of: "frame-ancestors 'none'", with: "frame-ancestors 'self'"))
         response.headers.set("X-Velkommen-Preview", persona.id)
         // The page is rendered either way; the header says whether this persona would be shown it.
         response.headers.set("X-Velkommen-Preview-Shown", persona.sees(page) ? "yes" : "no")
@@ -200,7 +235,8 @@ struct EditorPages: Sendable {
         _ form: PageForm, session: StaffSession, request: HTTPRequest, error: String? = nil, errorField: String? = nil,
         status: HTTPStatus = .ok
     ) throws -> HTTPResponse {
-        var context = form.context
+        let language = VisitorLanguage.resolve(request).language
+        var context = form.context(label: { views.text($0, in: language) })
         context["error"] = error ?? ""
         context["hasError"] = error != nil
         if let errorField { context["error_" + errorField] = true }

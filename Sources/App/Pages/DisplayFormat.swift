@@ -15,6 +15,19 @@ enum DisplayFormat {
         return date.formatted(style)
     }
 
+    /// "3. des. kl. 08.00" / "3 Dec at 08:00", in Oslo time: when a scheduled page goes live.
+    static func moment(_ date: Date, in language: Language) -> String {
+        var day = Date.FormatStyle().day().month(.abbreviated)
+        day.timeZone = oslo
+        day.locale = locale(language)
+        // Norwegian writes the time with a full stop (Språkrådet: "kl. 08.00"), which ICU's nb data does not.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = oslo
+        let time = calendar.dateComponents([.hour, .minute], from: date)
+        let clock = String(format: language == .nb ? "%02d.%02d" : "%02d:%02d", time.hour ?? 0, time.minute ?? 0)
+        return date.formatted(day) + (language == .nb ? " kl. " : " at ") + clock
+    }
+
     /// A calendar date as stored (`1990-12-02`), read as a day.
     static func day(iso text: String, in language: Language) -> String {
         let parts = text.split(separator: "-").compactMap { Int($0) }
