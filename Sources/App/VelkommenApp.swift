@@ -88,7 +88,8 @@ public final class VelkommenApp: Sendable {
         [
             RetentionService(
                 job: RetentionJob(book: questions, staff: StaffStore(pool: database)), schedule: JobSchedule(pool: database),
-                buckets: RateBucketStore(pool: database), logger: logger)
+                buckets: RateBucketStore(pool: database), logger: logger),
+            StatsRefreshService(stats: StatsStore(pool: database), schedule: JobSchedule(pool: database), logger: logger),
         ]
             + [appEndingPoller].compactMap { $0 }
             + [webhookDelivery]

@@ -17,7 +17,9 @@ struct BackgroundServicesTests {
             _ = try await MemberStore(pool: app.app.database).recordLogin(MemberProfile(sub: "m", name: "M"), store: nil)
             try await answers.record(sub: "m", question: "wish", value: "old", at: Date().addingTimeInterval(-400 * 86400))
             let services = app.app.backgroundServices()
-            #expect(services.count == 2, "the retention purge and the webhook delivery (no Vipps client, so no app-ending poller)")
+            #expect(
+                services.count == 3, "the retention purge, the statistics refresh and the webhook delivery (no Vipps client, so no app-ending poller)"
+            )
             try await testGracefulShutdown { trigger in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await services[0].run() }
@@ -27,6 +29,28 @@ struct BackgroundServicesTests {
                     try await group.waitForAll()
                 }
             }
+        }
+    }
+}
+
+@Suite("The statistics refresh runs in the background, once per period for the site")
+struct StatsRefreshServiceTests {
+    @Test("it rolls up at once, and a second instance's turn in the same period does nothing", .timeLimit(.minutes(1)))
+    func refreshes() async throws {
+        try await TestApp.with { app in
+            let pool = app.app.database
+            let service = StatsRefreshService(stats: StatsStore(pool: pool), schedule: JobSchedule(pool: pool), logger: app.logs.logger)
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await service.run() }
+                    while try await pool.read({ try $0.scalar("SELECT value FROM stats_meta WHERE key = 'refreshed_at'", as: String.self) }) == nil {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+            }
+            #expect(try await !JobSchedule(pool: pool).claim("stats-refresh", every: 27), "the period is taken: another instance skips it")
         }
     }
 }

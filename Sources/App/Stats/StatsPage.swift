@@ -17,6 +17,10 @@ struct StatsPage: Sendable {
     let questions: QuestionBook
     let storeNames: StoreNames
 
+    /// Rollups younger than this are read as they are; `StatsRefreshService` keeps them within a minute,
+    /// so a page pays for a refresh only when that service has not run (a stalled instance).
+    static let maxAge: TimeInterval = 120
+
     struct Filter {
         var from: Date
         var to: Date
@@ -46,10 +50,10 @@ struct StatsPage: Sendable {
         let session = try request.staffSession
         let filter = Self.filter(request)
         let language = VisitorLanguage.resolve(request).language
-        let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
+        let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store, maxAge: Self.maxAge)
         // The previous period of the same length, for the headline's changes.
         let length = filter.to.timeIntervalSince(filter.from)
-        let previous = try await stats.stats(from: filter.from.addingTimeInterval(-length), to: filter.from, store: filter.store)
+        let previous = try await stats.stats(from: filter.from.addingTimeInterval(-length), to: filter.from, store: filter.store, maxAge: Self.maxAge)
         let stores = try await stats.stores()
         let grouping = request.queryValue("group").flatMap(SignupGrouping.init(rawValue:)) ?? (length > 92 * 86400 ? .week : .day)
         func text(_ key: String) -> String { pages.views.text(key, in: language) }
@@ -160,7 +164,7 @@ struct StatsPage: Sendable {
     func csv(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try request.staffSession
         let filter = Self.filter(request)
-        let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store)
+        let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store, maxAge: Self.maxAge)
         if let table = request.queryValue("table") {
             guard let rows = tableRows(table, numbers, language: VisitorLanguage.resolve(request).language) else {
                 throw StaffAccess.Denied(response: .status(.badRequest))

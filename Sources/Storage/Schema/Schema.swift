@@ -19,6 +19,7 @@ public enum Schema {
         Migration(version: 9, name: "no answer text in statistics; server secrets", sql: version9),
         Migration(version: 10, name: "member numbers; till pairing codes", sql: version10),
         Migration(version: 11, name: "several instances: the landing a session owes, jobs run once", sql: version11, postgres: version11Postgres),
+        Migration(version: 12, name: "images for pages; monthly statistics", sql: version12, postgres: version12Postgres),
     ]
 
     static let version1 = """

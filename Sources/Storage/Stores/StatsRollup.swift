@@ -42,19 +42,53 @@ struct StatsRollup: Sendable {
             let oldest = try database.scalar("SELECT min(created_at) FROM login_requests", as: Date.self)
             day = dayStart(oldest ?? now)
         }
+        var months = Set<String>()
         while day <= today {
             try rollUp(day: day, in: database)
+            months.insert(String(dayText(day).prefix(7)))
             day = day.addingTimeInterval(86400)
         }
+        for month in months.sorted() { try rollUp(month: month, in: database) }
         try database.execute(
             "INSERT INTO stats_meta (key, value) VALUES ('complete_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [dayText(yesterday)])
+    }
+
+    /// A range of days (`first` … `last`, inclusive, `YYYY-MM-DD`) as the days before its first whole
+    /// month, its whole months (`YYYY-MM`), and the days after the last; an empty part is a range that
+    /// matches nothing (`9` … `0`).
+    static func split(
+        first: String, last: String
+    ) -> (head: (first: String, last: String), months: (first: String, last: String), tail: (first: String, last: String)) {
+        let none = (first: "9", last: "0")
+        guard let start = parse(first), let end = parse(last), start <= end else { return (none, none, none) }
+        // The first day of the first whole month, and the day after the last whole month.
+        let startMonth = calendar.dateInterval(of: .month, for: start)!
+        let firstWhole = startMonth.start == start ? start : startMonth.end
+        let endMonth = calendar.dateInterval(of: .month, for: end)!
+        let afterWhole = endMonth.end.addingTimeInterval(-86400) == end ? endMonth.end : endMonth.start
+        guard firstWhole < afterWhole else { return ((first, last), none, none) }
+        let head = firstWhole > start ? (first: first, last: dayText(firstWhole.addingTimeInterval(-86400))) : none
+        let tail = afterWhole <= end ? (first: dayText(afterWhole), last: last) : none
+        let months = (first: String(dayText(firstWhole).prefix(7)), last: String(dayText(afterWhole.addingTimeInterval(-86400)).prefix(7)))
+        return (head, months, tail)
     }
 
     static func parse(_ text: String) -> Date? {
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return nil }
         return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
+    /// A month's rows as the sum of its days' (`month`: `2026-12`).
+    static func rollUp(month: String, in database: any Database) throws {
+        try database.execute("DELETE FROM stats_monthly WHERE month = ?", [month])
+        try database.execute(
+            """
+            INSERT INTO stats_monthly (month, store, terminal, metric, value)
+            SELECT ?1, store, terminal, metric, sum(value) FROM stats_daily WHERE day >= ?2 AND day <= ?3
+            GROUP BY store, terminal, metric
+            """, [month, month + "-01", month + "-31"])
     }
 
     static func rollUp(day: Date, in database: any Database) throws {

@@ -49,25 +49,29 @@ public struct StatsStore: Sendable {
     /// `maxAge`: rollups refreshed less than this long ago are used as they are (the page shows numbers up
     /// to a minute old rather than recomputing today on every view).
     public func stats(from: Date, to: Date, store: String?, now: Date = Date(), maxAge: TimeInterval = 60) async throws -> SignupStats {
-        try await pool.write { database in
-            let refreshed = try database.scalar("SELECT value FROM stats_meta WHERE key = 'refreshed_at'", as: String.self).flatMap(Double.init)
-            guard refreshed.map({ now.timeIntervalSince1970 - $0 >= maxAge || now.timeIntervalSince1970 < $0 }) ?? true else { return }
-            try StatsRollup.refresh(now: now, in: database)
-            try database.execute(
-                "INSERT INTO stats_meta (key, value) VALUES ('refreshed_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [String(now.timeIntervalSince1970)])
-        }
+        try await refresh(now: now, maxAge: maxAge)
         let first = StatsRollup.dayText(from)
         let last = StatsRollup.dayText(to.addingTimeInterval(-1))
         let storeFilter = store == nil ? "" : " AND store = ?3"
         let arguments: [any SQLBindable] = store.map { [first, last, $0] } ?? [first, last]
-        // Summed in SQL: a year holds about a million histogram rows, which Swift need not see one by one.
+        // Whole months from the monthly rollups, the days at either end from the daily ones; summed in
+        // SQL (a year of days holds over half a million histogram rows, which Swift need not see).
+        let parts = StatsRollup.split(first: first, last: last)
+        let partsFilter = store == nil ? "" : " AND store = ?7"
+        let partsArguments: [any SQLBindable] =
+            [parts.head.first, parts.head.last, parts.tail.first, parts.tail.last, parts.months.first, parts.months.last]
+            + (store.map { [$0] } ?? [])
         let rows = try await pool.read { database in
             let totals = try database.query(
                 """
-                SELECT '', store, terminal, metric, sum(value) FROM stats_daily WHERE day >= ?1 AND day <= ?2\(storeFilter)
+                SELECT '', store, terminal, metric, sum(value) FROM (
+                    SELECT store, terminal, metric, value FROM stats_daily
+                    WHERE ((day >= ?1 AND day <= ?2) OR (day >= ?3 AND day <= ?4))\(partsFilter)
+                    UNION ALL
+                    SELECT store, terminal, metric, value FROM stats_monthly WHERE month >= ?5 AND month <= ?6\(partsFilter)
+                ) AS parts
                 GROUP BY store, terminal, metric
-                """, arguments
+                """, partsArguments
             ) { row in
                 (
                     day: try row[0] as String, store: try row[1] as String, terminal: try row[2] as String, metric: try row[3] as String,
@@ -88,6 +92,20 @@ public struct StatsStore: Sendable {
             return totals + days
         }
         return Self.assemble(rows)
+    }
+
+    /// Brings the rollups up to `now` unless they were refreshed less than `maxAge` ago (by any instance:
+    /// the time is in the database). The app's background service calls this every half minute, so a
+    /// statistics page seldom pays for it.
+    public func refresh(now: Date = Date(), maxAge: TimeInterval = 0) async throws {
+        try await pool.write { database in
+            let refreshed = try database.scalar("SELECT value FROM stats_meta WHERE key = 'refreshed_at'", as: String.self).flatMap(Double.init)
+            guard refreshed.map({ now.timeIntervalSince1970 - $0 >= maxAge || now.timeIntervalSince1970 < $0 }) ?? true else { return }
+            try StatsRollup.refresh(now: now, in: database)
+            try database.execute(
+                "INSERT INTO stats_meta (key, value) VALUES ('refreshed_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [String(now.timeIntervalSince1970)])
+        }
     }
 
     static func assemble(_ rows: [(day: String, store: String, terminal: String, metric: String, value: Int)]) -> SignupStats {
