@@ -55,6 +55,8 @@ extension VelkommenApp {
         let editor = EditorPages(
             access: access, staff: store, library: pages, views: views,
             pages: StaffPages(access: access, store: store, views: views))
+        let media = MediaUploads(
+            access: access, staff: store, store: MediaStore(pool: database), pages: StaffPages(access: access, store: store, views: views))
         router.group("/admin/pages", RequireStaff(roles: EditorPages.roles, access: access)) { pages in
             pages.get("") { try await editor.list($0) }
             pages.get("/edit") { try await editor.edit($0) }
@@ -63,6 +65,11 @@ extension VelkommenApp {
             pages.get("/diff") { try await editor.diff($0) }
             pages.post("/restore", maxBodyBytes: 4096) { try await editor.restore($0) }
             pages.post("/unpublish", maxBodyBytes: 4096) { try await editor.unpublish($0) }
+            pages.get("/media") { try await media.list($0) }
+            pages.post("/media", maxBodyBytes: MediaUploads.maxBytes + 64 * 1024) { try await media.upload($0) }
+        }
+        router.group("/media", Public()) { images in
+            images.get("/{name}") { request in try await media.serve(request, name: request.pathParameters["name"] ?? "") }
         }
     }
 }

@@ -28,6 +28,27 @@ final class Browser: @unchecked Sendable {
         )
     }
 
+    /// A multipart form, as a browser sends a file upload: `fields`, then one file.
+    func postMultipart(
+        _ path: String, fields: [(String, String)], file: (name: String, filename: String, type: String, bytes: [UInt8])
+    ) async throws
+        -> RawClient.Response
+    {
+        let boundary = "----velkommen-test-boundary"
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.type)\r\n\r\n"
+                .utf8)
+        body += file.bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+        let head =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers())Content-Type: multipart/form-data; boundary=\(boundary)\r\n"
+            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        return try await send(Array(head.utf8) + body)
+    }
+
     func postJSON(_ path: String, json: String, bearer: String?) async throws -> RawClient.Response {
         let auth = bearer.map { "Authorization: Bearer \($0)\r\n" } ?? ""
         return try await send(
@@ -46,8 +67,12 @@ final class Browser: @unchecked Sendable {
     }
 
     private func send(_ text: String) async throws -> RawClient.Response {
+        try await send(Array(text.utf8))
+    }
+
+    private func send(_ bytes: [UInt8]) async throws -> RawClient.Response {
         let client = try RawClient(port: port, timeout: 15)
-        client.send(text)
+        client.send(bytes)
         let response = try await client.readResponse()
         for header in response.headers where header.name.lowercased() == "set-cookie" {
             let pair = header.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
