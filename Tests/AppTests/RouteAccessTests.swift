@@ -13,7 +13,7 @@ struct RouteAccessTests {
         ("/admin/staff", "staff: admin"), ("/admin/tills", "staff: admin"), ("/admin/audit", "staff: admin"), ("/admin/webhooks", "staff: admin"),
         ("/admin/stats/members.csv", "staff: admin"), ("/admin/stats", "staff: merchant"), ("/admin/pages", "staff: marketing"),
         ("/admin/questions", "staff: marketing"), ("/admin", "staff: any role"),
-        ("/me", "member"), ("/preferences", "member"), ("/card", "member"),
+        ("/media", "public"), ("/me", "member"), ("/preferences", "member"), ("/card", "member"),
         ("/api/v1/logins", "POS API key"), ("/pos/logins", "till: key, staff (pos) or demo"),
     ]
 
