@@ -20,7 +20,7 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser_test_support import browser, check, free_port  # noqa: E402
@@ -187,18 +187,43 @@ def main(binary, shots):
         click(staff, By.XPATH, "//button[text()='Confirm']")
         WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url == base + "/admin")
         check("Administrasjon" in staff.page_source, "staff log in with Vipps and reach the admin area")
+        def preview_text(driver):
+            driver.switch_to.frame("preview-frame")
+            try:
+                return driver.page_source
+            finally:
+                driver.switch_to.default_content()
+
         staff.get(base + "/admin/pages/edit?slug=coffee&lang=nb")
+        WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: "Kaffe og bolle" in preview_text(d))
+        check("pepperkaker" not in preview_text(staff), "the preview starts from the saved text")
+        check("Forhåndsvisning" in preview_text(staff), "the preview beside the text shows the page as customers see it, marked as a preview")
+        staff.find_element(By.ID, "body").send_keys("\n\nNå også med pepperkaker.")
+        WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: "pepperkaker" in preview_text(d))
+        check(True, "the preview updates as marketing types")
         staff.save_screenshot(f"{shots}/editor.png")
         accessibility(staff, "editor", findings)
-        click(staff, By.CSS_SELECTOR, "button[value='preview']")
-        WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: len(d.window_handles) == 2)
-        staff.switch_to.window(staff.window_handles[1])
-        WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: "Kaffe og bolle" in d.page_source)
-        check("Kaffe og bolle" in staff.page_source, "the preview shows the page as customers see it")
-        staff.save_screenshot(f"{shots}/preview.png")
-        staff.switch_to.window(staff.window_handles[0])
+        # A new page, scheduled for next December: "Planlegg", then the confirmation says when.
+        staff.get(base + "/admin/pages/edit")
+        staff.find_element(By.ID, "title").send_keys("Julekaffe")
+        staff.find_element(By.ID, "slug").send_keys("julekaffe")
+        staff.find_element(By.ID, "body").send_keys("Kaffe hele desember.")
+        Select(staff.find_element(By.ID, "audience")).select_by_visible_text("Har sagt ja til SMS")
+        year = time.localtime().tm_year + 1
+        staff.execute_script("var f = document.getElementById('publish_at'); f.value = arguments[0];"
+                             "f.dispatchEvent(new Event('input', {bubbles: true}));", f"{year}-12-03T08:00")
+        WebDriverWait(staff, 5, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.ID, "publish-button").text == "Planlegg")
+        click(staff, By.ID, "publish-button")
+        WebDriverWait(staff, 10, ignored_exceptions=IGNORED).until(lambda d: "/admin/pages/history" in d.current_url)
+        notice = staff.find_element(By.CSS_SELECTOR, "[role=status]").text
+        check("planlagt og vises fra 3. des. kl. 08.00" in notice, f"publishing a future page schedules it and says when ({notice!r})")
+        staff.save_screenshot(f"{shots}/editor-scheduled.png")
+        accessibility(staff, "history with the confirmation", findings)
+        staff.get(base + "/admin/pages")
+        check("planlagt 3. des. kl. 08.00" in staff.page_source, "the page list says when a scheduled page goes live")
         staff.get(base + "/admin/stats")
         check("<svg" in staff.page_source and "&lt; 5" in staff.page_source, "the statistics page draws its chart and hides small counts")
+        check("Hovedtall" in staff.page_source and "figure-value" in staff.page_source, "the statistics open on the headline figures")
         staff.save_screenshot(f"{shots}/stats.png")
         accessibility(staff, "statistics", findings)
         for path, name in [("/admin", "admin"), ("/admin/pages", "page list"), ("/admin/questions", "questions"), ("/admin/staff", "staff"),
