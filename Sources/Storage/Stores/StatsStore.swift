@@ -55,7 +55,8 @@ public struct StatsStore: Sendable {
         let storeFilter = store == nil ? "" : " AND store = ?3"
         let arguments: [any SQLBindable] = store.map { [first, last, $0] } ?? [first, last]
         // Whole months from the monthly rollups, the days at either end from the daily ones; summed in
-        // SQL (a year of days holds over half a million histogram rows, which Swift need not see).
+        // SQL (a year of days holds over half a million histogram rows, which Swift need not see). Each
+        // end is its own range scan: SQLite cannot serve an OR of two ranges from a WITHOUT ROWID key.
         let parts = StatsRollup.split(first: first, last: last)
         let partsFilter = store == nil ? "" : " AND store = ?7"
         let partsArguments: [any SQLBindable] =
@@ -65,8 +66,9 @@ public struct StatsStore: Sendable {
             let totals = try database.query(
                 """
                 SELECT '', store, terminal, metric, sum(value) FROM (
-                    SELECT store, terminal, metric, value FROM stats_daily
-                    WHERE ((day >= ?1 AND day <= ?2) OR (day >= ?3 AND day <= ?4))\(partsFilter)
+                    SELECT store, terminal, metric, value FROM stats_daily WHERE day >= ?1 AND day <= ?2\(partsFilter)
+                    UNION ALL
+                    SELECT store, terminal, metric, value FROM stats_daily WHERE day >= ?3 AND day <= ?4\(partsFilter)
                     UNION ALL
                     SELECT store, terminal, metric, value FROM stats_monthly WHERE month >= ?5 AND month <= ?6\(partsFilter)
                 ) AS parts
