@@ -17,7 +17,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -25,112 +24,19 @@ spec = importlib.util.spec_from_file_location("bench_product", os.path.join(HERE
 product = importlib.util.module_from_spec(spec)
 sys.modules["bench_product"] = product  # the login workers are pickled by module name
 spec.loader.exec_module(product)
+import cluster  # noqa: E402
 import flows  # noqa: E402
 
-ROOT = os.path.dirname(HERE)
 MEMBERS = int(os.environ.get("MEMBERS", "20000"))
 CONNECTIONS = 64
 
 
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port, path, process, log):
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if flows.request(port, "GET", path)[0] == 200:
-                return
-        except OSError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"exited with {process.returncode}; see {log}")
-        time.sleep(0.1)
-    raise RuntimeError(f"no answer on {path}; see {log}")
-
-
-class Setup:
-    """`instances` serve processes on `database` (behind nginx when more than one) and a simulator."""
-
-    def __init__(self, binary, folder, database, instances):
-        self.processes = []
-        self.front = free_port()
-        self.sim_port = free_port()
-        ports = [free_port() for _ in range(instances)]
-        public = f"http://127.0.0.1:{self.front}"
-        users = product.simulator_users(folder)
-        config = json.load(open(users))
-        config["clients"] = [{"id": "bench-client", "secret": "bench-secret", "authMethod": "client_secret_basic",
-                              "redirectURIs": [public + "/callback", public + "/admin/callback"]}]
-        json.dump(config, open(users, "w"))
-        log = folder + "/simulator.log"
-        simulator = subprocess.Popen([binary, "simulator", "--port", str(self.sim_port), "--config", users],
-                                     stdout=open(log, "w"), stderr=subprocess.STDOUT)
-        self.processes.append(simulator)
-        wait_for(self.sim_port, "/access-management-1.0/access/.well-known/openid-configuration", simulator, log)
-        environment = {**os.environ, "VIPPS_CLIENT_ID": "bench-client", "VIPPS_CLIENT_SECRET": "bench-secret",
-                       "VIPPS_ISSUER": f"http://127.0.0.1:{self.sim_port}/access-management-1.0/access/",
-                       "VELKOMMEN_PUBLIC_URL": public, "VELKOMMEN_TRUSTED_PROXIES": "127.0.0.1",
-                       "VELKOMMEN_DATABASE_URL": database, "VELKOMMEN_SECRET": "one-secret-shared-by-every-instance-of-the-site"}
-        self.api_key = re.search(r"(vk_\S+)", subprocess.run([binary, "apikey", "create", "--store", "oslo-1", "--label", "bench"],
-                                                              env=environment, check=True, capture_output=True, text=True).stdout).group(1)
-        if instances == 1:
-            ports = [self.front]
-        for index, port in enumerate(ports):
-            log = f"{folder}/instance{index}.log"
-            process = subprocess.Popen([binary, "serve", "--port", str(port), "--no-rate-limits",
-                                        "--templates", os.path.join(ROOT, "Templates"), "--public", os.path.join(ROOT, "Public")],
-                                       env=environment, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-            self.processes.append(process)
-            wait_for(port, "/healthz", process, log)
-            self.pid = process.pid
-        if instances > 1:
-            nginx = folder + "/nginx"
-            os.makedirs(nginx + "/logs", exist_ok=True)
-            upstreams = "\n".join(f"        server 127.0.0.1:{port};" for port in ports)
-            open(nginx + "/nginx.conf", "w").write(f"""
-pid {nginx}/nginx.pid;
-worker_processes 1;
-error_log {nginx}/logs/error.log;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {nginx}/body;
-    proxy_temp_path {nginx}/proxy;
-    upstream velkommen {{
-{upstreams}
-        keepalive 128;
-    }}
-    server {{
-        listen 127.0.0.1:{self.front};
-        location / {{
-            proxy_pass http://velkommen;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-        }}
-    }}
-}}
-""")
-            process = subprocess.Popen(["nginx", "-p", nginx, "-c", nginx + "/nginx.conf", "-g", "daemon off;"],
-                                       stdout=open(nginx + "/logs/out.log", "w"), stderr=subprocess.STDOUT)
-            self.processes.append(process)
-            wait_for(self.front, "/healthz", process, nginx + "/logs/out.log")
-        self.port = self.front
-
-    def stop(self):
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+def cluster_for(binary, folder, database, instances):
+    """The instances on `database` behind nginx (one alone is reached directly), with the simulator's 2,000 users."""
+    users = json.load(open(product.simulator_users(folder)))
+    setup = cluster.Cluster(binary, folder, database, instances, extra=["--no-rate-limits"], simulator_config=users)
+    setup.port = setup.front
+    return setup
 
 
 def log_in(setup, msisdn):
@@ -149,7 +55,7 @@ def log_in(setup, msisdn):
 def measure(binary, name, database, instances):
     folder = tempfile.mkdtemp(prefix="velkommen-pgbench-")
     subprocess.run([binary, "seed-demo", "--members", str(MEMBERS), "--db", database], check=True, stdout=subprocess.DEVNULL)
-    setup = Setup(binary, folder, database, instances)
+    setup = cluster_for(binary, folder, database, instances)
     rows = []
     try:
         cookie = log_in(setup, "4712345678")

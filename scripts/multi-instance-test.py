@@ -27,7 +27,9 @@ import threading
 import time
 import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cluster  # noqa: E402
+
 ORDER = ["pending", "confirmed", "landed", "completed"]
 # Simulated Vipps users (TestUser.seeded) and their given names; the first is kept for the rate-limit check.
 USERS = [("4712345678", "Ada"), ("4791234567", "Ola"), ("4741111111", "Kari"), ("4798765432", "Per")]
@@ -42,13 +44,6 @@ def check(condition, what):
     print(("ok    " if condition else "FAIL  ") + what)
     if not condition:
         failures.append(what)
-
-
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def request(port, method, path, body=None, headers=None, timeout=15):
@@ -70,82 +65,11 @@ def psql(url, sql):
     return subprocess.run(["psql", url, "-At", "-c", sql], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def wait_for(port, path, process, log):
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if request(port, "GET", path)[0] == 200:
-                return
-        except OSError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"exited with {process.returncode}; see {log}")
-        time.sleep(0.1)
-    raise RuntimeError(f"no answer on {path} within 60 s; see {log}")
+class Site(cluster.Cluster):
+    """The three instances, the simulator and nginx, with what the test asks of them."""
 
-
-class Site:
     def __init__(self, binary, folder, database_url):
-        self.folder, self.binary = folder, binary
-        self.front, self.sim_port = free_port(), free_port()
-        self.public = f"http://127.0.0.1:{self.front}"
-        config = folder + "/simulator.json"
-        json.dump({"clients": [{"id": "shop-client", "secret": "shop-secret", "authMethod": "client_secret_basic",
-                                "redirectURIs": [self.public + "/callback", self.public + "/admin/callback"]}]}, open(config, "w"))
-        self.environment = {**os.environ, "VIPPS_CLIENT_ID": "shop-client", "VIPPS_CLIENT_SECRET": "shop-secret",
-                            "VIPPS_ISSUER": f"http://127.0.0.1:{self.sim_port}/access-management-1.0/access/",
-                            "VELKOMMEN_PUBLIC_URL": self.public, "VELKOMMEN_TRUSTED_PROXIES": "127.0.0.1",
-                            "VELKOMMEN_DATABASE_URL": database_url, "VELKOMMEN_SECRET": "one-secret-shared-by-every-instance-of-the-site"}
-        self.processes = []
-        log = folder + "/simulator.log"
-        self.simulator = subprocess.Popen([binary, "simulator", "--port", str(self.sim_port), "--config", config],
-                                          stdout=open(log, "w"), stderr=subprocess.STDOUT)
-        self.processes.append(self.simulator)
-        wait_for(self.sim_port, "/access-management-1.0/access/.well-known/openid-configuration", self.simulator, log)
-        self.api_key = subprocess.run([binary, "apikey", "create", "--store", "oslo-1", "--label", "till"], env=self.environment,
-                                      check=True, capture_output=True, text=True).stdout.strip()
-        self.instances = []
-        for index in range(3):
-            port = free_port()
-            log = f"{folder}/instance{index}.log"
-            process = subprocess.Popen([binary, "serve", "--port", str(port), "--templates", os.path.join(ROOT, "Templates"),
-                                        "--public", os.path.join(ROOT, "Public")], env=self.environment,
-                                       stdout=open(log, "w"), stderr=subprocess.STDOUT)
-            self.processes.append(process)
-            wait_for(port, "/healthz", process, log)
-            self.instances.append((port, process))
-        nginx = folder + "/nginx"
-        os.makedirs(nginx + "/logs")
-        upstreams = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port, _ in self.instances)
-        open(nginx + "/nginx.conf", "w").write(f"""
-pid {nginx}/nginx.pid;
-error_log {nginx}/logs/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {nginx}/body;
-    proxy_temp_path {nginx}/proxy;
-    upstream velkommen {{
-{upstreams}
-    }}
-    server {{
-        listen 127.0.0.1:{self.front};
-        location / {{
-            proxy_pass http://velkommen;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto http;
-        }}
-    }}
-}}
-""")
-        log = nginx + "/logs/stdout.log"
-        self.nginx = subprocess.Popen(["nginx", "-p", nginx, "-c", nginx + "/nginx.conf", "-g", "daemon off;"],
-                                      stdout=open(log, "w"), stderr=subprocess.STDOUT)
-        self.processes.append(self.nginx)
-        wait_for(self.front, "/healthz", self.nginx, log)
+        super().__init__(binary, folder, database_url, 3, upstream_options=" max_fails=1 fail_timeout=5s")
 
     def start_login(self, msisdn):
         return request(self.front, "POST", "/api/v1/logins", json.dumps({"phone": msisdn[2:], "store": "oslo-1", "consents": True}),
@@ -170,15 +94,6 @@ http {{
             consents = re.search(r'action="([^"]+/consents)"', page).group(1)
             status, headers, page, _ = request(self.sim_port, "POST", consents, [("consent", "sms")])
         return urllib.parse.urlparse(headers["location"]).path + "?" + urllib.parse.urlparse(headers["location"]).query
-
-    def stop(self):
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
 
 
 class Run:
