@@ -74,9 +74,9 @@ public enum ConfigurationCheck {
             let version = try await pool.schemaVersion()
             return Result(
                 name: "database", passed: version == Schema.migrations.count,
-                detail: "\(configuration.databasePath) is writable, schema version \(version) of \(Schema.migrations.count)")
+                detail: "\(Self.shown(configuration.databasePath)) is writable, schema version \(version) of \(Schema.migrations.count)")
         } catch {
-            return Result(name: "database", passed: false, detail: "\(configuration.databasePath): \(error)")
+            return Result(name: "database", passed: false, detail: "\(Self.shown(configuration.databasePath)): \(error)")
         }
     }
 
@@ -90,5 +90,10 @@ public enum ConfigurationCheck {
         } catch {
             return Result(name: "templates", passed: false, detail: "\(configuration.templatesDirectory): \(error)")
         }
+    }
+
+    /// The database as a report may show it: a PostgreSQL URL without its password.
+    static func shown(_ location: String) -> String {
+        (try? DatabaseLocation(location))?.description ?? "the database"
     }
 }

@@ -119,7 +119,9 @@ public final class PostgresConnection: Database {
             return
         default:
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = Self.message(PQresultErrorMessage(result))
+            // The primary message only: PostgreSQL's DETAIL can quote the row's values (a key, a phone
+            // number), and an error may reach a log line.
+            let message = Self.message(PQresultErrorField(result, Int32(UInt8(ascii: "M"))) ?? PQresultErrorMessage(result))
             guard let state else {
                 // No SQLSTATE: libpq's own failure, which is the connection's.
                 throw DatabaseError(kind: .unavailable, code: "connection", message: message, sql: sql)
