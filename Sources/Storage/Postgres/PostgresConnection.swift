@@ -9,6 +9,9 @@ public final class PostgresConnection: Database {
     private let handle: OpaquePointer
     private var prepared: [String: String] = [:]
     public private(set) var changes = 0
+    /// A transaction was begun on this session and not yet ended: if the session is lost meanwhile, the
+    /// statements after must fail, not run on a new session outside the transaction.
+    private var transactionOpen = false
     public var dialect: SQLDialect { .postgres }
 
     /// Connects to `url` (`postgres://user:password@host:port/database?…`, as libpq reads it).
@@ -46,13 +49,22 @@ public final class PostgresConnection: Database {
     /// was sent before), reconnects and runs it once more. Anything later fails to the caller: a
     /// statement that may have been applied is never sent twice.
     private func retryingStart<T>(_ sql: String, _ body: () throws -> T) throws -> T {
+        let starts = sql.hasPrefix("BEGIN")
+        let ends = sql == "COMMIT" || sql == "ROLLBACK"
+        if starts { transactionOpen = false }
         try reconnectIfLost()
-        let startsTransaction = isAutocommit && sql.hasPrefix("BEGIN")
         do {
-            return try body()
-        } catch let error as DatabaseError where startsTransaction && error.code == "connection" {
+            let result = try body()
+            if starts { transactionOpen = true } else if ends { transactionOpen = false }
+            return result
+        } catch let error as DatabaseError where starts && error.code == "connection" {
             try reconnectIfLost()
-            return try body()
+            let result = try body()
+            transactionOpen = true
+            return result
+        } catch {
+            if ends { transactionOpen = false }
+            throw error
         }
     }
 
@@ -100,6 +112,9 @@ public final class PostgresConnection: Database {
     /// prepared statements went with the old session). Inside one, the error reaches the caller.
     private func reconnectIfLost() throws {
         guard PQstatus(handle) == CONNECTION_BAD else { return }
+        guard !transactionOpen else {
+            throw DatabaseError(kind: .unavailable, code: "connection", message: "the connection to PostgreSQL was lost in a transaction")
+        }
         PQreset(handle)
         prepared.removeAll()
         guard PQstatus(handle) == CONNECTION_OK else {
