@@ -224,7 +224,7 @@ http {{
 
         verify_units(binary, folder)
         log = open(app_log).read()
-        check(api_key.split("_")[2] not in log and "code=" not in log, "the server log holds no API key and no login code")
+        check(api_key.split("_", 2)[2] not in log and "code=" not in log, "the server log holds no API key and no login code")
         print("deployment: the nginx + TLS recipe works end to end")
     finally:
         for process in reversed(processes):
