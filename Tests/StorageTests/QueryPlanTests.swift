@@ -32,14 +32,16 @@ struct QueryPlanTests {
                 sub: "sub-1", source: "login", payload: #"{"sms":true}"#, consents: ["sms": true], loginRequestID: "lr-1",
                 at: now, in: database)
             try SessionStore.create(
-                Session(idHash: "session-1", memberSub: "sub-1", csrfToken: "csrf", expiresAt: now.addingTimeInterval(3600)),
+                Session(
+                    idHash: "session-1", memberSub: "sub-1", csrfToken: "csrf", expiresAt: now.addingTimeInterval(3600), landingRequestID: "lr-1"),
                 at: now, in: database)
         }
         _ = try await requests.find(codeHash: "code-1")
         _ = try await requests.find(authReqID: "auth-1")
-        _ = try await requests.awaitingLanding(sub: "sub-1")
-        try await requests.landed(id: "lr-1", sessionHash: "session-1")
-        #expect(try await SessionStore(pool: pool).signedIn(idHash: "session-1") != nil)
+        let sessions = SessionStore(pool: pool)
+        let session = try #require(try await sessions.find(idHash: "session-1"))
+        #expect(try await sessions.recordLanding(session))
+        #expect(try await sessions.signedIn(idHash: "session-1") != nil)
         let answers = AnswerStore(pool: pool)
         try await answers.record(sub: "sub-1", answers: [(question: "wish", value: "Nøtter")])
         try await requests.completed(sessionHash: "session-1")

@@ -158,14 +158,15 @@ public struct LoginRequestStore: Sendable {
             """, [sub, phoneMismatch, time, authReqID])
     }
 
-    /// The customer's browser reached the welcome page in `sessionHash`'s session.
-    public func landed(id: String, sessionHash: String, at time: Date = Date()) async throws {
-        try await pool.write { database in
-            try database.execute(
-                """
-                UPDATE login_requests SET status = 'landed', landed_at = ?, session_hash = ? WHERE id = ? AND status = 'confirmed'
-                """, [time, sessionHash, id])
-        }
+    /// The customer's browser reached the welcome page in `sessionHash`'s session: the request is landed
+    /// if it is still confirmed, and was confirmed after `confirmedAfter`. Returns whether it was.
+    static func land(id: String, sessionHash: String, confirmedAfter: Date, at time: Date, in database: any Database) throws -> Bool {
+        try database.execute(
+            """
+            UPDATE login_requests SET status = 'landed', landed_at = ?, session_hash = ?
+            WHERE id = ? AND status = 'confirmed' AND confirmed_at > ?
+            """, [time, sessionHash, id, confirmedAfter])
+        return database.changes > 0
     }
 
     /// The customer finished onboarding (saved or skipped the preferences).
@@ -182,13 +183,6 @@ public struct LoginRequestStore: Sendable {
             UPDATE login_requests SET status = 'completed', completed_at = ? WHERE session_hash = ? AND status = 'landed'
             """, [time, sessionHash])
         return database.changes > 0
-    }
-
-    /// The confirmed request waiting to be landed by this member, if any.
-    public func awaitingLanding(sub: String) async throws -> LoginRequest? {
-        try await pool.read { database in
-            try database.queryFirst(Self.select + " WHERE member_sub = ? AND status = 'confirmed' ORDER BY created_at DESC", [sub], Self.row)
-        }
     }
 
     private static let select = """

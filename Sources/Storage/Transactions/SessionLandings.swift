@@ -19,12 +19,8 @@ extension SessionStore {
     public func recordLanding(_ session: Session, at time: Date = Date()) async throws -> Bool {
         guard let requestID = session.landingRequestID else { return false }
         return try await pool.write { database in
-            try database.execute(
-                """
-                UPDATE login_requests SET status = 'landed', landed_at = ?, session_hash = ?
-                WHERE id = ? AND status = 'confirmed' AND confirmed_at > ?
-                """, [time, session.idHash, requestID, time.addingTimeInterval(-Self.landingWindow)])
-            let landed = database.changes > 0
+            let landed = try LoginRequestStore.land(
+                id: requestID, sessionHash: session.idHash, confirmedAfter: time.addingTimeInterval(-Self.landingWindow), at: time, in: database)
             try database.execute("UPDATE sessions SET landing_request = NULL WHERE id_hash = ?", [session.idHash])
             return landed
         }
