@@ -60,21 +60,7 @@ def measure(binary, name, database, instances):
     try:
         cookie = log_in(setup, "4712345678")
         csrf = flows.preferences_csrf(setup, cookie)
-        script = os.path.join(folder, "preferences.lua")
-        with open(script, "w") as f:
-            f.write(f"""
-local counter = 0
-request = function()
-  counter = counter + 1
-  local body = "csrf={csrf}&asked=wish&wish=Peanotter+" .. id .. "-" .. counter .. "&asked=favourite_store&favourite_store=oslo-1"
-  return wrk.format("POST", nil, {{["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = "{cookie}"}}, body)
-end
-local threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("id", tostring(threads))
-end
-""")
+        script = flows.preferences_script(os.path.join(folder, "preferences.lua"), csrf, cookie)
         url = f"http://127.0.0.1:{setup.port}"
         rows.append((name, "GET /welcome, signed in", product.wrk(url + "/welcome", CONNECTIONS, [f"Cookie: {cookie}"])))
         rows.append((name, "POST /preferences", product.wrk(url + "/preferences", CONNECTIONS, script=script)))

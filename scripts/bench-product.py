@@ -194,24 +194,7 @@ def main(results, bin_dir):
     try:
         cookie = flows.log_in(server, "4712345678")
         csrf = flows.preferences_csrf(server, cookie)
-        script = os.path.join(folder, "preferences.lua")
-        with open(script, "w") as f:
-            # A new wish value on every request: an unchanged answer is skipped, and then the
-            # benchmark would measure a transaction that writes nothing.
-            f.write(f"""
-local counter = 0
-request = function()
-  counter = counter + 1
-  local body = "csrf={csrf}&asked=wish&wish=Peanotter+" .. id .. "-" .. counter
-    .. "&asked=favourite_store&favourite_store=oslo-1"
-  return wrk.format("POST", nil, {{["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = "{cookie}"}}, body)
-end
-local threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("id", tostring(threads))
-end
-""")
+        script = flows.preferences_script(os.path.join(folder, "preferences.lua"), csrf, cookie)
         assert flows.save_wish(server, cookie, csrf, "check"), "POST /preferences is not acknowledged"
         url = f"http://127.0.0.1:{server.port}"
         for connections in CONNECTIONS:

@@ -55,20 +55,7 @@ def main(bin_dir):
     try:
         cookie = flows.log_in(server, "4712345678")
         csrf = flows.preferences_csrf(server, cookie)
-        script = folder + "/preferences.lua"
-        open(script, "w").write(f"""
-local counter = 0
-request = function()
-  counter = counter + 1
-  local body = "csrf={csrf}&asked=wish&wish=Bench+" .. id .. "-" .. counter .. "&asked=favourite_store&favourite_store=oslo-1"
-  return wrk.format("POST", nil, {{["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = "{cookie}"}}, body)
-end
-local threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("id", tostring(threads))
-end
-""")
+        script = flows.preferences_script(os.path.join(folder, "preferences.lua"), csrf, cookie, prefix="Bench")
         time.sleep(1)
         before = len(received)
         started = time.time()

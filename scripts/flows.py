@@ -101,6 +101,27 @@ def save_wish(server, cookie, csrf, value, timeout=10):
     return status == 303
 
 
+def preferences_script(path, csrf, cookie, prefix="Peanotter"):
+    """A wrk script that saves the preferences with a new wish value on every request (an unchanged
+    answer is skipped, and then the benchmark would measure a transaction that writes nothing)."""
+    with open(path, "w") as f:
+        f.write(f"""
+local counter = 0
+request = function()
+  counter = counter + 1
+  local body = "csrf={csrf}&asked=wish&wish={prefix}+" .. id .. "-" .. counter
+    .. "&asked=favourite_store&favourite_store=oslo-1"
+  return wrk.format("POST", nil, {{["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = "{cookie}"}}, body)
+end
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", tostring(threads))
+end
+""")
+    return path
+
+
 def stored_answers(database):
     """Every wish answer in the database (history included), read with SQLite itself."""
     import sqlite3
