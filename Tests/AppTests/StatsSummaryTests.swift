@@ -9,7 +9,7 @@ struct StatsSummaryTests {
         "a count's change against the previous period, hidden when either period is small",
         arguments: [
             (120, 100, "120", "+20 %", StatsHeadline.Direction.up), (80, 100, "80", "−20 %", .down), (100, 100, "100", "±0 %", .flat),
-            (12, 0, "12", "ny", .up), (3, 100, "< 5", nil, .flat), (100, 3, "100", nil, .flat), (0, 0, "0", nil, .flat),
+            (12, 0, "12", StatsHeadline.new, .up), (3, 100, "< 5", nil, .flat), (100, 3, "100", nil, .flat), (0, 0, "0", nil, .flat),
         ] as [(Int, Int, String, String?, StatsHeadline.Direction)])
     func countChange(now: Int, before: Int, value: String, change: String?, direction: StatsHeadline.Direction) {
         let figure = StatsHeadline.count("signups", now, before: before)

@@ -9,7 +9,8 @@ struct StatsHeadline: Equatable {
         var key: String
         /// As shown: a count, or a share in per cent; "< 5" or "–" when too small to show.
         var value: String
-        /// The change as shown ("+12 %", "−3 pp", "ny"), nil when there is nothing to compare with.
+        /// The change as shown ("+12 %", "−3 pp"), `StatsHeadline.new` when there was nothing before,
+        /// nil when there is nothing to compare with.
         var change: String?
         /// Up, down or flat, for the arrow and its colour.
         var direction: Direction
@@ -18,6 +19,9 @@ struct StatsHeadline: Equatable {
     enum Direction: String, Equatable { case up, down, flat }
 
     var figures: [Figure]
+
+    /// The change of a figure that was 0 before, which the page words in the reader's language.
+    static let new = "new"
 
     init(current: SignupStats, previous: SignupStats) {
         var figures = [Self.count("signups", current.firstVisits, before: previous.firstVisits)]
@@ -39,7 +43,7 @@ struct StatsHeadline: Equatable {
         guard now >= SmallCount.threshold || now == 0, before >= SmallCount.threshold || before == 0 else {
             return Figure(key: key, value: value, change: nil, direction: .flat)
         }
-        if before == 0 { return Figure(key: key, value: value, change: now == 0 ? nil : "ny", direction: now == 0 ? .flat : .up) }
+        if before == 0 { return Figure(key: key, value: value, change: now == 0 ? nil : Self.new, direction: now == 0 ? .flat : .up) }
         let percent = Int((Double(now - before) / Double(before) * 100).rounded())
         return Figure(key: key, value: value, change: signed(percent) + " %", direction: direction(percent))
     }

@@ -80,7 +80,8 @@ struct StatsPage: Sendable {
                     of: "{consent}", with: consentName(String(figure.key.dropFirst("consent:".count))))
             }
             return [
-                "label": label, "value": figure.value, "change": figure.change ?? "", "hasChange": figure.change != nil,
+                "label": label, "value": figure.value, "change": figure.change == StatsHeadline.new ? text("stats_change_new") : figure.change ?? "",
+                "hasChange": figure.change != nil,
                 "direction": figure.direction.rawValue,
             ]
         }
