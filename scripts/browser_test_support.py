@@ -1,11 +1,5 @@
 """What the headless-Chromium walks share: a free port, a phone-sized Chromium (390×844) in Norwegian, and a check that says what it checked."""
-import socket
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from flows import free_port  # noqa: F401 (the walks take it from here)
 
 
 def browser():

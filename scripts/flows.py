@@ -3,6 +3,7 @@ start and stop it, log a member in through the demo till and the simulated phone
 import http.client
 import os
 import re
+import socket
 import subprocess
 import time
 import urllib.parse
@@ -12,11 +13,15 @@ MEMBERS = [("4712345678", "Ada"), ("4791234567", "Ola"), ("4741111111", "Kari"),
 
 
 class Server:
-    """`velkommen serve` on a port, with the simulator on the next one, logging to `log_path`."""
+    """`velkommen serve` on a port, with the simulator on a port of its own, logging to `log_path`."""
 
-    def __init__(self, binary, database, port, log_path, extra=(), wrapper=()):
-        """`wrapper` runs the server under another program (heaptrack); `process` is then the wrapper's."""
-        self.binary, self.database, self.port, self.sim_port = binary, database, port, port + 1
+    def __init__(self, binary, database, port, log_path, extra=(), wrapper=(), sim_port=None):
+        """`wrapper` runs the server under another program (heaptrack); `process` is then the wrapper's.
+        The simulator's port is one the kernel just handed out (not `port + 1`: a port next to a free one
+        may be the local end of a recent client connection still in TIME_WAIT, and the bind then fails);
+        pass `sim_port` to restart a server where it was."""
+        self.binary, self.database, self.port = binary, database, port
+        self.sim_port = sim_port or free_port()
         self.log = open(log_path, "a")
         self.process = subprocess.Popen([*wrapper, binary, "serve", "--port", str(port), "--sim-port", str(self.sim_port),
                                          "--db", database, *extra], stdout=self.log, stderr=subprocess.STDOUT)
@@ -36,6 +41,12 @@ class Server:
             self.process.terminate()
             self.process.wait(timeout=30)
         self.log.close()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def request(port, method, path, body=None, headers=None, timeout=10):

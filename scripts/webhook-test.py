@@ -69,10 +69,14 @@ class Receiver:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def wait_for(self, count, seconds=60):
+        """Waits until `count` distinct events (by webhook-id) arrived; a redelivery is not a new one."""
         deadline = time.time() + seconds
-        while time.time() < deadline and len(self.received) < count:
+        while time.time() < deadline and self.distinct() < count:
             time.sleep(0.2)
-        return len(self.received)
+        return self.distinct()
+
+    def distinct(self):
+        return len({entry[0] for entry in list(self.received)})
 
 
 def main(binary):
@@ -161,7 +165,8 @@ def main(binary):
         for thread in threads:
             thread.join()
         saved_events = len(acknowledged)
-        server = flows.Server(binary, database, server.port, folder + "/server.log", extra=["--allow-private-webhook-targets"])
+        server = flows.Server(binary, database, server.port, folder + "/server.log", extra=["--allow-private-webhook-targets"],
+                              sim_port=server.sim_port)
         import sqlite3
         connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
         committed = connection.execute("SELECT count(*) FROM webhook_events WHERE type = 'member.preferences_saved'").fetchone()[0]
