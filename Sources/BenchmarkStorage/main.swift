@@ -30,11 +30,13 @@ func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
     sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
 }
 
-func report(_ name: String, count: Int, seconds: Double, latencies: [Double]) {
+func report(_ name: String, count: Int, seconds: Double, latencies: [Double], transactions: Int? = nil) {
     let sorted = latencies.sorted()
+    // How many commits the inserts took says whether group commit grouped them.
+    let grouping = transactions.map { String(format: " in %d transactions (%.1f inserts each)", $0, Double(count) / Double(max(1, $0))) } ?? ""
     let line = String(
-        format: "%@: %d inserts in %.2f s = %.0f inserts/s; per insert p50 %.1f µs, p99 %.1f µs, max %.1f ms",
-        name, count, seconds, Double(count) / seconds,
+        format: "%@: %d inserts%@ in %.2f s = %.0f inserts/s; per insert p50 %.1f µs, p99 %.1f µs, max %.1f ms",
+        name, count, grouping, seconds, Double(count) / seconds,
         percentile(sorted, 0.5) * 1e6, percentile(sorted, 0.99) * 1e6, (sorted.last ?? 0) * 1e3)
     print(line)
 }
@@ -70,6 +72,7 @@ let pool = try SQLitePool(path: folder + "/pool.sqlite")
 try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "bench"), store: nil)
 let answers = AnswerStore(pool: pool)
 let perTask = options.count / options.concurrency
+let transactionsBefore = pool.writeStatistics.transactions
 let start = Date()
 let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
     for task in 0..<options.concurrency {
@@ -90,4 +93,4 @@ let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
 }
 report(
     "AnswerStore.record over any DatabasePool, \(options.concurrency) caller(s)", count: perTask * options.concurrency,
-    seconds: Date().timeIntervalSince(start), latencies: latencies)
+    seconds: Date().timeIntervalSince(start), latencies: latencies, transactions: pool.writeStatistics.transactions - transactionsBefore)

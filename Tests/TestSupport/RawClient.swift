@@ -3,8 +3,10 @@ import Foundation
 import Glibc
 
 /// A TCP client that speaks bytes, so the tests can send exactly what they mean (pipelined, split,
-/// malformed) and read exactly what the server wrote. Its reads block, so they run on a Dispatch
-/// queue: blocking Swift's cooperative pool (two threads here) would stall the other tests.
+/// malformed) and read exactly what the server wrote. Its reads block, so they run on a serial Dispatch
+/// queue of its own: blocking Swift's cooperative pool (two threads here) would stall the other tests,
+/// and the global queue is as wide as the cores, so other tests' work there made a 50 ms read wait
+/// seconds for a thread (the slowloris test's time bound failed on a busy run).
 /// One test uses a client at a time.
 public final class RawClient: @unchecked Sendable {
     public struct Response: Sendable {
@@ -28,6 +30,7 @@ public final class RawClient: @unchecked Sendable {
 
     public let fd: Int32
     private var buffer: [UInt8] = []
+    private let queue = DispatchQueue(label: "velkommen.test.rawclient")
 
     /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
     public init(port: Int, timeout: Double = 5) throws {
@@ -80,13 +83,13 @@ public final class RawClient: @unchecked Sendable {
 
     private func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            queue.async { continuation.resume(with: Result { try work() }) }
         }
     }
 
     private func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
+            queue.async { continuation.resume(returning: work()) }
         }
     }
 
