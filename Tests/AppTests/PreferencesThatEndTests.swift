@@ -42,6 +42,18 @@ struct PreferencesThatEndTests {
         #expect(result.answers.isEmpty == (error != nil || submitted.isEmpty))
     }
 
+    @Test(
+        "whitespace around an answer is not stored, and whitespace alone is no answer",
+        arguments: [
+            (" kort\t", "kort"), ("\r\n to ord \n", "to ord"), ("\u{00A0}nbsp\u{2003}", "nbsp"), ("æ ø å", "æ ø å"), (" \n\t ", nil),
+        ] as [(String, String?)])
+    func trimming(submitted: String, stored: String?) {
+        let question = Self.question(.text, required: false, options: [])
+        let result = PreferenceQuestions(questions: [question]).validate([question], values: ["q": [submitted]])
+        #expect(result.errors.isEmpty)
+        #expect(result.answers.first?.1 == stored)
+    }
+
     @Test("the seed asks nothing sensitive and nothing is required")
     func seed() throws {
         let seed = try PreferenceQuestions.load(path: TestApp.repository.appendingPathComponent("Templates/preferences.json").path)

@@ -60,7 +60,7 @@ struct PreferenceQuestions: Sendable {
         var answers: [(String, String)] = []
         var errors: [String: String] = [:]
         for question in asked {
-            let submitted = (values[question.id] ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            let submitted = (values[question.id] ?? []).map(\.trimmedWhitespace).filter { !$0.isEmpty }
             if submitted.isEmpty {
                 if question.required { errors[question.id] = "error_required" }
                 continue
