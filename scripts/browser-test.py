@@ -221,6 +221,21 @@ def main(binary, shots):
         accessibility(staff, "history with the confirmation", findings)
         staff.get(base + "/admin/pages")
         check("planlagt 3. des. kl. 08.00" in staff.page_source, "the page list says when a scheduled page goes live")
+        # Images: a photo over the limit is refused in the browser, with the reason, before it is sent.
+        staff.get(base + "/admin/pages/media")
+        large = os.path.join(folder, "stort-bilde.jpg")
+        with open(large, "wb") as f:
+            f.write(b"\xff\xd8\xff\xe0" + os.urandom(3 * 1024 * 1024))
+        staff.find_element(By.ID, "image").send_keys(large)
+        WebDriverWait(staff, 5, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.ID, "media-size-error").text)
+        message = staff.find_element(By.ID, "media-size-error").text
+        staff.find_element(By.ID, "alt").send_keys("Et stort bilde")
+        click(staff, By.CSS_SELECTOR, "form[action='/admin/pages/media'] button")
+        check("for stort" in message and "/admin/pages/media" in staff.current_url and "added=" not in staff.current_url
+              and staff.execute_script("return !document.getElementById('image').checkValidity()"),
+              f"a 3 MB image is refused in the browser before it is sent ({message!r})")
+        staff.save_screenshot(f"{shots}/media-too-large.png")
+        accessibility(staff, "images", findings)
         staff.get(base + "/admin/stats")
         check("<svg" in staff.page_source and "&lt; 5" in staff.page_source, "the statistics page draws its chart and hides small counts")
         check("Hovedtall" in staff.page_source and "figure-value" in staff.page_source, "the statistics open on the headline figures")

@@ -57,7 +57,7 @@ struct MediaUploads: Sendable {
             "items": items.map {
                 ["name": $0.name, "alt": $0.alt, "markdown": "![\(Self.markdownText($0.alt))](/media/\($0.name))", "author": $0.author]
             },
-            "maxMiB": Self.maxBytes / 1024 / 1024,
+            "maxMiB": Self.maxBytes / 1024 / 1024, "maxBytes": Self.maxBytes,
         ]
         if let notice, let item = items.first(where: { $0.name == notice }) {
             context["added"] = "![\(Self.markdownText(item.alt))](/media/\(item.name))"
