@@ -12,16 +12,32 @@ struct ErrorPages: Sendable {
     let logger: Logger
 
     func page(_ status: HTTPStatus, for request: HTTPRequest) throws -> HTTPResponse {
-        let language = VisitorLanguage.resolve(request).language
+        try page(status, in: VisitorLanguage.resolve(request).language)
+    }
+
+    func page(_ status: HTTPStatus, in language: Language) throws -> HTTPResponse {
         let key =
             switch status.code {
             case 404: "not_found"
             case 405: "method_not_allowed"
+            case 413: "too_large"
             case 400..<500: "bad_request"
             case 503: "unavailable"
             default: "server_error"
             }
         return try views.problem(key, in: language, status: status)
+    }
+
+    /// A request the server refused before any handler saw it (too large, malformed, too slow): a page
+    /// in the visitor's language, or a JSON problem under `/api/`, instead of a bare status line.
+    func refusal(_ status: HTTPStatus, head: HTTPRequestHead?) -> HTTPResponse? {
+        if let head, head.path.hasPrefix("/api/") {
+            return status == .contentTooLarge
+                ? Problem(status, "too-large", "The body is larger than this endpoint takes").response
+                : Problem(status, "bad-request", "The request could not be read").response
+        }
+        let language = head.map { VisitorLanguage.resolve(HTTPRequest(head: $0)).language } ?? .nb
+        return try? page(status, in: language)
     }
 
     /// Catches what a handler throws and answers with a page instead of a bare 500.

@@ -167,6 +167,12 @@ public final class VelkommenApp: Sendable {
 
     var errorPages: ErrorPages { ErrorPages(views: views, logger: logger) }
 
+    /// For `HTTPServer.Configuration.refusal`: the server's own refusals as the site's pages.
+    public var refusals: @Sendable (HTTPStatus, HTTPRequestHead?) -> HTTPResponse? {
+        let pages = errorPages
+        return { status, head in pages.refusal(status, head: head) }
+    }
+
     /// `GET /metrics` (Prometheus text), for its own listener: `openConnections` reads the main server's.
     public func metricsRouter(openConnections: @escaping @Sendable () -> Int) -> any HTTPHandler {
         var router = Router()

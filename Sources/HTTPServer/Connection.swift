@@ -72,7 +72,7 @@ final class Connection: @unchecked Sendable {
     func checkDeadline(now: Int) {
         switch state.deadlinePassed(now: now, inboundEmpty: inbound.isEmpty) {
         case .nothing: return
-        case .requestTimeout: fail(status: .requestTimeout)
+        case .requestTimeout: fail(status: .requestTimeout, head: pendingBody?.head)
         case .close: close()
         }
     }
@@ -174,7 +174,7 @@ final class Connection: @unchecked Sendable {
         case .contentLength(let length):
             limit = loop.context.handler.maxBodyBytes(for: head) ?? loop.context.configuration.maxBodyBytes
             guard length <= limit else {
-                fail(status: .contentTooLarge)
+                fail(status: .contentTooLarge, head: head)
                 return
             }
             pendingBody = PendingBody(head: head, remaining: length)
@@ -207,7 +207,7 @@ final class Connection: @unchecked Sendable {
                 inbound.consume(consumed)
                 pendingBody!.chunked = decoder
             } catch {
-                fail(status: error.status)
+                fail(status: error.status, head: pendingBody?.head)
                 return true
             }
             guard decoder.isComplete else { return false }
@@ -288,11 +288,12 @@ final class Connection: @unchecked Sendable {
         flush()
     }
 
-    /// Answers a request that cannot be read with `status` and closes the connection.
-    private func fail(status: HTTPStatus) {
+    /// Answers a request that cannot be read with `status` (the site's own page for it when it has one)
+    /// and closes the connection.
+    private func fail(status: HTTPStatus, head: HTTPRequestHead? = nil) {
         guard state.failed() else { return }
         pendingBody = nil
-        let response = HTTPResponse.status(status)
+        let response = loop.context.configuration.refusal?(status, head) ?? HTTPResponse.status(status)
         outbound.append(
             ResponseHeadWriter.head(
                 for: response, bodyLength: response.body.count, date: loop.dateLine(),

@@ -32,6 +32,10 @@ extension HTTPServer {
         public var accessLog: (@Sendable (AccessLogEntry) -> Void)?
         /// Server-level trouble (out of descriptors, a handler that threw): one line, no personal data.
         public var errorLog: (@Sendable (String) -> Void)?
+        /// The answer to a request the server refuses before any handler sees it (too large, malformed,
+        /// too slow), given the head when it was read: lets a site answer in its visitor's language.
+        /// Nil, or nil returned, is a plain-text status line. Runs on the event loop: keep it quick.
+        public var refusal: (@Sendable (HTTPStatus, HTTPRequestHead?) -> HTTPResponse?)?
 
         public init() {}
     }

@@ -66,6 +66,7 @@ struct Serve: AsyncParsableCommand {
         server.accessLog = { access.log($0) }
         let errors = Logger(label: "velkommen.server")
         server.errorLog = { errors.warning("\($0)") }
+        server.refusal = velkommen.refusals
         if let hsts = app.strictTransportSecurity { server.defaultHeaders.set("Strict-Transport-Security", hsts) }
 
         let httpServer = HTTPServer(configuration: server, handler: router)

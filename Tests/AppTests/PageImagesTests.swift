@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import TestSupport
 import Testing
 
 @testable import App
@@ -64,6 +65,29 @@ struct PageImagesTests {
             let response = try await editor.postMultipart("/admin/pages/media", fields: fields, file: ("image", "x." + kind, type, bytes))
             #expect(response.status == status)
             if !message.isEmpty { #expect(response.text.contains(message)) }
+            #expect(try await MediaStore(pool: harness.app.app.database).recent().isEmpty)
+        }
+    }
+
+    @Test("an upload past what the server reads gets the site's page in the visitor's language, and the API a JSON problem")
+    func pastTheLimit() async throws {
+        try await OnboardingHarness.with { harness in
+            let editor = try await harness.staff("marketing", msisdn: "4798765432")
+            let csrf = try #require(Browser.hidden("csrf", in: try await editor.get("/admin/pages/media").text))
+            let file = ("image", "stort.png", "image/png", Self.png + [UInt8](repeating: 0, count: 3 * MediaUploads.maxBytes))
+            let refused = try await editor.postMultipart("/admin/pages/media", fields: [("csrf", csrf), ("alt", "Stort")], file: file)
+            #expect(refused.status == 413)
+            #expect(refused.header("Content-Type")?.hasPrefix("text/html") == true)
+            #expect(refused.text.contains("Det du sendte, er for stort") && refused.text.contains("2 MB"), "a page in Norwegian, not a status line")
+            let client = try RawClient(port: harness.app.port, timeout: 5)
+            client.send("POST /preferences HTTP/1.1\r\nHost: t\r\nAccept-Language: en\r\nContent-Length: 999999\r\n\r\n")
+            let page = try await client.readResponse()
+            #expect(page.status == 413 && page.text.contains("What you sent is too large"))
+            let api = try RawClient(port: harness.app.port, timeout: 5)
+            api.send("POST /api/v1/logins HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\n\r\n")
+            let problem = try await api.readResponse()
+            #expect(problem.status == 413 && problem.header("Content-Type") == "application/problem+json")
+            #expect(problem.text.contains(#""type""#) && problem.text.contains("too-large"))
             #expect(try await MediaStore(pool: harness.app.app.database).recent().isEmpty)
         }
     }

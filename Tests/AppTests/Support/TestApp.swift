@@ -51,6 +51,7 @@ struct TestApp {
         server.port = 0
         let entries = CollectedEntries()
         server.accessLog = { entries.append($0) }
+        server.refusal = app.refusals
         let httpServer = HTTPServer(configuration: server, handler: try app.router())
         let port = try httpServer.start()
         do {
