@@ -33,6 +33,11 @@ public enum DatabaseLocation: Sendable, Equatable {
         }
     }
 
+    /// A PostgreSQL URL without its password, and the password apart (for PGPASSWORD).
+    public static func passwordApart(postgresURL url: String) -> (url: String, password: String?) {
+        PostgresLocation.passwordApart(url)
+    }
+
     /// Opens (creating the folder of a SQLite file) and migrates the database.
     public func open(busyTimeoutMilliseconds: Int32 = 5000, readerCount: Int = 2) throws -> any DatabasePool {
         switch self {

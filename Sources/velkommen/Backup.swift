@@ -22,7 +22,8 @@ struct Backup: AsyncParsableCommand {
             case .sqlite(let path):
                 try SQLiteConnection(path: path, role: .reader).backup(to: file)
             case .postgres(let url):
-                try Self.dump(url, to: file)
+                let (bare, password) = DatabaseLocation.passwordApart(postgresURL: url)
+                try Self.dump(bare, password: password, to: file)
             }
         } catch {
             throw CommandFailure("backup failed", error)
@@ -30,11 +31,17 @@ struct Backup: AsyncParsableCommand {
         print("backed up \(location.description) to \(file)")
     }
 
-    /// Runs `pg_dump`, writing to FILE.partial and renaming it when complete.
-    static func dump(_ url: String, to file: String) throws {
+    /// Runs `pg_dump`, writing to FILE.partial and renaming it when complete. The password goes in its
+    /// environment, not on its command line, where every local user could read it in `ps`.
+    static func dump(_ url: String, password: String?, to file: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["pg_dump", "--format=custom", "--file", file + ".partial", "--dbname", url]
+        if let password {
+            var environment = ProcessInfo.processInfo.environment
+            environment["PGPASSWORD"] = password
+            process.environment = environment
+        }
         let errors = Pipe()
         process.standardError = errors
         do {

@@ -12,4 +12,14 @@ enum PostgresLocation {
         guard let colon = credentials.firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + ":***" + String(url[at...])
     }
+
+    /// The URL without its password, and the password (percent-decoded), for a client tool: a URL on a
+    /// command line is readable by every local user in `ps`, the environment (PGPASSWORD) is not.
+    static func passwordApart(_ url: String) -> (url: String, password: String?) {
+        guard let schemeEnd = url.range(of: "://"), let at = url[schemeEnd.upperBound...].firstIndex(of: "@") else { return (url, nil) }
+        let credentials = url[schemeEnd.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return (url, nil) }
+        let password = String(url[url.index(after: colon)..<at])
+        return (String(url[..<colon]) + String(url[at...]), password.removingPercentEncoding ?? password)
+    }
 }
