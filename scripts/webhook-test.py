@@ -156,9 +156,11 @@ def main(binary):
                         acknowledged.append(value)
 
         threads = [threading.Thread(target=save, args=(cookies[index % len(cookies)], index)) for index in range(8)]
+        before_burst = len(receiver.latencies)
         for thread in threads:
             thread.start()
         time.sleep(1.5)
+        at_kill = len(receiver.latencies)
         server.process.kill()
         server.process.wait()
         stop.set()
@@ -177,11 +179,12 @@ def main(binary):
         unique = {entry[0] for entry in receiver.received}
         check(len(unique) >= expected, f"after kill -9 and a restart every committed event arrived: {len(unique)} of {expected} (0 lost)")
         duplicates = len(receiver.received) - len(unique)
-        latencies = sorted(receiver.latencies)
+        # Latency while the server runs under the burst; what arrives after the restart waited out the kill.
+        latencies = sorted(receiver.latencies[before_burst:at_kill]) or [0.0]
         p50, p99 = latencies[len(latencies) // 2], latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
         print(f"webhooks: every event once, signed, in order, through a receiver outage; kill -9 lost 0 of {committed} events "
-              f"({duplicates} redelivered with the same webhook-id); delivery latency from commit p50 {p50 * 1000:.0f} ms, "
-              f"p99 {p99 * 1000:.0f} ms over {len(latencies)} deliveries")
+              f"({duplicates} redelivered with the same webhook-id); delivery latency from commit while 8 clients save: "
+              f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms over {at_kill - before_burst} deliveries")
     finally:
         server.stop()
         receiver.server.shutdown()
