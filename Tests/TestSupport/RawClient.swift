@@ -5,8 +5,7 @@ import Glibc
 /// A TCP client that speaks bytes, so the tests can send exactly what they mean (pipelined, split,
 /// malformed) and read exactly what the server wrote. Its reads block, so they run on a serial Dispatch
 /// queue of its own: blocking Swift's cooperative pool (two threads here) would stall the other tests,
-/// and the global queue is as wide as the cores, so other tests' work there made a 50 ms read wait
-/// seconds for a thread (the slowloris test's time bound failed on a busy run).
+/// and the global queue is only as wide as the cores, shared with whatever else the tests run there.
 /// One test uses a client at a time.
 public final class RawClient: @unchecked Sendable {
     public struct Response: Sendable {
