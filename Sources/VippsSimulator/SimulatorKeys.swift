@@ -31,7 +31,9 @@ struct SimulatorKeys: Sendable {
     }
 
     static func make() async throws -> SimulatorKeys {
-        let rsa = try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
+        let rsa = try await generatedOnAThreadOfItsOwn {
+            try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
+        }
         let ec = ES256PrivateKey()
         let rogue = ES256PrivateKey()
         let keys = try SimulatorKeys(rsa: rsa, ec: ec)
@@ -39,6 +41,15 @@ struct SimulatorKeys: Sendable {
         await keys.collection.add(ecdsa: ec, kid: JWKIdentifier(string: keys.ecKID))
         await keys.collection.add(ecdsa: rogue, kid: JWKIdentifier(string: keys.rogueKID))
         return keys
+    }
+
+    /// Key generation runs for seconds in a debug build and never suspends: on Swift's cooperative pool
+    /// (two threads here) it held up every other task meanwhile, and time-bound tests running beside
+    /// the first simulator failed in CI (a slowloris test's 5 s, the poll test's two quick polls).
+    private static func generatedOnAThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
     }
 
     private init(rsa: JWTKit.Insecure.RSA.PrivateKey, ec: ES256PrivateKey) throws {

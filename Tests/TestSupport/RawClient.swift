@@ -92,7 +92,9 @@ public final class RawClient: @unchecked Sendable {
         }
     }
 
-    private func blockingReadResponse(head isHead: Bool) throws -> Response {
+    /// `readResponse`, blocking the calling thread: for a test that times the server from a thread of
+    /// its own, where stalls of the shared pool cannot reach.
+    public func blockingReadResponse(head isHead: Bool = false) throws -> Response {
         let headEnd = try fill(until: { $0.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound })
         let lines = String(decoding: buffer[..<(headEnd - 4)], as: UTF8.self).components(separatedBy: "\r\n")
         buffer.removeFirst(headEnd)

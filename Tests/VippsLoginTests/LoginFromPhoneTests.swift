@@ -48,14 +48,23 @@ struct LoginFromPhoneTests {
 
     @Test("the poll variant: pending, slow_down when too fast, then tokens once confirmed")
     func pollVariant() async throws {
-        try await SimulatorHarness.with { harness in
+        // An interval of a minute, and waits that move the simulator's clock instead of sleeping: two
+        // polls in a row are "too fast" however slow the machine is, and the test takes no real time.
+        try await SimulatorHarness.with(simulator: { $0.pollInterval = 60 }) { harness in
             let login = try await harness.client.startLogin(
                 BackchannelLoginRequest(
                     phone: try PhoneNumber("+47 912 34 567"), scopes: ["openid", "name", "address"], flow: .poll))
-            await #expect(throws: VippsLoginError.authorizationPending) { try await harness.client.pollToken(authReqID: login.authReqID) }
-            await #expect(throws: VippsLoginError.slowDown(interval: 10)) { try await harness.client.pollToken(authReqID: login.authReqID) }
+            #expect(login.interval == 60)
+            await #expect(throws: VippsLoginError.authorizationPending) {
+                try await harness.client.pollToken(authReqID: login.authReqID, interval: login.interval)
+            }
+            await #expect(throws: VippsLoginError.slowDown(interval: 65)) {
+                try await harness.client.pollToken(authReqID: login.authReqID, interval: login.interval)
+            }
             await harness.simulator.approve(authReqID: login.authReqID)
-            let tokens = try await harness.client.waitForToken(login, sleep: { _ in try await Task.sleep(for: .milliseconds(1100)) })
+            let simulator = harness.simulator
+            let tokens = try await harness.client.waitForToken(
+                login, sleep: { duration in await simulator.advanceClock(by: TimeInterval(duration.components.seconds)) })
             #expect(tokens.accessToken.hasPrefix("ciba."))
             let claims = try await harness.client.verifyIDToken(tokens.idToken, authReqID: login.authReqID)
             #expect(claims.sub == "5168ee06-8c21-4b44-9a3c-0b1a4a5ab001")
