@@ -44,8 +44,7 @@ struct SimulatorKeys: Sendable {
     }
 
     /// Key generation runs for seconds in a debug build and never suspends: on Swift's cooperative pool
-    /// (two threads here) it held up every other task meanwhile, and time-bound tests running beside
-    /// the first simulator failed in CI (a slowloris test's 5 s, the poll test's two quick polls).
+    /// (two threads here) it would hold a thread that every other task needs meanwhile.
     private static func generatedOnAThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try work() }) }.start()
