@@ -3,18 +3,13 @@ Vipps: shared by scripts/multi-instance-test.py and scripts/bench-postgres.py.""
 import http.client
 import json
 import os
-import socket
 import subprocess
 import time
 
+from flows import free_port
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET = "one-secret-shared-by-every-instance-of-the-site"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answers(port, path):
