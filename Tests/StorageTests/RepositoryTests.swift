@@ -52,6 +52,36 @@ struct RepositoryTests {
         }
     }
 
+    // Two saves by one member in the same instant (two tabs, two event loops reading one clock tick) both
+    // get acknowledged, so both must stay in the history; the one committed later is the current answer.
+    // Found by the SIGTERM burst in `scripts/process-faults.py`: one acknowledged save was missing.
+    @Test("two saves at the same instant both stay in the history; the later commit is current")
+    func sameInstantKeepsBoth() async throws {
+        try await TemporaryDirectory.withEachPool { pool, _ in
+            try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "s1"), store: nil)
+            let answers = AnswerStore(pool: pool)
+            let instant = Date(timeIntervalSince1970: 1_800_000_000.25)
+            try await answers.record(sub: "s1", answers: [(question: "wish", value: "first")], at: instant)
+            try await answers.record(sub: "s1", answers: [(question: "wish", value: "second")], at: instant)
+            // A clock behind the last answer (another instance, a step back) still writes after it.
+            try await answers.record(sub: "s1", answers: [(question: "wish", value: "third")], at: instant.addingTimeInterval(-60))
+            #expect(try await answers.history(sub: "s1").map(\.value) == ["first", "second", "third"])
+            #expect(try await answers.current(sub: "s1") == ["wish": "third"])
+
+            // Instants at the clock's microsecond ticks, as `Date()` gives them: a quarter of them round
+            // down when read back from the database, which once made a twin look later than its first.
+            let ticks = (0..<200).map { Date(timeIntervalSinceReferenceDate: 818_000_000.123_456 + Double($0) * 0.000_017) }
+            try await pool.write { database in
+                for (index, tick) in ticks.enumerated() {
+                    for twin in ["a", "b"] {
+                        try AnswerStore.record(sub: "s1", answers: [(question: "tick", value: "\(index)\(twin)")], at: tick, in: database)
+                    }
+                }
+            }
+            #expect(try await answers.history(sub: "s1").filter { $0.question == "tick" }.count == 400)
+        }
+    }
+
     @Test("an answer for an unknown member is refused by the foreign key")
     func answerNeedsMember() async throws {
         try await TemporaryDirectory.withEachPool { pool, _ in

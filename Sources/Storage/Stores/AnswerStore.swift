@@ -16,7 +16,8 @@ public struct AnswerStore: Sendable {
 
     public init(pool: any DatabasePool) { self.pool = pool }
 
-    /// Stores `value` as the member's current answer to `question`, committed before this returns.
+    /// Stores `value` for `question` at exactly `time`, committed before this returns (an answer already
+    /// at that key is replaced: for seeding and benchmarks; a member's own saves use `record(sub:answers:at:)`).
     public func record(sub: String, question: String, value: String, at time: Date = Date()) async throws {
         // Through the group-committing writer: under load it shares a transaction with other writes.
         try await pool.write { database in try Self.record(sub: sub, question: question, value: value, at: time, in: database) }
@@ -32,16 +33,19 @@ public struct AnswerStore: Sendable {
     /// The same, inside the caller's transaction.
     public static func record(sub: String, answers: [(question: String, value: String)], at time: Date, in database: any Database) throws {
         for answer in answers {
-            let current = try database.scalar(
+            let latest = try database.query(
                 """
-                SELECT value FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
-                """, [sub, answer.question], as: String.self)
-            if current != answer.value { try record(sub: sub, question: answer.question, value: answer.value, at: time, in: database) }
+                SELECT value, answered_at FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
+                """, [sub, answer.question]
+            ) { row in (value: try row[0] as String, seconds: try row[1] as Double) }.first
+            guard latest?.value != answer.value else { continue }
+            try record(sub: sub, question: answer.question, value: answer.value, at: time.after(latest?.seconds), in: database)
         }
     }
 
+    /// Inserts at exactly `time`; an answer already stored at that key is replaced. For callers that own
+    /// the clock (seeding, benchmarks); a member's saves go through `record(sub:answers:at:in:)`.
     public static func record(sub: String, question: String, value: String, at time: Date, in database: any Database) throws {
-        // Two answers in the same microsecond: the later write is the answer.
         try database.execute(
             """
             INSERT INTO answers (member_sub, question, answered_at, value) VALUES (?, ?, ?, ?)
@@ -102,5 +106,17 @@ public struct AnswerStore: Sendable {
             latest[answers[index].question] = index
         }
         return answers
+    }
+}
+
+extension Date {
+    /// This time, or a microsecond after `latest` when the clock has not moved past it: a save committed
+    /// later is the current answer and never overwrites the one before (two event loops read the same
+    /// clock tick; another instance's clock runs behind). Compared as the stored seconds since 1970, not
+    /// as a `Date` read back: that round trip rounds down in a quarter of cases, and then the same
+    /// instant would look later and overwrite its twin.
+    fileprivate func after(_ latest: Double?) -> Date {
+        guard let latest, timeIntervalSince1970 <= latest else { return self }
+        return Date(timeIntervalSince1970: latest + 0.000_001)
     }
 }
