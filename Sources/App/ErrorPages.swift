@@ -37,6 +37,10 @@ struct ErrorPages: Sendable {
                 : Problem(status, "bad-request", "The request could not be read").response
         }
         let language = head.map { VisitorLanguage.resolve(HTTPRequest(head: $0)).language } ?? .nb
+        // An image past the upload limit is the one refusal with a known cause worth naming.
+        if status == .contentTooLarge, head?.path == MediaUploads.path {
+            return try? views.problem("too_large_image", in: language, status: status)
+        }
         return try? page(status, in: language)
     }
 

@@ -14,6 +14,8 @@ struct MediaUploads: Sendable {
     let pages: StaffPages
 
     static let maxBytes = 2 * 1024 * 1024
+    /// Where the upload form posts (`/media` in the `/admin/pages` group): a refusal there names the image.
+    static let path = "/admin/pages/media"
     static let maxAltLength = 250
 
     func list(_ request: HTTPRequest) async throws -> HTTPResponse {
