@@ -218,12 +218,12 @@ def main(results, bin_dir):
         print(f"| {name} | {connections} | {ours['rps']:,.0f} {unit} | {ours['p50']:.2f} | {ours['p99']:.2f} | {ours['errors']} | {hb} |")
     # Issue "Writes faster than raw SQLite": a save that writes a new answer, at least as fast as
     # Hummingbird's /form, which writes nothing.
+    print()
     for name, connections, ours, theirs in rows:
         if name == "POST /preferences" and theirs:
             ratio = ours["rps"] / theirs[0]
-            print(f"\n- POST /preferences c{connections}: {ratio:.2f}× Hummingbird's /form "
-                  f"(target ≥ 1.0×: {'met' if ratio >= 1.0 else 'NOT met'})", end="")
-    print()
+            print(f"- POST /preferences c{connections}: {ratio:.2f}× Hummingbird's /form "
+                  f"(target ≥ 1.0×: {'met' if ratio >= 1.0 else 'NOT met'})")
     print(f"\nOn a database seeded with {MEMBERS:,} demo members. Peak RSS of velkommen serve (app and simulator) "
           f"over the whole run: {peak:.1f} MiB. Answers in the database afterwards: {len(saved):,} distinct allergy "
           f"values (every POST /preferences wrote a new one), integrity ok.")
