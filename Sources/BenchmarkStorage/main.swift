@@ -1,6 +1,6 @@
 // velkommen-bench-storage: single-row answer inserts, one transaction each, through the app's real
-// write path (AnswerStore over DatabasePool: a hop to the writer queue, BEGIN IMMEDIATE, supersede,
-// INSERT, COMMIT), against the same SQL on a bare connection as the floor.
+// write path (AnswerStore over DatabasePool: a hop to the writer queue, group commit, checkpoints in the
+// background), against the same SQL on a bare connection, one and K to a commit.
 // Usage: velkommen-bench-storage [--count N] [--concurrency C] [--dir DIR]
 //        velkommen-bench-storage --stats DATABASE   (times the statistics page's queries, e.g. after seed-demo)
 import Foundation
@@ -34,11 +34,12 @@ func report(_ name: String, count: Int, seconds: Double, latencies: [Double], tr
     let sorted = latencies.sorted()
     // How many commits the inserts took says whether group commit grouped them.
     let grouping = transactions.map { String(format: " in %d transactions (%.1f inserts each)", $0, Double(count) / Double(max(1, $0))) } ?? ""
-    let line = String(
-        format: "%@: %d inserts%@ in %.2f s = %.0f inserts/s; per insert p50 %.1f µs, p99 %.1f µs, max %.1f ms",
-        name, count, grouping, seconds, Double(count) / seconds,
+    let rate = String(format: "%@: %d inserts%@ in %.2f s = %.0f inserts/s", name, count, grouping, seconds, Double(count) / seconds)
+    guard !sorted.isEmpty else { return print(rate) }
+    let each = String(
+        format: "; per insert p50 %.1f µs, p99 %.1f µs, max %.1f ms",
         percentile(sorted, 0.5) * 1e6, percentile(sorted, 0.99) * 1e6, (sorted.last ?? 0) * 1e3)
-    print(line)
+    print(rate + each)
 }
 
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--stats" {
@@ -67,6 +68,30 @@ do {
     report("bare connection (floor)", count: options.count, seconds: Date().timeIntervalSince(start), latencies: latencies)
 }
 
+// Group commit on this schema and statement layer without the app around it: the same inserts on a bare
+// connection, K to a transaction, each in its own savepoint as the writer runs them, with no queue hop and
+// no waiting, but with SQLite's own checkpoints in the commit (the pool moves them off: WALCheckpointer).
+for perCommit in [2, 8] {
+    let database = try SQLiteConnection(path: folder + "/batched\(perCommit).sqlite")
+    try Migrator(migrations: Schema.migrations).migrate(database)
+    _ = try MemberStore.recordLogin(MemberProfile(sub: "bench"), store: nil, at: Date(), in: database)
+    let start = Date()
+    var number = 0
+    while number < options.count {
+        try database.transaction(.write) { database in
+            for _ in 0..<perCommit where number < options.count {
+                try database.execute("SAVEPOINT velkommen_write")
+                try AnswerStore.record(sub: "bench", question: "q\(number)", value: "answer \(number)", at: Date(), in: database)
+                try database.execute("RELEASE velkommen_write")
+                number += 1
+            }
+        }
+    }
+    report(
+        "bare connection, \(perCommit) per transaction in savepoints, checkpoints in the commit", count: options.count,
+        seconds: Date().timeIntervalSince(start), latencies: [], transactions: (options.count + perCommit - 1) / perCommit)
+}
+
 // The app's path.
 let pool = try SQLitePool(path: folder + "/pool.sqlite")
 try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "bench"), store: nil)
@@ -91,6 +116,9 @@ let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
     for try await part in group { all += part }
     return all
 }
+let checkpoints = pool.checkpoints
+let logBytes = (try? FileManager.default.attributesOfItem(atPath: pool.path + "-wal")[.size] as? Int) ?? 0
+print("  checkpoints: \(checkpoints.background) in the background, \(checkpoints.inCommit) in a commit; log at the end \(logBytes / 1024) KiB")
 report(
     "AnswerStore.record over any DatabasePool, \(options.concurrency) caller(s)", count: perTask * options.concurrency,
     seconds: Date().timeIntervalSince(start), latencies: latencies, transactions: pool.writeStatistics.transactions - transactionsBefore)

@@ -4,11 +4,14 @@ import Foundation
 /// One SQLite connection. Owns its `sqlite3*` and closes it; not thread-safe by design: a
 /// `SQLitePool` confines each connection to one serial queue, and every call happens there.
 public final class SQLiteConnection: Database {
-    /// How the connection is used: the pool's single writer, or one of its readers.
-    public enum Role: Sendable { case writer, reader }
+    /// How the connection is used: the pool's single writer, one of its readers, or the one that copies
+    /// the write-ahead log back into the database (`WALCheckpointer`).
+    public enum Role: Sendable { case writer, reader, checkpointer }
 
     private let handle: OpaquePointer
     private var cache: [String: SQLiteStatement] = [:]
+    /// Kept alive by the connection whose commits report to it (SQLite holds only a raw pointer).
+    private var checkpointer: WALCheckpointer?
     public let path: String
 
     /// Opens (creating when `role` is `.writer`) the database at `path` with WAL, `foreign_keys=ON`,
@@ -97,6 +100,33 @@ public final class SQLiteConnection: Database {
 
     /// True outside a transaction.
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    // MARK: Checkpoints
+
+    /// Hands this connection's checkpoints to `checkpointer`: each commit reports the log's size to it,
+    /// and checkpoints in the commit only when it says so (SQLite's own checkpoint-in-commit is replaced:
+    /// a WAL hook is the one place SQLite reports a commit's log size).
+    func checkpointInBackground(_ checkpointer: WALCheckpointer) {
+        self.checkpointer = checkpointer
+        sqlite3_wal_hook(
+            handle,
+            { context, handle, _, pages in
+                guard let context else { return SQLITE_OK }
+                if Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(logPages: pages) {
+                    // SQLite's own default does the same here; a busy or failing checkpoint leaves the
+                    // commit as it is and is tried again by the next one.
+                    sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                }
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(checkpointer).toOpaque())
+    }
+
+    /// Copies what it can of the write-ahead log into the database file without waiting for anyone
+    /// (`SQLITE_CHECKPOINT_PASSIVE`). Returns false when SQLite reported an error (busy, a full disk).
+    @discardableResult
+    func checkpointPassively() -> Bool {
+        sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK
+    }
 
     // MARK: Backup
 

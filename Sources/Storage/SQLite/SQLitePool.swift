@@ -8,15 +8,26 @@ import Synchronization
 public final class SQLitePool: DatabasePool {
     private let writer: GroupCommitWriter
     private let readers: ReaderSet<SQLiteConnection>
+    private let checkpointer: WALCheckpointer
     public let path: String
 
     /// Opens the database at `path`, applies `migrations` (refusing a database from a newer version) and
     /// opens `readerCount` readers. A write that finds the database locked by another process waits up to
-    /// `busyTimeoutMilliseconds`, then fails with SQLITE_BUSY.
-    public init(path: String, migrations: [Migration] = Schema.migrations, readerCount: Int = 2, busyTimeoutMilliseconds: Int32 = 5000) throws {
+    /// `busyTimeoutMilliseconds`, then fails with SQLITE_BUSY. The write-ahead log is copied back in the
+    /// background; a commit checkpoints only when the log reaches `logPagesLimit` (`WALCheckpointer`).
+    public init(
+        path: String, migrations: [Migration] = Schema.migrations, readerCount: Int = 2, busyTimeoutMilliseconds: Int32 = 5000,
+        logPagesLimit: Int32 = WALCheckpointer.defaultLogPagesLimit
+    ) throws {
         self.path = path
         let writerConnection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try Migrator(migrations: migrations).migrate(writerConnection)
+        checkpointer = try WALCheckpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, writerTakesOver: logPagesLimit)
+        writerConnection.checkpointInBackground(checkpointer)
+        // A log that grew past the limit (a reader held an old snapshot, a long backup) is cut back to it
+        // when it starts over, instead of keeping its largest size on disk.
+        let pageSize = try writerConnection.scalar("PRAGMA page_size", as: Int.self) ?? 4096
+        try writerConnection.execute(script: "PRAGMA journal_size_limit = \(Int(logPagesLimit) * pageSize)")
         writer = GroupCommitWriter(writerConnection, label: "velkommen.db.writer", statistics: writeStatistics)
         var readerConnections: [Confined<SQLiteConnection>] = []
         for index in 0..<max(1, readerCount) {
@@ -34,6 +45,16 @@ public final class SQLitePool: DatabasePool {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Database) throws -> T) async throws -> T {
         try await DatabaseUnavailable.mapping { try await writeStatistics.measure { try await writer.write(body) } }
     }
+
+    /// Checkpoints of the write-ahead log so far: on the checkpointer's own connection, and in a commit
+    /// (when the log outgrew what the background could copy; see `WALCheckpointer`).
+    public var checkpoints: (background: Int, inCommit: Int) {
+        let counts = checkpointer.checkpoints
+        return (counts.background, counts.inline)
+    }
+
+    /// The write-ahead log's size in pages after the last commit.
+    public var logPages: Int { checkpointer.logPages }
 
     /// The writer's queue depth and write latency, for metrics.
     public let writeStatistics = WriteStatistics()
