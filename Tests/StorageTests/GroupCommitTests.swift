@@ -82,3 +82,41 @@ struct GroupCommitTests {
         #expect(try await pool.read { try $0.scalar("SELECT count(*) FROM answers", as: Int.self) } == 80)
     }
 }
+
+@Suite("Group commit on each engine")
+struct GroupCommitEachEngineTests {
+    struct Refused: Error {}
+
+    @Test("in a batch, a write that throws after writing and one that breaks a constraint each roll back alone")
+    func failuresStayAloneOnEachEngine() async throws {
+        try await TemporaryDirectory.withEachPool { pool, engine in
+            _ = try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "m"), store: nil)
+            let transactionsBefore = pool.writeStatistics.transactions
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for number in 0..<300 {
+                    group.addTask {
+                        do {
+                            try await pool.write { database in
+                                try AnswerStore.record(sub: "m", question: "q\(number)", value: "v", at: Date(), in: database)
+                                // Every tenth throws after its insert; every seventh breaks the foreign key
+                                // (on PostgreSQL that aborts the transaction until the rollback to its savepoint).
+                                if number % 10 == 0 { throw Refused() }
+                                if number % 7 == 0 { try AnswerStore.record(sub: "nobody", question: "q", value: "v", at: Date(), in: database) }
+                            }
+                            return (number, true)
+                        } catch {
+                            return (number, false)
+                        }
+                    }
+                }
+                return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            let fails = { (number: Int) in number % 10 == 0 || number % 7 == 0 }
+            #expect(outcomes.count == 300)
+            #expect(outcomes.allSatisfy { fails($0.key) == !$0.value }, "exactly the failing writes failed on \(engine)")
+            #expect(pool.writeStatistics.transactions - transactionsBefore < 300, "writes shared transactions on \(engine)")
+            let stored = try await pool.read { database in Set(try database.query("SELECT question FROM answers", [], { try $0[0] as String })) }
+            #expect(stored == Set((0..<300).filter { !fails($0) }.map { "q\($0)" }), "on \(engine)")
+        }
+    }
+}

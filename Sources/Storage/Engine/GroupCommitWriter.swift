@@ -77,43 +77,59 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
         var done: [WriteJob] = []
         var failed: [(WriteJob, any Error)] = []
+        // `open`: a transaction is open with the savepoint set; `fresh`: nothing has run since the
+        // savepoint was set (after BEGIN, or after a rollback to it, which keeps it set).
         var open = false
+        var fresh = false
+        /// The engine rolled the whole transaction back, or the savepoints can no longer be trusted:
+        /// the writes before this one are gone too, and their callers must hear it.
+        func abandon(_ error: any Error) {
+            if !database.isAutocommit { try? database.execute("ROLLBACK") }
+            failed += done.map { ($0, error) }
+            done = []
+            open = false
+        }
         for job in batch {
             do {
+                // Statements sent together: on PostgreSQL one round trip for the transaction's start and
+                // one between two writes, instead of one per statement.
                 if !open {
-                    for statement in database.dialect.beginWrite { try database.execute(statement) }
+                    try database.execute(together: database.dialect.beginWrite + ["SAVEPOINT velkommen_write"])
                     open = true
+                } else if !fresh {
+                    try database.execute(together: ["RELEASE velkommen_write", "SAVEPOINT velkommen_write"])
                 }
+                fresh = false
             } catch {
                 failed.append((job, error))
+                abandon(error)
                 continue
             }
             do {
-                try database.execute("SAVEPOINT velkommen_write")
                 try job.execute(database)
-                try database.execute("RELEASE velkommen_write")
                 done.append(job)
             } catch {
                 failed.append((job, error))
                 if database.isAutocommit {
-                    // The engine rolled the whole transaction back (a full disk, an I/O error): the writes
-                    // before this one are gone too, and their callers must hear it.
-                    failed += done.map { ($0, error) }
-                    done = []
-                    open = false
-                } else {
-                    try? database.execute("ROLLBACK TO velkommen_write")
-                    try? database.execute("RELEASE velkommen_write")
+                    abandon(error)
+                    continue
+                }
+                do {
+                    // The savepoint stays set after a rollback to it: the next write runs inside it.
+                    try database.execute("ROLLBACK TO velkommen_write")
+                    fresh = true
+                } catch {
+                    // Without the rollback this write's half would be committed with the others.
+                    abandon(error)
                 }
             }
         }
         if open {
             do {
+                // COMMIT releases the last savepoint with the transaction.
                 try database.execute("COMMIT")
             } catch {
-                if !database.isAutocommit { try? database.execute("ROLLBACK") }
-                failed += done.map { ($0, error) }
-                done = []
+                abandon(error)
             }
         }
         // Every caller wakes from here, after the commit that holds (or lost) its write.
