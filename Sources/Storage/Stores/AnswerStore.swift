@@ -30,24 +30,16 @@ public struct AnswerStore: Sendable {
         try await pool.write { database in try Self.record(sub: sub, answers: answers, at: time, in: database) }
     }
 
-    /// The same, inside the caller's transaction: one statement per answer, which reads the member's
-    /// latest answer to the question and inserts only a changed one. It goes at `time`, or a microsecond
-    /// after the latest when the clock has not moved past it: a save committed later is the current
-    /// answer and never overwrites the one before (two event loops read the same clock tick; another
-    /// instance's clock runs behind). The comparison is on the stored seconds, in SQL: a `Date` read back
-    /// rounds down in a quarter of cases, and then the same instant would look later and overwrite its twin.
+    /// The same, inside the caller's transaction.
     public static func record(sub: String, answers: [(question: String, value: String)], at time: Date, in database: any Database) throws {
         for answer in answers {
-            try database.execute(
+            let latest = try database.query(
                 """
-                INSERT INTO answers (member_sub, question, answered_at, value)
-                SELECT ?, ?, CASE WHEN latest.answered_at IS NULL OR ? > latest.answered_at THEN ? ELSE latest.answered_at + 0.000001 END, ?
-                FROM (SELECT 1 AS here) AS one
-                LEFT JOIN (
-                    SELECT value, answered_at FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
-                ) AS latest ON TRUE
-                WHERE latest.value IS NULL OR latest.value <> ?
-                """, [sub, answer.question, time, time, answer.value, sub, answer.question, answer.value])
+                SELECT value, answered_at FROM answers WHERE member_sub = ? AND question = ? ORDER BY answered_at DESC LIMIT 1
+                """, [sub, answer.question]
+            ) { row in (value: try row[0] as String, seconds: try row[1] as Double) }.first
+            guard latest?.value != answer.value else { continue }
+            try record(sub: sub, question: answer.question, value: answer.value, at: time.after(latest?.seconds), in: database)
         }
     }
 
@@ -114,5 +106,17 @@ public struct AnswerStore: Sendable {
             latest[answers[index].question] = index
         }
         return answers
+    }
+}
+
+extension Date {
+    /// This time, or a microsecond after `latest` when the clock has not moved past it: a save committed
+    /// later is the current answer and never overwrites the one before (two event loops read the same
+    /// clock tick; another instance's clock runs behind). Compared as the stored seconds since 1970, not
+    /// as a `Date` read back: that round trip rounds down in a quarter of cases, and then the same
+    /// instant would look later and overwrite its twin.
+    fileprivate func after(_ latest: Double?) -> Date {
+        guard let latest, timeIntervalSince1970 <= latest else { return self }
+        return Date(timeIntervalSince1970: latest + 0.000_001)
     }
 }
