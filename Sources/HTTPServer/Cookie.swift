@@ -79,7 +79,8 @@ extension HTTPRequest {
     public var cookies: [String: String] {
         var cookies: [String: String] = [:]
         forEachCookie { name, value in
-            if cookies[name] == nil { cookies[name] = PercentDecoding.decodeString(value, plusAsSpace: false) }
+            let name = String(decoding: name, as: UTF8.self)
+            if cookies[name] == nil { cookies[name] = PercentDecoding.decodeString(buffer: value, plusAsSpace: false) }
             return true
         }
         return cookies
@@ -90,25 +91,45 @@ extension HTTPRequest {
     public func cookie(_ wanted: String) -> String? {
         var found: String?
         forEachCookie { name, value in
-            guard name == wanted else { return true }
-            found = PercentDecoding.decodeString(value, plusAsSpace: false)
+            guard name.elementsEqual(wanted.utf8) else { return true }
+            found = PercentDecoding.decodeString(buffer: value, plusAsSpace: false)
             return false
         }
         return found
     }
 
-    /// Calls `body` with each well-formed cookie's name and raw value, in order, until it returns false.
-    private func forEachCookie(_ body: (String, Substring.UTF8View.SubSequence) -> Bool) {
-        for header in headers.values("Cookie") {
-            for pair in header.utf8.split(separator: .semicolon) {
-                guard let equals = pair.firstIndex(of: .equals) else { continue }
-                let name = String(decoding: pair[..<equals].trimmingASCIISpaces, as: UTF8.self)
-                var value = pair[pair.index(after: equals)...].trimmingASCIISpaces
-                if value.count >= 2, value.first == .quote, value.last == .quote { value = value.dropFirst().dropLast() }
-                guard !name.isEmpty, name.utf8.allSatisfy(ByteClass.isTokenCharacter) else { continue }
-                if !body(name, value) { return }
+    /// Calls `body` with each well-formed cookie's name and raw value, as bytes of the header, in order,
+    /// until it returns false. Scans the header's bytes in place: no array of pairs, no string per name
+    /// (read on every request, the string-splitting version was 4 % of a preference save's time).
+    private func forEachCookie(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool) {
+        for field in headers.fields where field.name.equalsIgnoringASCIICase("Cookie") {
+            var header = field.value
+            let stopped = header.withUTF8 { bytes -> Bool in
+                var start = 0
+                while start < bytes.count {
+                    var end = start
+                    while end < bytes.count, bytes[end] != .semicolon { end += 1 }
+                    defer { start = end + 1 }
+                    guard let equals = bytes[start..<end].firstIndex(of: .equals) else { continue }
+                    let name = Self.trimmingASCIISpaces(bytes, start..<equals)
+                    var value = Self.trimmingASCIISpaces(bytes, (equals + 1)..<end)
+                    if value.count >= 2, bytes[value.lowerBound] == .quote, bytes[value.upperBound - 1] == .quote {
+                        value = (value.lowerBound + 1)..<(value.upperBound - 1)
+                    }
+                    guard !name.isEmpty, bytes[name].allSatisfy(ByteClass.isTokenCharacter) else { continue }
+                    if !body(UnsafeBufferPointer(rebasing: bytes[name]), UnsafeBufferPointer(rebasing: bytes[value])) { return true }
+                }
+                return false
             }
+            if stopped { return }
         }
+    }
+
+    private static func trimmingASCIISpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var range = range
+        while let first = range.first, bytes[first] == .space || bytes[first] == .tab { range = (first + 1)..<range.upperBound }
+        while let last = range.last, bytes[last] == .space || bytes[last] == .tab { range = range.lowerBound..<last }
+        return range
     }
 }
 
@@ -116,14 +137,5 @@ extension HTTPResponse {
     /// Adds a `Set-Cookie` header.
     public mutating func setCookie(_ cookie: SetCookie) {
         headers.add("Set-Cookie", cookie.headerValue)
-    }
-}
-
-extension Substring.UTF8View.SubSequence {
-    var trimmingASCIISpaces: Substring.UTF8View.SubSequence {
-        var slice = self
-        while let first = slice.first, first == .space || first == .tab { slice = slice.dropFirst() }
-        while let last = slice.last, last == .space || last == .tab { slice = slice.dropLast() }
-        return slice
     }
 }

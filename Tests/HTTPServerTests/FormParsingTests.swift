@@ -92,6 +92,17 @@ struct FormParsingTests {
         #expect(request.cookie("missing") == nil)
     }
 
+    @Test("cookie pairs: spaces around them, empty pairs, a pair without a value sign, a name that is a prefix of another")
+    func cookiePairs() {
+        let request = HTTPRequest(
+            head: HTTPRequestHead(method: .get, path: "/", headers: ["Cookie": " ; sess=1;session = abc ;junk; =x; a=;"]))
+        #expect(request.cookie("session") == "abc")
+        #expect(request.cookie("sess") == "1")
+        #expect(request.cookie("a") == "")
+        #expect(request.cookie("junk") == nil)
+        #expect(request.cookies == ["sess": "1", "session": "abc", "a": ""])
+    }
+
     @Test("a set cookie carries every attribute")
     func setCookie() {
         let cookie = SetCookie(name: "session", value: "abc", maxAge: 2_592_000, expires: 0, secure: true)

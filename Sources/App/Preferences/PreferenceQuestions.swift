@@ -69,7 +69,7 @@ struct PreferenceQuestions: Sendable {
             switch question.type {
             case .text:
                 let text = submitted[0]
-                if text.count > (question.maxLength ?? 500) || text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                if text.characterCount > (question.maxLength ?? 500) || text.hasControlCharacter {
                     errors[question.id] = "error_text"
                 } else {
                     answers.append((question.id, text))
