@@ -13,15 +13,21 @@ enum Tokens {
     /// Lowercase hex of the SHA-256. Runs on every signed-in request (the session cookie), so it avoids
     /// `String(format:)`, which costs microseconds per byte.
     static func sha256Hex(_ text: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(text.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
+        var text = text
+        // Hashed in place and written into the string's own storage: no `Data`, no byte arrays.
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { hex in
+            var index = 0
+            for byte in digest {
+                hex[index] = hexDigit(byte >> 4)
+                hex[index + 1] = hexDigit(byte & 0x0F)
+                index += 2
+            }
+            return index
         }
-        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
 
     static func sha256(_ text: String) -> Data { Data(SHA256.hash(data: Data(text.utf8))) }
 
