@@ -136,6 +136,7 @@ struct OperationsTests {
             #expect(text.contains("velkommen_vipps_request_duration_seconds_bucket"))
             #expect(text.contains("velkommen_database_write_duration_seconds_count"))
             #expect(text.contains("velkommen_http_open_connections 3"))
+            #expect(text.contains(#"velkommen_database_checkpoints_total{where="commit"} 0"#), "no commit waited for a checkpoint")
         }
     }
 

@@ -24,6 +24,9 @@ public final class AppMetrics: Sendable {
     private let databaseWrites: CoreMetrics.Timer
     private let queueDepth: CoreMetrics.Gauge
     private let openConnections: CoreMetrics.Gauge
+    private let checkpoints: (background: CoreMetrics.Counter, inCommit: CoreMetrics.Counter)
+    /// The checkpoint counts already added to the counters: a scrape adds what happened since.
+    private let checkpointsReported = Mutex((background: 0, inCommit: 0))
 
     public init() {
         let factory = PrometheusMetricsFactory(registry: registry)
@@ -35,6 +38,10 @@ public final class AppMetrics: Sendable {
         databaseWrites = CoreMetrics.Timer(label: "velkommen_database_write_duration_seconds", factory: factory)
         queueDepth = CoreMetrics.Gauge(label: "velkommen_database_write_queue_depth", factory: factory)
         openConnections = CoreMetrics.Gauge(label: "velkommen_http_open_connections", factory: factory)
+        checkpoints = (
+            CoreMetrics.Counter(label: "velkommen_database_checkpoints_total", dimensions: [("where", "background")], factory: factory),
+            CoreMetrics.Counter(label: "velkommen_database_checkpoints_total", dimensions: [("where", "commit")], factory: factory)
+        )
     }
 
     /// One answered request, by route pattern (never the path itself: it may hold ids or codes).
@@ -85,6 +92,15 @@ public final class AppMetrics: Sendable {
     public func exposition(writes: WriteStatistics, openConnections connections: Int) -> [UInt8] {
         queueDepth.record(writes.queueDepth)
         openConnections.record(connections)
+        // Checkpoints in a commit mean the log outgrew what the background copies: a reader holding an
+        // old snapshot, or a write rate above the disk's.
+        let now = writes.checkpoints
+        let since = checkpointsReported.withLock { reported in
+            defer { reported = now }
+            return (now.background - reported.background, now.inCommit - reported.inCommit)
+        }
+        if since.0 > 0 { checkpoints.background.increment(by: since.0) }
+        if since.1 > 0 { checkpoints.inCommit.increment(by: since.1) }
         return registry.emitToBuffer()
     }
 }

@@ -24,6 +24,20 @@ public final class WriteStatistics: Sendable {
 
     func countTransaction() { batches.add(1, ordering: .relaxed) }
 
+    private let backgroundCheckpoints = Atomic<Int>(0)
+    private let checkpointsInCommit = Atomic<Int>(0)
+
+    /// Checkpoints of SQLite's write-ahead log so far: on their own connection, and in a commit (the log
+    /// reached its limit: a reader held an old snapshot, or the background could not keep up).
+    /// Always zero on PostgreSQL.
+    public var checkpoints: (background: Int, inCommit: Int) {
+        (backgroundCheckpoints.load(ordering: .relaxed), checkpointsInCommit.load(ordering: .relaxed))
+    }
+
+    func countCheckpoint(inCommit: Bool) {
+        if inCommit { checkpointsInCommit.add(1, ordering: .relaxed) } else { backgroundCheckpoints.add(1, ordering: .relaxed) }
+    }
+
     public func observe(_ record: @escaping @Sendable (Duration) -> Void) { observer.withLock { $0 = Observer(record) } }
 
     func measure<T>(_ body: () async throws -> T) async rethrows -> T {

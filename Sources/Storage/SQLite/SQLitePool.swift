@@ -22,7 +22,8 @@ public final class SQLitePool: DatabasePool {
         self.path = path
         let writerConnection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try Migrator(migrations: migrations).migrate(writerConnection)
-        checkpointer = try WALCheckpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, writerTakesOver: logPagesLimit)
+        checkpointer = try WALCheckpointer(
+            path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, writerTakesOver: logPagesLimit, statistics: writeStatistics)
         writerConnection.checkpointInBackground(checkpointer)
         // A log that grew past the limit (a reader held an old snapshot, a long backup) is cut back to it
         // when it starts over, instead of keeping its largest size on disk.
@@ -46,12 +47,8 @@ public final class SQLitePool: DatabasePool {
         try await DatabaseUnavailable.mapping { try await writeStatistics.measure { try await writer.write(body) } }
     }
 
-    /// Checkpoints of the write-ahead log so far: on the checkpointer's own connection, and in a commit
-    /// (when the log outgrew what the background could copy; see `WALCheckpointer`).
-    public var checkpoints: (background: Int, inCommit: Int) {
-        let counts = checkpointer.checkpoints
-        return (counts.background, counts.inline)
-    }
+    /// Checkpoints of the write-ahead log so far (`WriteStatistics.checkpoints`).
+    public var checkpoints: (background: Int, inCommit: Int) { writeStatistics.checkpoints }
 
     /// The write-ahead log's size in pages after the last commit.
     public var logPages: Int { checkpointer.logPages }

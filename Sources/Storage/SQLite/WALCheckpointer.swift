@@ -30,19 +30,17 @@ public final class WALCheckpointer: @unchecked Sendable {
         /// The log's size when the last background checkpoint was scheduled: the next one waits for
         /// `pagesPerCheckpoint` more (or for the log to start over, when this is larger than the log).
         var scheduledAt: Int32 = 0
-        var background = 0
-        var inline = 0
         var logPages: Int32 = 0
     }
 
-    init(path: String, busyTimeoutMilliseconds: Int32, writerTakesOver: Int32) throws {
+    private let statistics: WriteStatistics
+
+    init(path: String, busyTimeoutMilliseconds: Int32, writerTakesOver: Int32, statistics: WriteStatistics) throws {
+        self.statistics = statistics
         connection = try SQLiteConnection(path: path, role: .checkpointer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         queue = DispatchQueue(label: "velkommen.db.checkpointer", qos: .utility)
         self.writerTakesOver = writerTakesOver
     }
-
-    /// Checkpoints run so far: in the background, and by the writer in a commit.
-    var checkpoints: (background: Int, inline: Int) { state.withLock { ($0.background, $0.inline) } }
 
     /// The log's size in pages after the last commit (it starts over from 0 after a full checkpoint).
     var logPages: Int { Int(state.withLock { $0.logPages }) }
@@ -54,7 +52,6 @@ public final class WALCheckpointer: @unchecked Sendable {
             state.logPages = logPages
             if logPages < state.scheduledAt { state.scheduledAt = 0 }
             if logPages >= writerTakesOver {
-                state.inline += 1
                 state.scheduledAt = 0
                 return (false, true)
             }
@@ -64,6 +61,7 @@ public final class WALCheckpointer: @unchecked Sendable {
             return (true, false)
         }
         if schedule { queue.async { self.checkpoint() } }
+        if inline { statistics.countCheckpoint(inCommit: true) }
         return inline
     }
 
@@ -71,9 +69,7 @@ public final class WALCheckpointer: @unchecked Sendable {
         // PASSIVE: copies what no reader still needs and never waits for the writer or a reader; an
         // error (a full disk) leaves the log as it is, and the next commit past the threshold tries again.
         connection.checkpointPassively()
-        state.withLock { state in
-            state.running = false
-            state.background += 1
-        }
+        state.withLock { $0.running = false }
+        statistics.countCheckpoint(inCommit: false)
     }
 }
