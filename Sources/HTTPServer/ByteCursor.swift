@@ -93,3 +93,13 @@ enum ByteClass {
         return true
     }
 }
+
+extension Slice where Base == UnsafeBufferPointer<UInt8> {
+    /// The bytes without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3).
+    var trimmingOptionalWhitespace: Slice {
+        var slice = self
+        while let first = slice.first, first == .space || first == .tab { slice = slice.dropFirst() }
+        while let last = slice.last, last == .space || last == .tab { slice = slice.dropLast() }
+        return slice
+    }
+}

@@ -111,25 +111,16 @@ extension HTTPRequest {
                     while end < bytes.count, bytes[end] != .semicolon { end += 1 }
                     defer { start = end + 1 }
                     guard let equals = bytes[start..<end].firstIndex(of: .equals) else { continue }
-                    let name = Self.trimmingASCIISpaces(bytes, start..<equals)
-                    var value = Self.trimmingASCIISpaces(bytes, (equals + 1)..<end)
-                    if value.count >= 2, bytes[value.lowerBound] == .quote, bytes[value.upperBound - 1] == .quote {
-                        value = (value.lowerBound + 1)..<(value.upperBound - 1)
-                    }
-                    guard !name.isEmpty, bytes[name].allSatisfy(ByteClass.isTokenCharacter) else { continue }
-                    if !body(UnsafeBufferPointer(rebasing: bytes[name]), UnsafeBufferPointer(rebasing: bytes[value])) { return true }
+                    let name = bytes[start..<equals].trimmingOptionalWhitespace
+                    var value = bytes[(equals + 1)..<end].trimmingOptionalWhitespace
+                    if value.count >= 2, value.first == .quote, value.last == .quote { value = value.dropFirst().dropLast() }
+                    guard !name.isEmpty, name.allSatisfy(ByteClass.isTokenCharacter) else { continue }
+                    if !body(UnsafeBufferPointer(rebasing: name), UnsafeBufferPointer(rebasing: value)) { return true }
                 }
                 return false
             }
             if stopped { return }
         }
-    }
-
-    private static func trimmingASCIISpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
-        var range = range
-        while let first = range.first, bytes[first] == .space || bytes[first] == .tab { range = (first + 1)..<range.upperBound }
-        while let last = range.last, bytes[last] == .space || bytes[last] == .tab { range = range.lowerBound..<last }
-        return range
     }
 }
 

@@ -33,9 +33,7 @@ struct FramingHeaders {
         /// The elements of a comma-separated list (RFC 9110 §5.6.1), trimmed, empty ones dropped.
         static func listElements(_ value: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
             value.split(separator: .comma).compactMap { element in
-                var slice = element[...]
-                while let first = slice.first, first == .space || first == .tab { slice = slice.dropFirst() }
-                while let last = slice.last, last == .space || last == .tab { slice = slice.dropLast() }
+                let slice = element[...].trimmingOptionalWhitespace
                 return slice.isEmpty ? nil : UnsafeBufferPointer(rebasing: slice)
             }
         }
