@@ -116,7 +116,7 @@ let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
     for try await part in group { all += part }
     return all
 }
-let checkpoints = pool.checkpoints
+let checkpoints = pool.writeStatistics.checkpoints
 let logBytes = (try? FileManager.default.attributesOfItem(atPath: pool.path + "-wal")[.size] as? Int) ?? 0
 print("  checkpoints: \(checkpoints.background) in the background, \(checkpoints.inCommit) in a commit; log at the end \(logBytes / 1024) KiB")
 report(

@@ -27,9 +27,9 @@ struct CheckpointTests {
                 written += 10
             }
             let deadline = ContinuousClock.now + .seconds(10)
-            while pool.checkpoints.background == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(pool.checkpoints.background >= 1)
-            #expect(pool.checkpoints.inCommit == 0, "SQLite's default would have checkpointed in the commit past 1,000 pages")
+            while pool.writeStatistics.checkpoints.background == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(pool.writeStatistics.checkpoints.background >= 1)
+            #expect(pool.writeStatistics.checkpoints.inCommit == 0, "SQLite's default would have checkpointed in the commit past 1,000 pages")
             let stored = try await pool.read { try $0.scalar("SELECT count(*) FROM answers", as: Int.self) }
             #expect(stored == written * 20)
         }
@@ -47,7 +47,7 @@ struct CheckpointTests {
             try reader.execute(script: "BEGIN")
             _ = try reader.scalar("SELECT count(*) FROM members", as: Int.self)
             try await Self.write(300, to: limited)
-            #expect(limited.checkpoints.inCommit >= 1, "the writer took over at the limit")
+            #expect(limited.writeStatistics.checkpoints.inCommit >= 1, "the writer took over at the limit")
             try reader.execute(script: "COMMIT")
             // With the reader gone, the writer's next checkpoint copies everything, and the log starts
             // over from its beginning: it does not grow past the limit however much is written.

@@ -115,7 +115,7 @@ public final class SQLiteConnection: Database {
                 if Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(logPages: pages) {
                     // SQLite's own default does the same here; a busy or failing checkpoint leaves the
                     // commit as it is and is tried again by the next one.
-                    sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                    SQLiteConnection.checkpointPassively(handle)
                 }
                 return SQLITE_OK
             }, Unmanaged.passUnretained(checkpointer).toOpaque())
@@ -124,7 +124,11 @@ public final class SQLiteConnection: Database {
     /// Copies what it can of the write-ahead log into the database file without waiting for anyone
     /// (`SQLITE_CHECKPOINT_PASSIVE`). Returns false when SQLite reported an error (busy, a full disk).
     @discardableResult
-    func checkpointPassively() -> Bool {
+    func checkpointPassively() -> Bool { Self.checkpointPassively(handle) }
+
+    /// The same on a raw handle: the WAL hook is a C callback and has no `self`.
+    @discardableResult
+    private static func checkpointPassively(_ handle: OpaquePointer?) -> Bool {
         sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK
     }
 

@@ -47,9 +47,6 @@ public final class SQLitePool: DatabasePool {
         try await DatabaseUnavailable.mapping { try await writeStatistics.measure { try await writer.write(body) } }
     }
 
-    /// Checkpoints of the write-ahead log so far (`WriteStatistics.checkpoints`).
-    public var checkpoints: (background: Int, inCommit: Int) { writeStatistics.checkpoints }
-
     /// The write-ahead log's size in pages after the last commit.
     public var logPages: Int { checkpointer.logPages }
 
