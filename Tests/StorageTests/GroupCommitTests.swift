@@ -11,8 +11,6 @@ struct GroupCommitTests {
         return (pool, folder)
     }
 
-    struct Refused: Error {}
-
     @Test("hundreds of concurrent writes, every tenth throwing: the others are all committed, the throwers leave nothing")
     func failuresStayAlone() async throws {
         let (pool, folder) = try Self.pool()
@@ -27,21 +25,9 @@ struct GroupCommitTests {
             while pool.writeStatistics.queueDepth < 400 { try await Task.sleep(for: .milliseconds(5)) }
             try other.execute(script: "ROLLBACK")
         }
-        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
-            for number in 0..<400 {
-                group.addTask {
-                    do {
-                        try await pool.write { database in
-                            try AnswerStore.record(sub: "m", question: "q\(number)", value: "v", at: Date(), in: database)
-                            if number % 10 == 0 { throw Refused() }
-                        }
-                        return (number, true)
-                    } catch {
-                        return (number, false)
-                    }
-                }
-            }
-            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        let outcomes = await concurrentWrites(400, to: pool) { number, database in
+            try AnswerStore.record(sub: "m", question: "q\(number)", value: "v", at: Date(), in: database)
+            if number % 10 == 0 { throw Refused() }
         }
         try await released.value
         #expect(outcomes.count == 400)
@@ -85,31 +71,17 @@ struct GroupCommitTests {
 
 @Suite("Group commit on each engine")
 struct GroupCommitEachEngineTests {
-    struct Refused: Error {}
-
     @Test("in a batch, a write that throws after writing and one that breaks a constraint each roll back alone")
     func failuresStayAloneOnEachEngine() async throws {
         try await TemporaryDirectory.withEachPool { pool, engine in
             _ = try await MemberStore(pool: pool).recordLogin(MemberProfile(sub: "m"), store: nil)
             let transactionsBefore = pool.writeStatistics.transactions
-            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
-                for number in 0..<300 {
-                    group.addTask {
-                        do {
-                            try await pool.write { database in
-                                try AnswerStore.record(sub: "m", question: "q\(number)", value: "v", at: Date(), in: database)
-                                // Every tenth throws after its insert; every seventh breaks the foreign key
-                                // (on PostgreSQL that aborts the transaction until the rollback to its savepoint).
-                                if number % 10 == 0 { throw Refused() }
-                                if number % 7 == 0 { try AnswerStore.record(sub: "nobody", question: "q", value: "v", at: Date(), in: database) }
-                            }
-                            return (number, true)
-                        } catch {
-                            return (number, false)
-                        }
-                    }
-                }
-                return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            let outcomes = await concurrentWrites(300, to: pool) { number, database in
+                try AnswerStore.record(sub: "m", question: "q\(number)", value: "v", at: Date(), in: database)
+                // Every tenth throws after its insert; every seventh breaks the foreign key
+                // (on PostgreSQL that aborts the transaction until the rollback to its savepoint).
+                if number % 10 == 0 { throw Refused() }
+                if number % 7 == 0 { try AnswerStore.record(sub: "nobody", question: "q", value: "v", at: Date(), in: database) }
             }
             let fails = { (number: Int) in number % 10 == 0 || number % 7 == 0 }
             #expect(outcomes.count == 300)
@@ -118,5 +90,28 @@ struct GroupCommitEachEngineTests {
             let stored = try await pool.read { database in Set(try database.query("SELECT question FROM answers", [], { try $0[0] as String })) }
             #expect(stored == Set((0..<300).filter { !fails($0) }.map { "q\($0)" }), "on \(engine)")
         }
+    }
+}
+
+/// A write a test refuses on purpose.
+struct Refused: Error {}
+
+/// Runs `count` writes at once, write `number` through `write(number, database)`, and returns by number
+/// whether each was acknowledged.
+func concurrentWrites(
+    _ count: Int, to pool: any DatabasePool, _ write: @escaping @Sendable (Int, any Database) throws -> Void
+) async -> [Int: Bool] {
+    await withTaskGroup(of: (Int, Bool).self) { group in
+        for number in 0..<count {
+            group.addTask {
+                do {
+                    try await pool.write { database in try write(number, database) }
+                    return (number, true)
+                } catch {
+                    return (number, false)
+                }
+            }
+        }
+        return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
     }
 }
