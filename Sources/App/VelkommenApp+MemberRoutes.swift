@@ -8,7 +8,8 @@ extension VelkommenApp {
         let visitors = visitors
         let preferences = PreferencesPage(book: questions, answers: AnswerStore(pool: database), views: views, metrics: metrics)
         let myData = MyDataPage(
-            members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, sessions: memberSession, views: views,
+            members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, agreements: AgreementStore(pool: database),
+            sessions: memberSession, views: views,
             book: questions)
         let card = MemberCardPage(views: views)
         router.group("", RequireMember(visitors: visitors)) { member in

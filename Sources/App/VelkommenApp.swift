@@ -21,11 +21,12 @@ public final class VelkommenApp: Sendable {
     let signedInCache: SignedInCache
     let sealer: Sealer
     let stores: StoreNames
+    let consentMapping: ConsentMapping
     public let metrics = AppMetrics()
 
     init(
         configuration: AppConfiguration, database: any DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
-        stores: StoreNames, logger: Logger
+        stores: StoreNames, consentMapping: ConsentMapping = ConsentMapping(), logger: Logger
     ) {
         self.configuration = configuration
         self.database = database
@@ -34,6 +35,7 @@ public final class VelkommenApp: Sendable {
         self.questions = questions
         self.sealer = sealer
         self.stores = stores
+        self.consentMapping = consentMapping
         let metrics = metrics
         vipps = configuration.vipps.map { vipps in
             var observed = vipps
@@ -74,7 +76,8 @@ public final class VelkommenApp: Sendable {
         }
         return VelkommenApp(
             configuration: configuration, database: database, pages: pages, views: views, questions: questions,
-            sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"), logger: logger)
+            sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"),
+            consentMapping: try ConsentMapping.load(path: configuration.templatesDirectory + "/consents.json"), logger: logger)
     }
 
     /// Opens the database the operator named: a SQLite file, or PostgreSQL by URL.
@@ -114,10 +117,11 @@ public final class VelkommenApp: Sendable {
         LoginStarter(
             client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database),
             callbackURL: configuration.callbackURL,
-            members: MemberStore(pool: database), stores: stores, metrics: metrics, logger: logger)
+            members: MemberStore(pool: database), stores: stores, metrics: metrics, logger: logger,
+            consentScope: configuration.consentScope, agreement: configuration.agreement)
     }
     var consentNotices: ConsentNotices { ConsentNotices(sealer: sealer, secure: configuration.secureCookies) }
-    var landing: Landing { Landing(landings: Landings(ledger: ledger), metrics: metrics) }
+    var landing: Landing { Landing(landings: Landings(ledger: ledger), mapping: consentMapping, metrics: metrics) }
     var browserLogin: BrowserLogin {
         BrowserLogin(
             cookieName: "velkommen_login", scopes: LoginStarter.scopes, client: vipps, sealer: sealer, landing: landing,

@@ -56,9 +56,15 @@ public struct UserInfo: Decodable, Sendable, Equatable {
     public var delegatedConsents: DelegatedConsents?
     /// The `delegatedConsents` object exactly as received, for the append-only ledger.
     public var delegatedConsentsJSON: String?
+    /// Scope `customFlow`: the merchant's own consent screens (`flowResult`; `customFlow` is read too).
+    public var flowResult: FlowResult?
+    public var flowResultJSON: String?
+    /// Scope `agreement`: the terms and privacy statement accepted in this login.
+    public var agreement: Agreement?
+    public var agreementJSON: String?
 
     enum CodingKeys: String, CodingKey {
-        case sub, sid, name, email, birthdate, nin, gender, address, accounts, delegatedConsents
+        case sub, sid, name, email, birthdate, nin, gender, address, accounts, delegatedConsents, flowResult, customFlow, agreement
         case givenName = "given_name"
         case familyName = "family_name"
         case emailVerified = "email_verified"
@@ -85,18 +91,28 @@ public struct UserInfo: Decodable, Sendable, Equatable {
         otherAddresses = try container.decodeIfPresent([Address].self, forKey: .otherAddresses)
         accounts = try container.decodeIfPresent([Account].self, forKey: .accounts)
         delegatedConsents = try container.decodeIfPresent(DelegatedConsents.self, forKey: .delegatedConsents)
+        // Undocumented shapes: an object of another shape is kept verbatim in the receipt but not read.
+        flowResult =
+            (try? container.decodeIfPresent(FlowResult.self, forKey: .flowResult))
+            ?? (try? container.decodeIfPresent(FlowResult.self, forKey: .customFlow))
+        agreement = try? container.decodeIfPresent(Agreement.self, forKey: .agreement)
     }
 
-    /// Decodes `data`, keeping the `delegatedConsents` object verbatim beside the typed value.
-    static func decode(_ data: Data) throws -> UserInfo {
+    /// Decodes `data`, keeping the consent and agreement objects verbatim beside the typed values.
+    public static func decode(_ data: Data) throws -> UserInfo {
         var info = try JSONDecoder().decode(UserInfo.self, from: data)
-        if info.delegatedConsents != nil,
-            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let consents = object["delegatedConsents"],
-            let verbatim = try? JSONSerialization.data(withJSONObject: consents, options: [.sortedKeys])
-        {
-            info.delegatedConsentsJSON = String(decoding: verbatim, as: UTF8.self)
+        guard info.delegatedConsents != nil || info.flowResult != nil || info.agreement != nil,
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return info }
+        func verbatim(_ key: String) -> String? {
+            guard let value = object[key], value is [String: Any],
+                let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+            else { return nil }
+            return String(decoding: data, as: UTF8.self)
         }
+        if info.delegatedConsents != nil { info.delegatedConsentsJSON = verbatim("delegatedConsents") }
+        if info.flowResult != nil { info.flowResultJSON = verbatim("flowResult") ?? verbatim("customFlow") }
+        if info.agreement != nil { info.agreementJSON = verbatim("agreement") }
         return info
     }
 }

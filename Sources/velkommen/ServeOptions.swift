@@ -62,6 +62,16 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("vipps-token-auth"), help: "client_secret_basic or client_secret_post. [VIPPS_TOKEN_AUTH, default client_secret_basic]")
     var vippsTokenAuth: String?
 
+    @Option(
+        name: .customLong("vipps-consent-scope"),
+        help: "How consents are asked in a login: delegatedConsents, customFlow or none. [VIPPS_CONSENT_SCOPE, default delegatedConsents]")
+    var vippsConsentScope: String?
+
+    @Flag(
+        name: .customLong("vipps-agreement"),
+        help: "Ask the customer to accept the terms and privacy statement in every login from phone number. [VIPPS_AGREEMENT, default off]")
+    var vippsAgreement = false
+
     /// The environment with the flags laid over it.
     func settings(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
         var values = environment
@@ -71,7 +81,7 @@ struct ServeOptions: ParsableArguments {
             (.trustedProxies, trustedProxies.isEmpty ? nil : trustedProxies.joined(separator: ",")),
             (.metricsHost, metricsHost), (.metricsPort, metricsPort.map(String.init)), (.vippsIssuer, vippsIssuer),
             (.vippsClientID, vippsClientID), (.vippsClientSecretFile, vippsClientSecretFile), (.vippsMSN, vippsMSN),
-            (.vippsTokenAuth, vippsTokenAuth),
+            (.vippsTokenAuth, vippsTokenAuth), (.vippsConsentScope, vippsConsentScope), (.vippsAgreement, vippsAgreement ? "true" : nil),
         ]
         for case let (setting, value?) in flags { values[setting.rawValue] = value }
         return values

@@ -35,6 +35,11 @@ public struct AppConfiguration: Sendable {
     public var rateLimited = true
     /// Lets webhooks go to loopback and private addresses: for tests on one machine only.
     public var allowPrivateWebhookTargets = false
+    /// How consents are collected inside a login from phone number (`delegatedConsents` by default).
+    public var consentScope = ConsentScope.delegatedConsents
+    /// Ask the customer to accept the merchant's terms and privacy statement in every login from phone
+    /// number (Vipps' `agreement` scope; not in the browser flow, where Vipps does not support it).
+    public var agreement = false
 
     /// `publicURL`, or the address the server listens on.
     public var baseURL: String { (publicURL ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
@@ -91,6 +96,25 @@ public struct AppConfiguration: Sendable {
         metricsHost = value(.metricsHost) ?? metricsHost
         metricsPort = try integer(.metricsPort, in: 0...65_535)
         vipps = try VippsSettings.fromSettings(values)
+        if let scope = value(.vippsConsentScope) {
+            guard let parsed = ConsentScope(rawValue: scope) else {
+                throw ConfigurationError(
+                    "\(Setting.vippsConsentScope.name) must be \(ConsentScope.allCases.map(\.rawValue).joined(separator: ", ")), not \(scope)")
+            }
+            consentScope = parsed
+        }
+        if let text = value(.vippsAgreement) {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": agreement = true
+            case "0", "false", "no", "off": agreement = false
+            default: throw ConfigurationError("\(Setting.vippsAgreement.name) must be true or false, not \(text)")
+            }
+        }
+    }
+
+    /// The scopes a login from phone number asks for, consents and agreement included (`velkommen check` names them).
+    public var loginScopes: [String] {
+        LoginStarter.scopes + [consentScope.scope, agreement ? "agreement" : nil].compactMap { $0 }
     }
 
     /// Checks what can be checked before binding; the message names the setting.

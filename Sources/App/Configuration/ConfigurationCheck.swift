@@ -29,6 +29,22 @@ public enum ConfigurationCheck {
                 name: "redirect URIs", passed: https || configuration.vipps == nil,
                 detail: "\(configuration.callbackURL) and \(configuration.staffCallbackURL) must be registered in the Vipps portal"
                     + (https ? "" : "; Vipps accepts only https (set \(Setting.publicURL.name))")))
+        results.append(
+            Result(
+                name: "vipps scopes", passed: true,
+                detail: "a login from phone number asks for \(configuration.loginScopes.joined(separator: " ")); the browser flow for "
+                    + LoginStarter.scopes.joined(separator: " ")))
+        do {
+            _ = try ConsentMapping.load(path: configuration.templatesDirectory + "/consents.json")
+            if configuration.consentScope == .customFlow {
+                results.append(
+                    Result(
+                        name: "consent mapping", passed: true,
+                        detail: "customFlow checkbox ids map to channels in \(configuration.templatesDirectory)/consents.json"))
+            }
+        } catch {
+            results.append(Result(name: "consent mapping", passed: false, detail: error.description))
+        }
         if let vipps = configuration.vipps {
             results += await checkVipps(vipps)
         } else {

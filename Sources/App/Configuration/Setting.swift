@@ -18,6 +18,8 @@ public enum Setting: String, CaseIterable, Sendable {
     case vippsClientSecretFile = "VIPPS_CLIENT_SECRET_FILE"
     case vippsMSN = "VIPPS_MSN"
     case vippsTokenAuth = "VIPPS_TOKEN_AUTH"
+    case vippsConsentScope = "VIPPS_CONSENT_SCOPE"
+    case vippsAgreement = "VIPPS_AGREEMENT"
 
     /// The command-line flag, or nil for a setting only the environment may carry (a secret on the
     /// command line would show in `ps` to every user of the machine).
@@ -39,6 +41,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .vippsClientSecretFile: "--vipps-client-secret-file"
         case .vippsMSN: "--vipps-msn"
         case .vippsTokenAuth: "--vipps-token-auth"
+        case .vippsConsentScope: "--vipps-consent-scope"
+        case .vippsAgreement: "--vipps-agreement"
         }
     }
 

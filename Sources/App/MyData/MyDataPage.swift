@@ -8,6 +8,7 @@ struct MyDataPage: Sendable {
     let members: MemberStore
     let answers: AnswerStore
     let ledger: ConsentLedger
+    let agreements: AgreementStore
     let sessions: MemberSession
     let views: Views
     let book: QuestionBook
@@ -29,12 +30,14 @@ struct MyDataPage: Sendable {
             "consents": try await ledger.current(sub: sub).map { state in
                 let accepted = state.accepted && state.revokedReportedAt == nil
                 var consent: [String: Any] = [
-                    "id": state.consentID, "name": ConsentNames.name(state.consentID, views: views, in: language), "accepted": accepted,
+                    "id": state.consentID, "name": ConsentNames.name(state.consentID, shown: state.text, views: views, in: language),
+                    "accepted": accepted,
                     "state": views.text(
                         state.revokedReportedAt != nil ? "consent_revoked" : state.accepted ? "consent_yes" : "consent_no", in: language),
                     "changedAt": DisplayFormat.day(state.changedAt, in: language),
                 ]
-                if let text = Self.consentText(state.consentID, receipts: receipts) { consent["vippsText"] = text }
+                if let text = state.text ?? Self.consentText(state.consentID, receipts: receipts) { consent["vippsText"] = text }
+                if let context = Self.context(state.contextJSON) { consent["context"] = context }
                 return consent
             },
             "answers": shown.map { answer in
@@ -49,6 +52,12 @@ struct MyDataPage: Sendable {
             "since": DisplayFormat.day(signedIn.member.createdAt, in: language),
         ]
         if history.count > shown.count { values["earlierAnswers"] = ["count": history.count - shown.count] }
+        if let agreement = try await agreements.latest(sub: sub) {
+            values["agreement"] = [
+                "version": agreement.version, "acceptedAt": DisplayFormat.day(agreement.time, in: language), "accepted": agreement.accepted,
+                "links": Self.agreementLinks(agreement.payload),
+            ]
+        }
         var response = try views.page("pages/me", in: language, values)
         response.headers.set("Cache-Control", "private, no-store")
         return response
@@ -114,6 +123,12 @@ struct MyDataPage: Sendable {
                     "payload": (try? JSONSerialization.jsonObject(with: Data($0.payload.utf8))) ?? $0.payload,
                 ]
             },
+            "agreements": try await agreements.all(sub: sub).map {
+                [
+                    "version": $0.version, "accepted": $0.accepted, "acceptedAt": PosAPI.iso($0.time),
+                    "payload": (try? JSONSerialization.jsonObject(with: Data($0.payload.utf8))) ?? $0.payload,
+                ]
+            },
             "answers": try await answers.history(sub: sub).map {
                 [
                     "question": $0.question, "value": $0.value, "answeredAt": PosAPI.iso($0.answeredAt),
@@ -170,6 +185,45 @@ struct MyDataPage: Sendable {
             if let text = consents.first(where: { $0["id"] as? String == id })?["textDisplayedToUser"] as? String { return text }
         }
         return nil
+    }
+
+    /// Where a consent's checkbox stood, for its details: the screen's title and description and the
+    /// terms links the customer could open.
+    static func context(_ json: String?) -> [String: Any]? {
+        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return nil }
+        var context: [String: Any] = [:]
+        if let screen = object["screen"] as? String ?? object["heading"] as? String { context["screen"] = screen }
+        if let description = object["description"] as? String ?? object["termsDescription"] as? String { context["description"] = description }
+        var links = (object["links"] as? [[String: String]] ?? []).compactMap { link -> [String: String]? in
+            guard let url = link["url"], Self.isWebAddress(url) else { return nil }
+            return ["title": link["title"].flatMap { $0.isEmpty ? nil : $0 } ?? url, "url": url]
+        }
+        for key in ["termsLinkUrl", "privacyStatementLinkUrl"] {
+            if let url = object[key] as? String, Self.isWebAddress(url) { links.append(["title": url, "url": url]) }
+        }
+        if !links.isEmpty { context["links"] = links }
+        return context.isEmpty ? nil : context
+    }
+
+    /// The terms and privacy links of an accepted agreement, as the customer saw them.
+    static func agreementLinks(_ payload: String) -> [[String: String]] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else { return [] }
+        if let links = object["links"] as? [String: Any] {
+            return [("termsLinkText", "termsLinkUrl"), ("privacyStatementLinkText", "privacyStatementLinkUrl")].compactMap { text, url in
+                guard let address = links[url] as? String, isWebAddress(address) else { return nil }
+                return ["title": links[text] as? String ?? address, "url": address]
+            }
+        }
+        return (object["links"] as? [[String: Any]] ?? []).compactMap { link in
+            guard let address = (link["url"] ?? link["href"]) as? String, isWebAddress(address) else { return nil }
+            return ["title": (link["title"] ?? link["text"]) as? String ?? address, "url": address]
+        }
+    }
+
+    /// Links from Vipps go on the page only as http(s): a `javascript:` address is never a link.
+    static func isWebAddress(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("https://") || lower.hasPrefix("http://")
     }
 
     /// JSONSerialization cannot write Optional.none inside `Any`; it becomes null.

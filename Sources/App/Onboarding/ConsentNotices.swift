@@ -40,8 +40,14 @@ struct ConsentNotices: Sendable {
 /// an id without one is shown as it is.
 enum ConsentNames {
     static func name(_ id: String, views: Views, in language: Language) -> String {
+        name(id, shown: nil, views: views, in: language)
+    }
+
+    /// A consent of the merchant's own flow that maps to no channel has no name of ours: the words the
+    /// customer saw name it.
+    static func name(_ id: String, shown: String?, views: Views, in language: Language) -> String {
         let key = "consent_name_" + id
         let text = views.text(key, in: language)
-        return text == key ? id : text
+        return text == key ? shown ?? id : text
     }
 }

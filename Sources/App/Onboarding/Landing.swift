@@ -5,6 +5,7 @@ import VippsLogin
 /// A verified login from Vipps, turned into what Storage records (`Landings`), counted for metrics.
 struct Landing: Sendable {
     let landings: Landings
+    let mapping: ConsentMapping
     let metrics: AppMetrics
 
     /// Returns the consents this login changed from what the member had given before.
@@ -14,11 +15,15 @@ struct Landing: Sendable {
             sub: info.sub, name: info.name, givenName: info.givenName, familyName: info.familyName,
             email: info.email, emailVerified: info.emailVerified, phoneNumber: info.phoneNumber,
             birthdate: info.birthdate, addressJSON: Self.addressJSON(info.address))
-        let consents = Dictionary((info.delegatedConsents?.consents ?? []).map { ($0.id, $0.accepted) }, uniquingKeysWith: { _, last in last })
+        let report = ConsentReport(info, mapping: mapping)
+        let agreement = info.agreement.map { agreement in
+            AgreementAcceptance(
+                version: agreement.version, accepted: agreement.accepted, payload: info.agreementJSON ?? "{}", time: agreement.timestamp ?? time)
+        }
         let outcome = try await landings.record(
             LandingRecord(
-                profile: profile, request: request, source: source,
-                consentsPayload: info.delegatedConsentsJSON, consents: consents, time: time))
+                profile: profile, request: request, source: source, consentsPayload: report?.payload, consents: report?.answers ?? [],
+                agreement: agreement, time: time))
         metrics.login("confirmed")
         return outcome.changedConsents
     }

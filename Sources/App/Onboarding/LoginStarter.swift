@@ -40,6 +40,9 @@ struct LoginStarter: Sendable {
     let stores: StoreNames
     let metrics: AppMetrics
     let logger: Logger
+    /// How consents are asked (`none` asks none), and whether the terms are accepted in every login.
+    var consentScope = ConsentScope.delegatedConsents
+    var agreement = false
 
     /// `till` names who is asking (an API key's prefix, or the store for the till page), for the rate limit.
     func start(_ input: Input, till: String, at time: Date = Date()) async throws -> LoginRequest {
@@ -65,7 +68,7 @@ struct LoginStarter: Sendable {
         // A member who answered before is not asked again (Vipps remembers accepted consents too);
         // they change them on their own page.
         let onRecord = input.consents ? try await members.hasConsentsOnRecord(phone: phone.msisdn) : false
-        let askConsents = input.consents && !onRecord
+        let askConsents = input.consents && !onRecord && consentScope != .none
 
         var request = LoginRequest(
             id: Tokens.random(bytes: 12), phoneHint: phone.msisdn, bindingMessage: bindingMessage?.text, store: input.store,
@@ -73,7 +76,7 @@ struct LoginStarter: Sendable {
             createdAt: time, expiresAt: time.addingTimeInterval(600))
         request.ending = input.ending ?? stores.ending(of: input.store)
         try await requests.create(request)
-        let scopes = Self.scopes + (askConsents ? ["delegatedConsents"] : [])
+        let scopes = Self.scopes + [askConsents ? consentScope.scope : nil, agreement ? "agreement" : nil].compactMap { $0 }
         do {
             let login = try await client.startLogin(
                 BackchannelLoginRequest(

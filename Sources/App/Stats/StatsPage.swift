@@ -114,6 +114,13 @@ struct StatsPage: Sendable {
             return ["question": question?.label(in: language) ?? row.question, "value": value, "count": SmallCount.text(row.count)]
         }
         let chart = grouping.group(Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to))
+        // Site-wide, not per period: how many members stand on each version of the terms they accepted.
+        let agreements = try await AgreementStore(pool: pool).versions().enumerated().map { index, version -> [String: Any] in
+            [
+                "version": version.version, "members": SmallCount.text(version.members),
+                "last": DisplayFormat.day(version.lastAcceptedAt, in: language), "current": index == 0,
+            ]
+        }
         return try pages.page(
             "pages/admin-stats", request, session,
             [
@@ -136,6 +143,7 @@ struct StatsPage: Sendable {
                     ]
                 },
                 "answers": answers,
+                "agreements": agreements, "hasAgreements": !agreements.isEmpty,
                 "mismatches": SmallCount.text(numbers.phoneMismatches), "revocations": SmallCount.text(numbers.revocations),
                 "query": "from=\(filter.fromText)&to=\(filter.toText)" + (filter.store.map { "&store=\($0)" } ?? ""),
                 "isAdmin": session.staff.role == .admin,

@@ -15,6 +15,43 @@ public struct ConsentState: Sendable, Equatable {
     public var accepted: Bool
     public var changedAt: Date
     public var revokedReportedAt: Date?
+    /// The words the customer saw in Vipps, when Vipps sent them.
+    public var text: String?
+    /// The id Vipps sent, when the merchant's own flow named the consent otherwise (`customFlow`).
+    public var vippsID: String?
+    /// Where the checkbox stood: the screen's title, description and terms links (JSON).
+    public var contextJSON: String?
+
+    public init(
+        consentID: String, accepted: Bool, changedAt: Date, revokedReportedAt: Date? = nil, text: String? = nil, vippsID: String? = nil,
+        contextJSON: String? = nil
+    ) {
+        self.consentID = consentID
+        self.accepted = accepted
+        self.changedAt = changedAt
+        self.revokedReportedAt = revokedReportedAt
+        self.text = text
+        self.vippsID = vippsID
+        self.contextJSON = contextJSON
+    }
+}
+
+/// One consent as a login reported it: our id for it (a channel such as `email`, or the merchant's
+/// own id when it maps to none), the answer, and what the customer was shown.
+public struct ConsentAnswer: Sendable, Equatable {
+    public var id: String
+    public var accepted: Bool
+    public var text: String?
+    public var vippsID: String?
+    public var contextJSON: String?
+
+    public init(id: String, accepted: Bool, text: String? = nil, vippsID: String? = nil, contextJSON: String? = nil) {
+        self.id = id
+        self.accepted = accepted
+        self.text = text
+        self.vippsID = vippsID
+        self.contextJSON = contextJSON
+    }
 }
 
 /// The consent ledger: receipts only ever appended, each chained to the one before by hash, and the
@@ -37,10 +74,17 @@ public struct ConsentLedger: Sendable {
         sub: String, source: String, payload: String, consents: [String: Bool], loginRequestID: String?,
         at time: Date, in database: any Database
     ) throws -> [String: Bool] {
-        let before = Dictionary(
-            try database.query("SELECT consent_id, accepted FROM member_consents WHERE member_sub = ?", [sub]) { row in
-                (try row[0] as String, try row[1] as Bool)
-            }, uniquingKeysWith: { first, _ in first })
+        try append(
+            sub: sub, source: source, payload: payload, answers: consents.map { ConsentAnswer(id: $0.key, accepted: $0.value) },
+            loginRequestID: loginRequestID, at: time, in: database)
+    }
+
+    @discardableResult
+    public func append(
+        sub: String, source: String, payload: String, answers: [ConsentAnswer], loginRequestID: String?,
+        at time: Date, in database: any Database
+    ) throws -> [String: Bool] {
+        let before = try Self.stored(sub: sub, in: database)
         let previous = try database.scalar("SELECT entry_hash FROM consent_receipts ORDER BY id DESC LIMIT 1", as: String.self) ?? "genesis"
         let subjectHash = hash("member:" + sub)
         let entryHash = hash([previous, subjectHash, source, payload, String(time.timeIntervalSince1970)].joined(separator: "\n"))
@@ -49,15 +93,58 @@ public struct ConsentLedger: Sendable {
             INSERT INTO consent_receipts (member_sub, subject_hash, source, payload, login_request_id, recorded_at, previous_hash, entry_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [sub, subjectHash, source, payload, loginRequestID, time, previous, entryHash])
-        for (consentID, accepted) in consents {
+        // What Vipps reported is remembered apart from the member's own choice on their page.
+        let fromVipps = source == "login"
+        for answer in answers {
             try database.execute(
                 """
-                INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at) VALUES (?, ?, ?, ?)
+                INSERT INTO member_consents (member_sub, consent_id, accepted, changed_at, text_shown, vipps_id, context_json, vipps_accepted)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (member_sub, consent_id) DO UPDATE SET accepted = excluded.accepted, changed_at = excluded.changed_at,
-                    revoked_reported_at = NULL
-                """, [sub, consentID, accepted, time])
+                    revoked_reported_at = NULL, text_shown = coalesce(excluded.text_shown, member_consents.text_shown),
+                    vipps_id = coalesce(excluded.vipps_id, member_consents.vipps_id),
+                    context_json = coalesce(excluded.context_json, member_consents.context_json),
+                    vipps_accepted = coalesce(excluded.vipps_accepted, member_consents.vipps_accepted)
+                """,
+                [sub, answer.id, answer.accepted, time, answer.text, answer.vippsID, answer.contextJSON, fromVipps ? answer.accepted : nil])
         }
-        return consents.filter { id, accepted in before[id].map { $0 != accepted } ?? false }
+        return Dictionary(
+            answers.compactMap { answer in before[answer.id].flatMap { $0.accepted != answer.accepted ? (answer.id, answer.accepted) : nil } },
+            uniquingKeysWith: { _, last in last })
+    }
+
+    /// A login's consents compared with what Vipps reported before: only what differs is recorded (an
+    /// answer Vipps had not reported, another answer, or other words shown), in one receipt with the
+    /// object as received. Vipps may repeat remembered consents on every login or send them only the
+    /// first time (both readings exist); a repeat changes nothing, so the member's own later choice on
+    /// their page stands, and an absent object (the caller does not call this) changes nothing either.
+    /// Returns the consents whose current answer this changed.
+    @discardableResult
+    public func recordFromVipps(
+        sub: String, payload: String, answers: [ConsentAnswer], loginRequestID: String?, at time: Date, in database: any Database
+    ) throws -> [String: Bool] {
+        let before = try Self.stored(sub: sub, in: database)
+        let news = answers.filter { answer in
+            guard let stored = before[answer.id] else { return true }
+            if (stored.vippsAccepted ?? stored.accepted) != answer.accepted { return true }
+            if let text = answer.text, text != stored.text { return true }
+            return false
+        }
+        guard !news.isEmpty else { return [:] }
+        return try append(sub: sub, source: "login", payload: payload, answers: news, loginRequestID: loginRequestID, at: time, in: database)
+    }
+
+    struct Stored {
+        var accepted: Bool
+        var vippsAccepted: Bool?
+        var text: String?
+    }
+
+    static func stored(sub: String, in database: any Database) throws -> [String: Stored] {
+        Dictionary(
+            try database.query("SELECT consent_id, accepted, vipps_accepted, text_shown FROM member_consents WHERE member_sub = ?", [sub]) { row in
+                (try row[0] as String, Stored(accepted: try row[1], vippsAccepted: try row[2], text: try row[3]))
+            }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The member's own act on their page: one consent given or withdrawn, kept as a receipt (`source`
@@ -123,10 +210,13 @@ public struct ConsentLedger: Sendable {
     static func current(sub: String, in database: any Database) throws -> [ConsentState] {
         try database.query(
             """
-            SELECT consent_id, accepted, changed_at, revoked_reported_at FROM member_consents WHERE member_sub = ? ORDER BY consent_id
+            SELECT consent_id, accepted, changed_at, revoked_reported_at, text_shown, vipps_id, context_json FROM member_consents
+            WHERE member_sub = ? ORDER BY consent_id
             """, [sub]
         ) { row in
-            ConsentState(consentID: try row[0], accepted: try row[1], changedAt: try row[2], revokedReportedAt: try row[3])
+            ConsentState(
+                consentID: try row[0], accepted: try row[1], changedAt: try row[2], revokedReportedAt: try row[3], text: try row[4],
+                vippsID: try row[5], contextJSON: try row[6])
         }
     }
 

@@ -8,18 +8,31 @@ public struct LandingRecord: Sendable {
     public var request: LoginRequest?
     /// Where the consents came from, for the receipt (`vipps-login`, `vipps-app`…).
     public var source: String
-    /// The consents exactly as Vipps sent them, for the receipt; nil when Vipps sent none.
+    /// The consents exactly as Vipps sent them, for the receipt; nil when Vipps sent none, which
+    /// changes nothing (Vipps may leave out consents it remembers).
     public var consentsPayload: String?
-    public var consents: [String: Bool]
+    public var consents: [ConsentAnswer]
+    /// The terms and privacy statement accepted in this login (scope `agreement`), if asked.
+    public var agreement: AgreementAcceptance?
     public var time: Date
 
-    public init(profile: MemberProfile, request: LoginRequest?, source: String, consentsPayload: String?, consents: [String: Bool], time: Date) {
+    public init(
+        profile: MemberProfile, request: LoginRequest?, source: String, consentsPayload: String?, consents: [ConsentAnswer],
+        agreement: AgreementAcceptance? = nil, time: Date
+    ) {
         self.profile = profile
         self.request = request
         self.source = source
         self.consentsPayload = consentsPayload
         self.consents = consents
+        self.agreement = agreement
         self.time = time
+    }
+
+    public init(profile: MemberProfile, request: LoginRequest?, source: String, consentsPayload: String?, consents: [String: Bool], time: Date) {
+        self.init(
+            profile: profile, request: request, source: source, consentsPayload: consentsPayload,
+            consents: consents.sorted { $0.key < $1.key }.map { ConsentAnswer(id: $0.key, accepted: $0.value) }, time: time)
     }
 }
 
@@ -46,9 +59,11 @@ public struct Landings: Sendable {
                 try LoginRequestStore.confirm(authReqID: authReqID, sub: sub, phoneMismatch: mismatch, at: time, in: database)
             }
             if let payload = landing.consentsPayload {
-                changed = try ledger.append(
-                    sub: sub, source: landing.source, payload: payload, consents: landing.consents,
-                    loginRequestID: landing.request?.id, at: time, in: database)
+                changed = try ledger.recordFromVipps(
+                    sub: sub, payload: payload, answers: landing.consents, loginRequestID: landing.request?.id, at: time, in: database)
+            }
+            if let agreement = landing.agreement {
+                try AgreementStore.record(agreement, sub: sub, loginRequestID: landing.request?.id, in: database)
             }
             try FunnelEvents.record("confirmed", store: landing.request?.store, loginRequestID: landing.request?.id, sub: sub, at: time, in: database)
             // The merchant's systems hear of it in the same transaction (the outbox), or not at all.
