@@ -43,6 +43,7 @@ enum PhonePages {
         let labels = [
             "name": "Name", "email": "Email address", "phoneNumber": "Phone number", "address": "Addresses",
             "birthDate": "Date of birth", "nin": "National identity number", "delegatedConsents": "Marketing consents",
+            "customFlow": "Membership consents", "agreement": "Acceptance of the terms",
         ]
         let items = scopes.compactMap { labels[$0] }
         return items.isEmpty ? "Only that it is you" : items.joined(separator: ", ")
@@ -68,21 +69,48 @@ enum PhonePages {
         return page("Login requests", cards)
     }
 
+    /// The consent screens of one login on one page: the delegated consents, the merchant's own flow
+    /// (each screen with its title, description, terms links and checkboxes), and the terms to accept.
     static func consents(
-        user: TestUser, login: PendingLogin, configuration: SimulatorConfiguration, consents: [SimulatorConfiguration.Consent],
-        error: String? = nil
+        user: TestUser, login: PendingLogin, configuration: SimulatorConfiguration, screens: ConsentScreens, error: String? = nil
     ) -> HTTPResponse {
-        let boxes = consents.map { consent in
-            "<label><input type=\"checkbox\" name=\"consent\" value=\"\(escape(consent.id))\"> \(escape(consent.textEN))\(consent.required ? " (required)" : "")</label>"
-        }.joined(separator: "\n")
+        var sections: [String] = []
+        if !screens.delegated.isEmpty {
+            let boxes = screens.delegated.map { consent in
+                "<label><input type=\"checkbox\" name=\"consent\" value=\"\(escape(consent.id))\"> \(escape(consent.textEN))\(consent.required ? " (required)" : "")</label>"
+            }.joined(separator: "\n")
+            sections.append(
+                """
+                <section class="card"><h2>Give consent</h2>
+                <p>\(escape(configuration.merchantName)) wants to send you relevant offers through their digital channels.</p>
+                \(boxes)
+                <p><a href="\(escape(configuration.termsLinkURL))">Read the terms of use.</a> <a href="\(escape(configuration.privacyStatementLinkURL))">Read the privacy policy.</a></p>
+                </section>
+                """)
+        }
+        for screen in screens.flow {
+            let boxes = screen.checkboxes.map { box in
+                "<label><input type=\"checkbox\" name=\"flow\" value=\"\(escape(box.id))\"> \(escape(box.title))\(box.required ? " (required)" : "")</label>"
+            }.joined(separator: "\n")
+            let links = screen.links.map { "<a href=\"\(escape($0.url))\">\(escape($0.title))</a>" }.joined(separator: " ")
+            sections.append(
+                "<section class=\"card\"><h2>\(escape(screen.title))</h2><p>\(escape(screen.description))</p>\n\(boxes)\n<p>\(links)</p></section>")
+        }
+        if screens.agreement {
+            let terms = configuration.agreement
+            sections.append(
+                """
+                <section class="card"><h2>Terms</h2><p>\(escape(terms.description))</p>
+                <p><a href="\(escape(terms.termsLinkURL))">\(escape(terms.termsLinkText))</a> <a href="\(escape(terms.privacyStatementLinkURL))">\(escape(terms.privacyStatementLinkText))</a></p>
+                <label><input type="checkbox" name="agreement" value="accept"> \(escape(terms.buttonText))</label></section>
+                """)
+        }
         return page(
             "Give consent",
             """
             \(error.map { "<p class=\"error\">\(escape($0))</p>" } ?? "")
-            <p>\(escape(configuration.merchantName)) wants to send you relevant offers through their digital channels.</p>
             <form method="post" action="/phone/\(user.msisdn)/logins/\(escape(login.authReqID))/consents">
-            \(boxes)
-            <p><a href="\(escape(configuration.termsLinkURL))">Read the terms of use.</a> <a href="\(escape(configuration.privacyStatementLinkURL))">Read the privacy policy.</a></p>
+            \(sections.joined(separator: "\n"))
             <button>Confirm</button></form>
             """, status: error == nil ? .ok : .unprocessableContent)
     }

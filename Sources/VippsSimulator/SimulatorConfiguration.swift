@@ -41,6 +41,12 @@ public struct SimulatorConfiguration: Codable, Sendable {
         Consent(id: "digital", required: false, textNB: "Jeg vil motta digital markedsføring", textEN: "I would like to receive digital marketing"),
         Consent(id: "personal", required: false, textNB: "Få tilpassede tilbud", textEN: "Get customized offers"),
     ]
+    /// How remembered consents show in userinfo (both readings of Vipps' texts can be played).
+    public var consentMemory = ConsentMemory.everyLogin
+    /// The merchant's own flow, for logins that ask for `customFlow`.
+    public var customFlow = CustomFlowConfiguration()
+    /// The terms shown in every login that asks for `agreement`.
+    public var agreement = AgreementConfiguration()
     public var termsLinkURL = "https://www.vipps.no/vilkar/vilkar-privat/"
     public var privacyStatementLinkURL = "https://www.vipps.no/personvern-og-vilkar/personvern/"
     /// Lifetime of a redirect or browser code: 300 s in Vipps' test environment (30 s in production).

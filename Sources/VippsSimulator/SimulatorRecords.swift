@@ -4,8 +4,8 @@ import Foundation
 struct PendingLogin: Sendable {
     enum Status: Sendable, Equatable {
         case pending
-        /// Confirmed in the app, with the consents given (nil when none were asked for).
-        case confirmed(consents: [String: Bool]?)
+        /// Confirmed in the app, with what userinfo will report of the consents and terms.
+        case confirmed(consents: ConsentAnswers)
         case denied
         /// Tokens issued (poll) or code handed to the phone's browser (redirect).
         case completed
@@ -25,6 +25,8 @@ struct PendingLogin: Sendable {
     var status: Status = .pending
 
     var asksForConsents: Bool { scopes.contains("delegatedConsents") }
+    var asksForFlow: Bool { scopes.contains("customFlow") }
+    var asksForAgreement: Bool { scopes.contains("agreement") }
 }
 
 /// A single-use code: from the CIBA redirect or from the browser flow.
@@ -35,7 +37,7 @@ struct IssuedCode: Sendable {
     let clientID: String
     let msisdn: String
     let scopes: [String]
-    let consents: [String: Bool]?
+    let consents: ConsentAnswers
     let authReqID: String?
     let nonce: String?
     let redirectURI: String?
@@ -49,7 +51,7 @@ struct IssuedCode: Sendable {
 struct AccessGrant: Sendable {
     let msisdn: String
     let scopes: [String]
-    let consents: [String: Bool]?
+    let consents: ConsentAnswers
     let consentTime: Date
     let expiresAt: Date
 }
@@ -90,6 +92,11 @@ public struct SimulatorHooks: Codable, Sendable, Equatable {
     public var audienceOverride: String?
     /// Answer userinfo for this sub instead of the token's.
     public var userinfoSubOverride: String?
+    /// Play this reading of consent memory instead of the configured one.
+    public var consentMemory: ConsentMemory?
+    /// A new consent configuration saved in the portal: answers remembered for another version are
+    /// asked again.
+    public var consentConfigurationVersion = 0
 
     public init() {}
 
@@ -106,5 +113,7 @@ public struct SimulatorHooks: Codable, Sendable, Equatable {
         authReqIDClaim = try container.decodeIfPresent(String.self, forKey: .authReqIDClaim) ?? "auth_req_id"
         audienceOverride = try container.decodeIfPresent(String.self, forKey: .audienceOverride)
         userinfoSubOverride = try container.decodeIfPresent(String.self, forKey: .userinfoSubOverride)
+        consentMemory = try container.decodeIfPresent(ConsentMemory.self, forKey: .consentMemory)
+        consentConfigurationVersion = try container.decodeIfPresent(Int.self, forKey: .consentConfigurationVersion) ?? 0
     }
 }

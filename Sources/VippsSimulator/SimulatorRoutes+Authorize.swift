@@ -68,7 +68,7 @@ extension SimulatorRoutes {
         let code = await state.issueCode(
             IssuedCode(
                 kind: .authorizationCode, clientID: session.clientID, msisdn: msisdn, scopes: session.scopes,
-                consents: nil, authReqID: nil, nonce: session.nonce, redirectURI: session.redirectURI,
+                consents: ConsentAnswers(), authReqID: nil, nonce: session.nonce, redirectURI: session.redirectURI,
                 codeChallenge: session.codeChallenge, codeChallengeMethod: session.codeChallengeMethod,
                 expiresAt: await state.now.addingTimeInterval(configuration.codeLifetime)))
         return Self.redirect(session.redirectURI, ["code": code, "state": session.state, "scope": session.scopes.joined(separator: " ")])

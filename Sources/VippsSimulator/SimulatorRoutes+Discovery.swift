@@ -18,7 +18,9 @@ extension SimulatorRoutes {
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code", "urn:openid:params:grant-type:ciba", "urn:vipps:params:grant-type:ciba-redirect"],
             "code_challenge_methods_supported": ["plain", "S256"],
-            "scopes_supported": ["openid", "address", "name", "email", "phoneNumber", "nin", "birthDate", "delegatedConsents"],
+            "scopes_supported": [
+                "openid", "address", "name", "email", "phoneNumber", "nin", "birthDate", "delegatedConsents", "customFlow", "agreement",
+            ],
             "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "claims_supported": ["sub"],

@@ -12,17 +12,30 @@ extension SimulatorRoutes {
         return .json(Array((try? JSONEncoder().encode(hooks)) ?? Data()))
     }
 
-    /// `POST /_sim/logins/{id}/approve`, optional body `{"consents": ["sms"]}`; answers `{"redirect": …}`.
+    /// `POST /_sim/logins/{id}/approve`, optional body `{"consents": ["sms"], "flow": ["cf_offers_email"],
+    /// "agreement": true}` (left out: everything ticked, terms accepted); answers `{"redirect": …}`.
     func hookApprove(_ request: HTTPRequest) async -> HTTPResponse {
-        struct Body: Decodable { var consents: [String]? }
+        struct Body: Decodable {
+            var consents: [String]?
+            var flow: [String]?
+            var agreement: Bool?
+        }
         guard let id = request.parameter("id"), let login = await state.login(id), login.status == .pending else {
             return OAuthProblem.error(.notFound, "not_found", "No pending login with that auth_req_id.")
         }
-        let ticked = (try? JSONDecoder().decode(Body.self, from: Data(request.body)))?.consents.map(Set.init)
-        let consents =
-            login.asksForConsents ? Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, ticked?.contains($0.id) ?? true) }) : nil
-        let redirect = await state.confirm(id, consents: consents)
+        let body = try? JSONDecoder().decode(Body.self, from: Data(request.body))
+        let answers = await approval(
+            login, consents: body?.consents.map(Set.init), flow: body?.flow.map(Set.init), agreement: body?.agreement ?? true)
+        let redirect = await state.confirm(id, answers: answers)
         return OAuthProblem.json(redirect.map { ["redirect": $0.absoluteString] } ?? [:])
+    }
+
+    /// The answers of a user who ticks `consents` and `flow` (nil: every box) on the screens this login shows.
+    func approval(_ login: PendingLogin, consents: Set<String>?, flow: Set<String>?, agreement: Bool) async -> AppAnswers {
+        let screens = await screensToShow(login)
+        return screens.answers(
+            delegated: consents ?? Set(screens.delegated.map(\.id)), flow: flow ?? Set(screens.flow.flatMap(\.checkboxes).map(\.id)),
+            agreement: agreement && screens.agreement)
     }
 
     func hookCancel(_ request: HTTPRequest) async -> HTTPResponse {

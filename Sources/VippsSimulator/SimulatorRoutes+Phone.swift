@@ -10,34 +10,44 @@ extension SimulatorRoutes {
         return PhonePages.pending(user: user, logins: await state.pendingLogins(msisdn: user.msisdn), merchant: configuration.merchantName)
     }
 
-    /// Confirm: the consent screen when consents were asked for, else the login completes.
+    /// Confirm: the consent screens when there is anything to ask (delegated consents not accepted
+    /// before, the merchant's own flow not gone through before, the terms every time), else the login
+    /// completes at once.
     func phoneConfirm(_ request: HTTPRequest) async -> HTTPResponse {
         guard let (user, login) = await pendingLogin(request) else { return Self.gone }
-        guard login.asksForConsents else { return await complete(login, consents: nil) }
-        let open = await consentsToAsk(user)
-        // Everything asked for was accepted before: no consent screen, as in the Vipps app.
-        if open.isEmpty { return await complete(login, consents: Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, false) })) }
-        return PhonePages.consents(user: user, login: login, configuration: configuration, consents: open)
+        let screens = await screensToShow(login)
+        if screens.isEmpty { return await complete(login, answers: AppAnswers()) }
+        return PhonePages.consents(user: user, login: login, configuration: configuration, screens: screens)
     }
 
-    /// The configured consents this user has not accepted before.
-    private func consentsToAsk(_ user: TestUser) async -> [SimulatorConfiguration.Consent] {
-        let remembered = await state.rememberedConsents(msisdn: user.msisdn)
-        return configuration.consents.filter { !remembered.contains($0.id) }
+    /// What the app shows for this login, given what the user answered before.
+    func screensToShow(_ login: PendingLogin) async -> ConsentScreens {
+        var screens = ConsentScreens()
+        if login.asksForConsents {
+            let remembered = await state.rememberedConsents(msisdn: login.msisdn)
+            screens.delegated = configuration.consents.filter { !remembered.contains($0.id) }
+        }
+        if login.asksForFlow, await state.rememberedFlow(msisdn: login.msisdn) == nil { screens.flow = configuration.customFlow.screens }
+        screens.agreement = login.asksForAgreement
+        return screens
     }
 
-    /// The consent screen's answer; required consents must be ticked.
+    /// The consent screens' answer; required consents and checkboxes must be ticked, and the terms accepted.
     func phoneConsents(_ request: HTTPRequest) async -> HTTPResponse {
         guard let (user, login) = await pendingLogin(request) else { return Self.gone }
-        let ticked = Set(request.formFields()?.values("consent") ?? [])
-        let open = await consentsToAsk(user)
-        let missing = open.filter { $0.required && !ticked.contains($0.id) }
+        let form = request.formFields()
+        let ticked = Set(form?.values("consent") ?? [])
+        let flowTicked = Set(form?.values("flow") ?? [])
+        let screens = await screensToShow(login)
+        var missing = screens.delegated.filter { $0.required && !ticked.contains($0.id) }.map(\.textEN)
+        missing += screens.flow.flatMap(\.checkboxes).filter { $0.required && !flowTicked.contains($0.id) }.map(\.title)
+        if screens.agreement && form?["agreement"] != "accept" { missing.append(configuration.agreement.buttonText) }
         if !missing.isEmpty {
             return PhonePages.consents(
-                user: user, login: login, configuration: configuration, consents: open,
-                error: "Tick the required consents to continue: " + missing.map(\.textEN).joined(separator: ", "))
+                user: user, login: login, configuration: configuration, screens: screens,
+                error: "Tick the required boxes to continue: " + missing.joined(separator: ", "))
         }
-        return await complete(login, consents: Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, ticked.contains($0.id)) }))
+        return await complete(login, answers: screens.answers(delegated: ticked, flow: flowTicked, agreement: screens.agreement))
     }
 
     func phoneCancel(_ request: HTTPRequest) async -> HTTPResponse {
@@ -47,8 +57,8 @@ extension SimulatorRoutes {
     }
 
     /// The redirect variant sends the phone's browser to the merchant; the poll variant ends in the app.
-    private func complete(_ login: PendingLogin, consents: [String: Bool]?) async -> HTTPResponse {
-        if let redirect = await state.confirm(login.authReqID, consents: consents) { return .redirect(to: redirect.absoluteString) }
+    private func complete(_ login: PendingLogin, answers: AppAnswers) async -> HTTPResponse {
+        if let redirect = await state.confirm(login.authReqID, answers: answers) { return .redirect(to: redirect.absoluteString) }
         return PhonePages.page(
             "Login complete", "<p>You are logged in to \(PhonePages.escape(configuration.merchantName)). You can close this screen.</p>")
     }

@@ -66,7 +66,7 @@ extension SimulatorRoutes {
     }
 
     private func tokens(
-        for msisdn: String, client: SimulatorConfiguration.Client, scopes: [String], consents: [String: Bool]?,
+        for msisdn: String, client: SimulatorConfiguration.Client, scopes: [String], consents: ConsentAnswers,
         authReqID: String?, nonce: String?, prefix: String, lifetime: Int
     ) async -> HTTPResponse {
         do {

@@ -27,8 +27,14 @@ extension SimulatorRoutes {
             claims["address"] = user.address?.claim ?? TestUser.Address.emptyClaim
             claims["other_addresses"] = user.otherAddresses.map(\.claim)
         }
-        if scopes.contains("delegatedConsents"), let consents = grant.consents {
+        if scopes.contains("delegatedConsents"), let consents = grant.consents.delegated {
             claims["delegatedConsents"] = delegatedConsents(consents, at: grant.consentTime)
+        }
+        if scopes.contains("customFlow"), let answers = grant.consents.flow {
+            claims["flowResult"] = flowResult(answers)
+        }
+        if scopes.contains("agreement"), let accepted = grant.consents.agreementAcceptedAt {
+            claims["agreement"] = agreement(acceptedAt: accepted)
         }
         return OAuthProblem.json(claims)
     }
@@ -54,6 +60,38 @@ extension SimulatorRoutes {
                 ["id": consent.id, "accepted": given[consent.id] ?? false, "required": consent.required, "textDisplayedToUser": consent.textEN]
                     as [String: Any]
             },
+        ]
+    }
+
+    /// `flowResult` in the one shape Vipps shows (`screens` of `elements` with `type`, `id`, `title`,
+    /// `checked`), with each screen's terms links.
+    func flowResult(_ answers: [String: Bool]) -> [String: Any] {
+        let flow = configuration.customFlow
+        return [
+            "language": flow.language,
+            "screens": flow.screens.map { screen in
+                [
+                    "title": screen.title, "description": screen.description,
+                    "terms": ["links": screen.links.map { ["title": $0.title, "url": $0.url] }],
+                    "elements": screen.checkboxes.map { box in
+                        ["type": "checkbox", "id": box.id, "title": box.title, "checked": answers[box.id] ?? false] as [String: Any]
+                    },
+                ] as [String: Any]
+            },
+        ]
+    }
+
+    /// `agreement` in the outline a third-party client reads (`language, description, buttonText, links,
+    /// timestamp, accepted`); the links as `delegatedConsents` has them.
+    func agreement(acceptedAt time: Date) -> [String: Any] {
+        let terms = configuration.agreement
+        return [
+            "language": terms.language, "description": terms.description, "buttonText": terms.buttonText,
+            "links": [
+                "termsLinkText": terms.termsLinkText, "termsLinkUrl": terms.termsLinkURL,
+                "privacyStatementLinkText": terms.privacyStatementLinkText, "privacyStatementLinkUrl": terms.privacyStatementLinkURL,
+            ],
+            "timestamp": ISO8601DateFormatter().string(from: time), "accepted": true,
         ]
     }
 }

@@ -74,21 +74,50 @@ actor SimulatorState {
 
     func login(_ authReqID: String) -> PendingLogin? { logins[authReqID] }
 
-    /// The marketing consents each user accepted before (by phone number). Like Vipps since March 2025,
-    /// they are not asked for again and come back accepted whenever a merchant asks for them.
-    private var acceptedConsents: [String: Set<String>] = [:]
+    /// What each user answered before (by phone number) to the merchant's consents of one portal
+    /// configuration. Like Vipps since March 2025, accepted consents are not asked again; a new
+    /// configuration (`consentConfigurationVersion`) asks everyone again.
+    private var memory: [String: RememberedConsents] = [:]
 
-    func rememberedConsents(msisdn: String) -> Set<String> { acceptedConsents[msisdn] ?? [] }
+    struct RememberedConsents {
+        var version: Int
+        var accepted: Set<String> = []
+        var flow: [String: Bool]?
+    }
 
-    /// The user confirmed in the app. For the redirect variant, returns where the phone's browser goes.
-    func confirm(_ authReqID: String, consents given: [String: Bool]?) -> URL? {
-        guard var login = logins[authReqID], login.status == .pending, login.expiresAt > now else { return nil }
-        var consents = given
-        if var answered = consents {
-            for id in acceptedConsents[login.msisdn] ?? [] { answered[id] = true }
-            acceptedConsents[login.msisdn, default: []].formUnion(answered.filter(\.value).keys)
-            consents = answered
+    private func remembered(_ msisdn: String) -> RememberedConsents {
+        guard let known = memory[msisdn], known.version == hooks.consentConfigurationVersion else {
+            return RememberedConsents(version: hooks.consentConfigurationVersion)
         }
+        return known
+    }
+
+    func rememberedConsents(msisdn: String) -> Set<String> { remembered(msisdn).accepted }
+
+    /// The answers to the merchant's own flow, when the user went through it before.
+    func rememberedFlow(msisdn: String) -> [String: Bool]? { remembered(msisdn).flow }
+
+    var consentMemory: ConsentMemory { hooks.consentMemory ?? configuration.consentMemory }
+
+    /// The user confirmed in the app, with the answers to the screens shown (nil where none was). For
+    /// the redirect variant, returns where the phone's browser goes.
+    func confirm(_ authReqID: String, answers: AppAnswers) -> URL? {
+        guard var login = logins[authReqID], login.status == .pending, login.expiresAt > now else { return nil }
+        var known = remembered(login.msisdn)
+        var consents = ConsentAnswers()
+        let everyLogin = consentMemory == .everyLogin
+        if login.asksForConsents {
+            var merged = Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, known.accepted.contains($0.id)) })
+            for (id, accepted) in answers.delegated ?? [:] where merged[id] != nil { merged[id] = merged[id]! || accepted }
+            known.accepted.formUnion(merged.filter(\.value).keys)
+            if answers.delegated != nil || everyLogin { consents.delegated = merged }
+        }
+        if login.asksForFlow {
+            if let given = answers.flow { known.flow = given }
+            if answers.flow != nil || everyLogin { consents.flow = known.flow ?? [:] }
+        }
+        if login.asksForAgreement, answers.agreement { consents.agreementAcceptedAt = now }
+        memory[login.msisdn] = known
         login.status = .confirmed(consents: consents)
         defer { logins[authReqID] = login }
         guard let redirectURI = login.redirectURI else { return nil }
@@ -110,7 +139,7 @@ actor SimulatorState {
     }
 
     /// A poll of the token endpoint (`urn:openid:params:grant-type:ciba`).
-    enum PollResult { case tokens(PendingLogin, [String: Bool]?), pending, slowDown, expired, denied, invalidGrant }
+    enum PollResult { case tokens(PendingLogin, ConsentAnswers), pending, slowDown, expired, denied, invalidGrant }
 
     func poll(_ authReqID: String, clientID: String) -> PollResult {
         guard var login = logins[authReqID], login.clientID == clientID, login.redirectURI == nil else { return .invalidGrant }
@@ -203,7 +232,7 @@ actor SimulatorState {
 
     /// Issues an access token and a signed ID token for `user`.
     func issueTokens(
-        msisdn: String, clientID: String, scopes: [String], consents: [String: Bool]?, authReqID: String?, nonce: String?,
+        msisdn: String, clientID: String, scopes: [String], consents: ConsentAnswers, authReqID: String?, nonce: String?,
         accessTokenPrefix: String, lifetime: Int
     ) async throws -> IssuedTokens {
         guard let user = user(msisdn: msisdn) else { throw SimulatorError.unknownUser }

@@ -65,13 +65,14 @@ public final class VippsSimulator: Sendable {
     public func advanceClock(by seconds: TimeInterval) async { await state.advanceClock(by: seconds) }
 
     /// Confirms a pending login as the user would in the app; returns the browser redirect for the
-    /// redirect variant. `consents` are the ticked ids when consents were asked for (default: all).
+    /// redirect variant. `consents` and `flow` are the ids ticked on the screens shown (default: all),
+    /// and the terms are accepted when asked for.
     @discardableResult
-    public func approve(authReqID: String, consents: Set<String>? = nil) async -> URL? {
+    public func approve(authReqID: String, consents: Set<String>? = nil, flow: Set<String>? = nil) async -> URL? {
         guard let login = await state.login(authReqID) else { return nil }
-        let given =
-            login.asksForConsents ? Dictionary(uniqueKeysWithValues: configuration.consents.map { ($0.id, consents?.contains($0.id) ?? true) }) : nil
-        return await state.confirm(authReqID, consents: given)
+        let routes = SimulatorRoutes(state: state, base: base, configuration: configuration)
+        let answers = await routes.approval(login, consents: consents, flow: flow, agreement: true)
+        return await state.confirm(authReqID, answers: answers)
     }
 
     public func cancel(authReqID: String) async { await state.deny(authReqID) }

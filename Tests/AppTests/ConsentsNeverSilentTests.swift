@@ -2,6 +2,7 @@ import Foundation
 import Storage
 import TestSupport
 import Testing
+import VippsSimulator
 
 @testable import App
 
@@ -49,20 +50,40 @@ struct ConsentsNeverSilentTests {
         }
     }
 
+    @Test("a login that repeats what Vipps reported before does not undo the member's own later choice")
+    func repeatDoesNotUndo() async throws {
+        try await OnboardingHarness.with { harness in
+            let browser = Browser(port: harness.app.port)
+            let (_, first) = try await harness.startLogin()
+            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: first, consents: ["sms", "email"]))")
+            // The member said no to e-mail on their page; Vipps remembers yes and repeats it in the next login.
+            let page = try await browser.get("/me")
+            let withdrawn = try await browser.post(
+                "/me/consents", form: [("csrf", try #require(Browser.hidden("csrf", in: page.text))), ("consent", "email"), ("accepted", "no")])
+            #expect(withdrawn.status == 303)
+            try await harness.app.app.database.write { try $0.execute("UPDATE members SET phone_number = NULL") }
+            harness.app.app.signedInCache.forget(sub: Self.ada)
+            let (_, second) = try await harness.startLogin()
+            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: second, consents: []))")
+            #expect(try await Self.consents(harness)["email"] == false, "Vipps' old yes does not override the member's newer no")
+            #expect(!(try await browser.get("/welcome").text.contains("Du har nå sagt")))
+        }
+    }
+
     @Test("when a login changes a consent, the welcome page says so once, with a way to change it back")
     func changeIsTold() async throws {
         try await OnboardingHarness.with { harness in
             let browser = Browser(port: harness.app.port)
             let (_, first) = try await harness.startLogin()
-            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: first, consents: ["sms", "email"]))")
-            // The member said no to e-mail with us; Vipps still has yes, and the next login that asks brings yes back.
-            try await harness.app.app.database.write { database in
-                try database.execute("UPDATE member_consents SET accepted = false WHERE consent_id = 'email'")
-                try database.execute("UPDATE members SET phone_number = NULL")
-            }
+            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: first, consents: ["sms"]))")
+            // A new consent configuration in the portal: Vipps asks again, and this time the customer says yes to e-mail.
+            var hooks = SimulatorHooks()
+            hooks.consentConfigurationVersion = 2
+            await harness.simulator.setHooks(hooks)
+            try await harness.app.app.database.write { try $0.execute("UPDATE members SET phone_number = NULL") }
             harness.app.app.signedInCache.forget(sub: Self.ada)
             let (_, second) = try await harness.startLogin()
-            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: second, consents: []))")
+            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: second, consents: ["sms", "email"]))")
             let welcome = try await browser.get("/welcome").text
             #expect(welcome.contains("Du har nå sagt ja til e-post.") && welcome.contains("href=\"/me#consents\""), "\(welcome)")
             #expect(!(try await browser.get("/welcome").text.contains("Du har nå sagt")), "told once")

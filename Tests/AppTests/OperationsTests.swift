@@ -71,7 +71,9 @@ struct OperationsTests {
             let good = await ConfigurationCheck.run(settings: base)
             #expect(good.allSatisfy { $0.passed }, "\(good.map(\.line))")
             #expect(
-                good.map(\.name) == ["configuration", "redirect URIs", "vipps discovery", "vipps keys", "vipps credentials", "database", "templates"])
+                good.map(\.name) == [
+                    "configuration", "redirect URIs", "vipps scopes", "vipps discovery", "vipps keys", "vipps credentials", "database", "templates",
+                ])
 
             let secret = await ConfigurationCheck.run(settings: base.merging(["VIPPS_CLIENT_SECRET": "wrong"]) { $1 })
             #expect(secret.first { $0.name == "vipps credentials" }?.passed == false)

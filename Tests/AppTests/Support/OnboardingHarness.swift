@@ -60,12 +60,16 @@ struct OnboardingHarness {
         return (id, authReqID)
     }
 
-    /// The phone confirms (ticking `consents` on the consent screen) and follows the redirect; returns the code.
-    func confirmOnPhone(msisdn: String = "4712345678", authReqID: String, consents: [String] = ["sms", "email"]) async throws -> String {
+    /// The phone confirms (ticking `consents`, and `flow` in the merchant's own screens, and accepting
+    /// the terms when asked) and follows the redirect; returns the code.
+    func confirmOnPhone(
+        msisdn: String = "4712345678", authReqID: String, consents: [String] = ["sms", "email"], flow: [String] = [], acceptTerms: Bool = true
+    ) async throws -> String {
         let phone = simulatorHTTP
         var response = try await phone.post("/phone/\(msisdn)/logins/\(authReqID)/confirm", form: [])
-        if response.status == 200, response.text.contains("name=\"consent\"") {
-            response = try await phone.post("/phone/\(msisdn)/logins/\(authReqID)/consents", form: consents.map { ("consent", $0) })
+        if response.status == 200, response.text.contains("/logins/\(authReqID)/consents\"") {
+            let fields = consents.map { ("consent", $0) } + flow.map { ("flow", $0) } + (acceptTerms ? [("agreement", "accept")] : [])
+            response = try await phone.post("/phone/\(msisdn)/logins/\(authReqID)/consents", form: fields)
         }
         guard response.status == 303, let location = response.header("Location"),
             let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value
