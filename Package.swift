@@ -70,6 +70,7 @@ let package = Package(
                 "VippsLogin",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,6 +107,7 @@ let package = Package(
         .testTarget(name: "ContentTests", dependencies: ["Content"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", "StorageTestSupport", "VippsLogin", "VippsSimulator", "Storage", .product(name: "Logging", package: "swift-log"),
-                                                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], swiftSettings: strict),
+                                                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                                                 .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: strict),
     ]
 )

@@ -11,11 +11,11 @@ extension VelkommenApp {
             members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, agreements: AgreementStore(pool: database),
             sessions: memberSession, views: views,
             book: questions)
-        let card = MemberCardPage(views: views)
+        let card = MemberCardPage(views: views, wallet: wallet)
         router.group("", RequireMember(visitors: visitors)) { member in
             member.get("/preferences") { try await preferences.show($0, signedIn: try $0.signedIn) }
             member.post("/preferences", maxBodyBytes: 16 * 1024) { try await preferences.save($0, signedIn: try $0.signedIn) }
-            member.get("/card") { try card.show($0, signedIn: try $0.signedIn) }
+            member.get("/card") { try await card.show($0, signedIn: try $0.signedIn) }
             member.get("/me") { try await myData.show($0, signedIn: try $0.signedIn) }
             member.get("/me/export") { try await myData.export($0, signedIn: try $0.signedIn) }
             member.post("/me/consents", maxBodyBytes: 1024) { try await myData.changeConsent($0, signedIn: try $0.signedIn) }

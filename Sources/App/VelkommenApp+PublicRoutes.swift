@@ -6,7 +6,8 @@ import Storage
 extension VelkommenApp {
     /// What anyone may read: health, static files, the welcome page and the offers.
     func addSiteRoutes(to router: inout Router) throws {
-        let customer = CustomerPages(catalog: pages.catalog, views: views, errors: errorPages, stores: stores)
+        let customer = CustomerPages(
+            catalog: pages.catalog, views: views, errors: errorPages, stores: stores, appleWallet: wallet.apple != nil)
         let visitors = visitors
         let readiness = Readiness(pool: database, vipps: vipps)
         var files = try StaticFiles(root: configuration.publicDirectory)

@@ -22,11 +22,12 @@ public final class VelkommenApp: Sendable {
     let sealer: Sealer
     let stores: StoreNames
     let consentMapping: ConsentMapping
+    let wallet: WalletServices
     public let metrics = AppMetrics()
 
     init(
         configuration: AppConfiguration, database: any DatabasePool, pages: PageLibrary, views: Views, questions: QuestionBook, sealer: Sealer,
-        stores: StoreNames, consentMapping: ConsentMapping = ConsentMapping(), logger: Logger
+        stores: StoreNames, consentMapping: ConsentMapping = ConsentMapping(), wallet: WalletServices = WalletServices(), logger: Logger
     ) {
         self.configuration = configuration
         self.database = database
@@ -36,6 +37,7 @@ public final class VelkommenApp: Sendable {
         self.sealer = sealer
         self.stores = stores
         self.consentMapping = consentMapping
+        self.wallet = wallet
         let metrics = metrics
         vipps = configuration.vipps.map { vipps in
             var observed = vipps
@@ -77,7 +79,8 @@ public final class VelkommenApp: Sendable {
         return VelkommenApp(
             configuration: configuration, database: database, pages: pages, views: views, questions: questions,
             sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"),
-            consentMapping: try ConsentMapping.load(path: configuration.templatesDirectory + "/consents.json"), logger: logger)
+            consentMapping: try ConsentMapping.load(path: configuration.templatesDirectory + "/consents.json"),
+            wallet: try await WalletServices.start(configuration, database: database, views: views), logger: logger)
     }
 
     /// Opens the database the operator named: a SQLite file, or PostgreSQL by URL.
@@ -163,6 +166,7 @@ public final class VelkommenApp: Sendable {
         addEditorRoutes(to: &router)
         addStatsRoutes(to: &router)
         addQuestionRoutes(to: &router)
+        addWalletRoutes(to: &router)
         let errors = errorPages
         router.notFound = ClosureHandler { try errors.page(.notFound, for: $0) }
         router.methodNotAllowed = ClosureHandler { try errors.page(.methodNotAllowed, for: $0) }

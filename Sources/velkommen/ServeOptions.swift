@@ -72,6 +72,28 @@ struct ServeOptions: ParsableArguments {
         help: "Ask the customer to accept the terms and privacy statement in every login from phone number. [VIPPS_AGREEMENT, default off]")
     var vippsAgreement = false
 
+    @Option(name: .customLong("wallet-pass-type-id"), help: "Apple Wallet: the Pass Type ID (pass.…). [VELKOMMEN_WALLET_PASS_TYPE_ID]")
+    var walletPassTypeID: String?
+
+    @Option(name: .customLong("wallet-team-id"), help: "Apple Wallet: the developer team id. [VELKOMMEN_WALLET_TEAM_ID]")
+    var walletTeamID: String?
+
+    @Option(name: .customLong("wallet-certificate"), help: "Apple Wallet: the Pass Type ID certificate (PEM file). [VELKOMMEN_WALLET_CERTIFICATE]")
+    var walletCertificate: String?
+
+    @Option(name: .customLong("wallet-key"), help: "Apple Wallet: the certificate's private key (PEM file). [VELKOMMEN_WALLET_KEY]")
+    var walletKey: String?
+
+    @Option(name: .customLong("wallet-wwdr"), help: "Apple Wallet: Apple's WWDR intermediate certificate (PEM file). [VELKOMMEN_WALLET_WWDR]")
+    var walletWWDR: String?
+
+    @Option(name: .customLong("google-wallet-issuer-id"), help: "Google Wallet: the issuer id. [VELKOMMEN_GOOGLE_WALLET_ISSUER_ID]")
+    var googleWalletIssuerID: String?
+
+    @Option(
+        name: .customLong("google-wallet-key"), help: "Google Wallet: the service account's key (JSON file). [VELKOMMEN_GOOGLE_WALLET_KEY]")
+    var googleWalletKey: String?
+
     /// The environment with the flags laid over it.
     func settings(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
         var values = environment
@@ -82,6 +104,8 @@ struct ServeOptions: ParsableArguments {
             (.metricsHost, metricsHost), (.metricsPort, metricsPort.map(String.init)), (.vippsIssuer, vippsIssuer),
             (.vippsClientID, vippsClientID), (.vippsClientSecretFile, vippsClientSecretFile), (.vippsMSN, vippsMSN),
             (.vippsTokenAuth, vippsTokenAuth), (.vippsConsentScope, vippsConsentScope), (.vippsAgreement, vippsAgreement ? "true" : nil),
+            (.walletPassTypeID, walletPassTypeID), (.walletTeamID, walletTeamID), (.walletCertificate, walletCertificate), (.walletKey, walletKey),
+            (.walletWWDR, walletWWDR), (.googleWalletIssuerID, googleWalletIssuerID), (.googleWalletKey, googleWalletKey),
         ]
         for case let (setting, value?) in flags { values[setting.rawValue] = value }
         return values

@@ -40,6 +40,10 @@ public struct AppConfiguration: Sendable {
     /// Ask the customer to accept the merchant's terms and privacy statement in every login from phone
     /// number (Vipps' `agreement` scope; not in the browser flow, where Vipps does not support it).
     public var agreement = false
+    /// Apple Wallet passes of the member card; nil leaves them off.
+    public var appleWallet: AppleWalletConfiguration?
+    /// "Save to Google Wallet" links; nil leaves them off.
+    public var googleWallet: GoogleWalletConfiguration?
 
     /// `publicURL`, or the address the server listens on.
     public var baseURL: String { (publicURL ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
@@ -110,6 +114,8 @@ public struct AppConfiguration: Sendable {
             default: throw ConfigurationError("\(Setting.vippsAgreement.name) must be true or false, not \(text)")
             }
         }
+        appleWallet = try AppleWalletConfiguration(settings: values)
+        googleWallet = try GoogleWalletConfiguration(settings: values)
     }
 
     /// The scopes a login from phone number asks for, consents and agreement included (`velkommen check` names them).

@@ -45,6 +45,15 @@ public enum ConfigurationCheck {
         } catch {
             results.append(Result(name: "consent mapping", passed: false, detail: error.description))
         }
+        if let wallet = configuration.appleWallet {
+            // A signature of a small manifest proves that openssl runs and the certificate, key and WWDR belong together.
+            do {
+                _ = try await PassSigner(configuration: wallet).signature(of: Data("{}".utf8))
+                results.append(Result(name: "apple wallet", passed: true, detail: "passes of \(wallet.passTypeID) can be signed"))
+            } catch {
+                results.append(Result(name: "apple wallet", passed: false, detail: String(describing: error)))
+            }
+        }
         if let vipps = configuration.vipps {
             results += await checkVipps(vipps)
         } else {

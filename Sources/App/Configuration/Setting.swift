@@ -20,6 +20,13 @@ public enum Setting: String, CaseIterable, Sendable {
     case vippsTokenAuth = "VIPPS_TOKEN_AUTH"
     case vippsConsentScope = "VIPPS_CONSENT_SCOPE"
     case vippsAgreement = "VIPPS_AGREEMENT"
+    case walletPassTypeID = "VELKOMMEN_WALLET_PASS_TYPE_ID"
+    case walletTeamID = "VELKOMMEN_WALLET_TEAM_ID"
+    case walletCertificate = "VELKOMMEN_WALLET_CERTIFICATE"
+    case walletKey = "VELKOMMEN_WALLET_KEY"
+    case walletWWDR = "VELKOMMEN_WALLET_WWDR"
+    case googleWalletIssuerID = "VELKOMMEN_GOOGLE_WALLET_ISSUER_ID"
+    case googleWalletKey = "VELKOMMEN_GOOGLE_WALLET_KEY"
 
     /// The command-line flag, or nil for a setting only the environment may carry (a secret on the
     /// command line would show in `ps` to every user of the machine).
@@ -43,6 +50,13 @@ public enum Setting: String, CaseIterable, Sendable {
         case .vippsTokenAuth: "--vipps-token-auth"
         case .vippsConsentScope: "--vipps-consent-scope"
         case .vippsAgreement: "--vipps-agreement"
+        case .walletPassTypeID: "--wallet-pass-type-id"
+        case .walletTeamID: "--wallet-team-id"
+        case .walletCertificate: "--wallet-certificate"
+        case .walletKey: "--wallet-key"
+        case .walletWWDR: "--wallet-wwdr"
+        case .googleWalletIssuerID: "--google-wallet-issuer-id"
+        case .googleWalletKey: "--google-wallet-key"
         }
     }
 

@@ -9,6 +9,8 @@ struct CustomerPages: Sendable {
     let views: Views
     let errors: ErrorPages
     let stores: StoreNames
+    /// Offers the member card for Apple Wallet on the welcome page (the same link for every member).
+    var appleWallet = false
 
     /// Who is looking and what their pages may say about them (`values`, filled into placeholders).
     /// Anonymous until login exists.
@@ -36,6 +38,7 @@ struct CustomerPages: Sendable {
             generation: catalog.generation, in: language, values: viewer.values
         ) {
             var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language), "signedIn": true]
+            if appleWallet { context["appleWallet"] = "/card.pkpass" }
             if let notice { context["notice"] = notice }
             if let page {
                 context["page"] = ["title": page.page.title, "html": page.html.htmlWithTokens, "lang": page.page.lang.rawValue]

@@ -21,6 +21,7 @@ public enum Schema {
         Migration(version: 11, name: "several instances: the landing a session owes, jobs run once", sql: version11, postgres: version11Postgres),
         Migration(version: 12, name: "images for pages; monthly statistics", sql: version12, postgres: version12Postgres),
         Migration(version: 13, name: "consents with their words; agreements accepted", sql: version13, postgres: version13Postgres),
+        Migration(version: 14, name: "wallet passes and the devices registered for them", sql: version14, postgres: version14Postgres),
     ]
 
     static let version1 = """

@@ -130,6 +130,7 @@ public struct MemberStore: Sendable {
             guard let member = try Self.find(sub: sub, in: database) else { return false }
             try MemberEvents.enqueue("member.erased", member: member, consents: [:], at: time, in: database)
             try database.execute("UPDATE login_requests SET phone_hint = '' WHERE member_sub = ?", [sub])
+            try WalletPassStore.void(sub: sub, at: time, in: database)
             try database.execute("DELETE FROM members WHERE sub = ?", [sub])
             return database.changes > 0
         }
