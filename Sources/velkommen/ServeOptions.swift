@@ -62,6 +62,13 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("vipps-token-auth"), help: "client_secret_basic or client_secret_post. [VIPPS_TOKEN_AUTH, default client_secret_basic]")
     var vippsTokenAuth: String?
 
+    @Option(
+        name: .customLong("vipps-qr-api-url"),
+        help:
+            "The QR API's base for exchanging tokenized personal QR codes, e.g. https://api.vipps.no/qr (needs VIPPS_SUBSCRIPTION_KEY). [VIPPS_QR_API_URL]"
+    )
+    var vippsQRAPIURL: String?
+
     /// The environment with the flags laid over it.
     func settings(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
         var values = environment
@@ -71,7 +78,7 @@ struct ServeOptions: ParsableArguments {
             (.trustedProxies, trustedProxies.isEmpty ? nil : trustedProxies.joined(separator: ",")),
             (.metricsHost, metricsHost), (.metricsPort, metricsPort.map(String.init)), (.vippsIssuer, vippsIssuer),
             (.vippsClientID, vippsClientID), (.vippsClientSecretFile, vippsClientSecretFile), (.vippsMSN, vippsMSN),
-            (.vippsTokenAuth, vippsTokenAuth),
+            (.vippsTokenAuth, vippsTokenAuth), (.vippsQRAPIURL, vippsQRAPIURL),
         ]
         for case let (setting, value?) in flags { values[setting.rawValue] = value }
         return values

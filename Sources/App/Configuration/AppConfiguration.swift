@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     public var databaseBusyTimeoutMilliseconds: Int32 = 5000
     /// How to reach Vipps Login (or the simulator); nil until set from the environment or the simulator.
     public var vipps: VippsLoginConfiguration?
+    /// The QR API's personal-QR exchange (tokenized codes at the till); nil leaves it off.
+    public var qrExchange: PersonalQRExchange.Configuration?
     /// The base of redirect URIs (`VELKOMMEN_PUBLIC_URL`); https in production, which also makes cookies Secure.
     public var publicURL: String?
     /// Networks of reverse proxies whose `X-Forwarded-For` is believed; none by default.
@@ -91,6 +93,7 @@ public struct AppConfiguration: Sendable {
         metricsHost = value(.metricsHost) ?? metricsHost
         metricsPort = try integer(.metricsPort, in: 0...65_535)
         vipps = try VippsSettings.fromSettings(values)
+        qrExchange = try VippsSettings.qrExchange(values, login: vipps)
     }
 
     /// Checks what can be checked before binding; the message names the setting.

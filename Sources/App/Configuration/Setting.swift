@@ -18,6 +18,9 @@ public enum Setting: String, CaseIterable, Sendable {
     case vippsClientSecretFile = "VIPPS_CLIENT_SECRET_FILE"
     case vippsMSN = "VIPPS_MSN"
     case vippsTokenAuth = "VIPPS_TOKEN_AUTH"
+    /// The QR API (personal QR exchange) and the subscription key its access token needs.
+    case vippsQRAPIURL = "VIPPS_QR_API_URL"
+    case vippsSubscriptionKey = "VIPPS_SUBSCRIPTION_KEY"
 
     /// The command-line flag, or nil for a setting only the environment may carry (a secret on the
     /// command line would show in `ps` to every user of the machine).
@@ -31,7 +34,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .templates: "--templates"
         case .publicFolder: "--public"
         case .trustedProxies: "--trusted-proxy"
-        case .secret, .vippsClientSecret: nil
+        case .secret, .vippsClientSecret, .vippsSubscriptionKey: nil
         case .metricsHost: "--metrics-host"
         case .metricsPort: "--metrics-port"
         case .vippsIssuer: "--vipps-issuer"
@@ -39,6 +42,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .vippsClientSecretFile: "--vipps-client-secret-file"
         case .vippsMSN: "--vipps-msn"
         case .vippsTokenAuth: "--vipps-token-auth"
+        case .vippsQRAPIURL: "--vipps-qr-api-url"
         }
     }
 
