@@ -22,6 +22,11 @@ struct PosAPI: Sendable {
                     #"Send {"phone": "+47 412 34 567", "bindingMessage": "auto", "store": "oslo-1", "terminal": "till-3", "consents": true, "ending": "webpage"}, or "qr" (a scanned personal QR code) instead of "phone"."#
             )
         }
+        // null is not a value here: leaving a field out is how it is left out (the document says so too).
+        if let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any], object.values.contains(where: { $0 is NSNull })
+        {
+            throw Problem(.badRequest, "invalid-json", "null is not a value here", detail: "Leave a field out instead of sending null.")
+        }
         if body.phone != nil && body.qr != nil {
             throw Problem(.badRequest, "phone-and-qr", "Send phone or qr, not both", detail: "One login is for one customer.")
         }
