@@ -195,6 +195,29 @@ struct TillWordsTests {
             "a customer's own failure is not maintenance")
     }
 
+    @Test("the QR API is a setting: off by default, needs the subscription key and the Vipps client, named when wrong")
+    func qrSettings() throws {
+        let login = ["VIPPS_CLIENT_ID": "id", "VIPPS_CLIENT_SECRET": "secret", "VIPPS_MSN": "123456"]
+        #expect(try AppConfiguration(settings: login).qrExchange == nil)
+        let on = try #require(
+            try AppConfiguration(
+                settings: login.merging(["VIPPS_QR_API_URL": "https://api.vipps.no/qr", "VIPPS_SUBSCRIPTION_KEY": "k"]) { a, _ in a }
+            ).qrExchange)
+        #expect(on.baseURL.absoluteString == "https://api.vipps.no/qr" && on.clientID == "id" && on.merchantSerialNumber == "123456")
+        for (values, needle) in [
+            (login.merging(["VIPPS_QR_API_URL": "https://api.vipps.no/qr"]) { a, _ in a }, "VIPPS_SUBSCRIPTION_KEY is required"),
+            (login.merging(["VIPPS_QR_API_URL": "not a url", "VIPPS_SUBSCRIPTION_KEY": "k"]) { a, _ in a }, "--vipps-qr-api-url (VIPPS_QR_API_URL)"),
+            (["VIPPS_QR_API_URL": "https://api.vipps.no/qr", "VIPPS_SUBSCRIPTION_KEY": "k"], "needs --vipps-client-id"),
+        ] {
+            do {
+                _ = try AppConfiguration(settings: values)
+                Issue.record("\(needle) was accepted")
+            } catch {
+                #expect("\(error)".contains(needle), "\(error)")
+            }
+        }
+    }
+
     @Test("the maintenance words are in both languages")
     func maintenanceWords() throws {
         let nb = try String(contentsOf: TestApp.repository.appendingPathComponent("Templates/i18n/nb.json"), encoding: .utf8)
