@@ -87,7 +87,13 @@ struct LoginStarter: Sendable {
             throw Failure.rateLimited(retryAfter: wait)
         }
         let phone: PhoneNumber
-        if let typed { phone = typed } else { phone = try await exchange(scanned!) }
+        if let typed {
+            phone = typed
+        } else if let scanned {
+            phone = try await exchange(scanned)
+        } else {
+            throw Failure.invalidPhone
+        }
         if let wait = try await limits.perPhone.take("phone:" + phone.msisdn, now: time) {
             throw Failure.rateLimited(retryAfter: wait)
         }
@@ -107,7 +113,7 @@ struct LoginStarter: Sendable {
         var request = LoginRequest(
             id: Tokens.random(bytes: 12), phoneHint: phone.msisdn, bindingMessage: bindingMessage?.text, store: input.store,
             terminal: input.terminal.flatMap { $0.isEmpty ? nil : $0 }, askConsents: askConsents,
-            createdAt: time, expiresAt: time.addingTimeInterval(600))
+            createdAt: time, expiresAt: time.addingTimeInterval(TimeInterval(stores.requestedExpiry(of: input.store) ?? 600)))
         request.ending = input.ending ?? stores.ending(of: input.store)
         try await requests.create(request)
         let scopes = Self.scopes + (askConsents ? ["delegatedConsents"] : [])
