@@ -49,7 +49,6 @@ struct TillPage: Sendable {
                     "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo,
                     "storeName": stores.name(of: store, in: language) ?? store, "csrf": csrf, "error": error.map { brand.apply($0) } ?? "",
                     "hasError": error != nil, "phone": phone, "terminal": Self.terminal(request) ?? "", "endsInApp": stores.ending(of: store) == .app,
-                    "country": stores.market(of: store).callingCode,
                 ])
         } else {
             response = try views.page(
