@@ -7,7 +7,7 @@ browsers: the till starts a login (/pos), the customer's phone confirms it with 
 simulator's phone page), the phone's browser lands on the welcome page, answers preferences, and
 sees its data. The till's status line must update by itself (the page's script under the CSP).
 Then staff log in with Vipps: marketing's editor with a preview, and the merchant's statistics.
-Screenshots: welcome-anonymous.png, till.png, till-registered.png, till-cancelled.png, phone.png, consents.png, welcome.png, card.png (read back by
+Screenshots: welcome-anonymous.png, till.png, till-registered.png, till-cancelled.png, till-qr-registered.png (a scanned personal QR enrols), phone.png, consents.png, welcome.png, card.png (read back by
 zbarimg), preferences.png, preferences-done.png, me.png, me-consent-withdrawn.png, welcome-consent-notice.png, editor.png,
 preview.png, stats.png.
 """
@@ -19,6 +19,7 @@ import time
 import urllib.request
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -178,6 +179,26 @@ def main(binary, shots):
         check("Avbrutt" in till.find_element(By.TAG_NAME, "h1").text, "Avbryt at the till shows 'Avbrutt'")
         till.save_screenshot(f"{shots}/till-cancelled.png")
         accessibility(till, "till cancelled", findings)
+
+        # A scanned personal QR code enrols: a USB scanner types the code and Enter into the phone field.
+        till.get(base + "/pos")
+        till.find_element(By.ID, "phone").send_keys("https://qr.vipps.no/28/2/01/031/4791234567?v=1" + Keys.ENTER)
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: till_state(d) == "waiting")
+        scanned_phone = browser()
+        try:
+            scanned_phone.get(sim + "/phone/4791234567")
+            click(scanned_phone, By.XPATH, "//button[text()='Confirm']")
+            WebDriverWait(scanned_phone, 10, ignored_exceptions=IGNORED).until(
+                lambda d: d.current_url.startswith(base + "/welcome") or d.find_elements(By.CSS_SELECTOR, "input[name='consent']"))
+            if not scanned_phone.current_url.startswith(base):
+                click(scanned_phone, By.XPATH, "//button[text()='Confirm']")
+            WebDriverWait(scanned_phone, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url.startswith(base + "/welcome"))
+            check("Hei, Ola!" in scanned_phone.page_source, "a scanned personal QR code enrols: the phone lands greeted by name")
+        finally:
+            scanned_phone.quit()
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: till_state(d) == "registered")
+        check("Ola N. er registrert" in till.find_element(By.TAG_NAME, "h1").text, "the till shows the scanned customer registered")
+        till.save_screenshot(f"{shots}/till-qr-registered.png")
 
         staff = browser()
         staff.set_window_size(1280, 900)  # staff work at a desk: tables and the editor want the width

@@ -69,7 +69,8 @@ extension VelkommenApp {
         let webhook = ConsentWebhook(ledger: ledger, limits: limits, logger: logger)
         let openAPI = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory + "/api/openapi.json"))
         router.group("/api/v1", RequireApiKey(keys: keys)) { pos in
-            pos.post("/logins", maxBodyBytes: 4096) { try await api.start($0) }
+            // Room for a scanned code (`qr`, up to 512 characters) even when every character is escaped.
+            pos.post("/logins", maxBodyBytes: 16384) { try await api.start($0) }
             pos.get("/logins/{id}") { try await api.status($0) }
         }
         router.group("", Public()) { open in

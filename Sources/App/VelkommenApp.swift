@@ -15,6 +15,7 @@ public final class VelkommenApp: Sendable {
     public let views: Views
     let questions: QuestionBook
     let vipps: VippsLoginClient?
+    let qrExchange: PersonalQRExchange?
     let logger: Logger
     let exchanges = CodeExchanges()
     let limits: RateLimits
@@ -44,6 +45,7 @@ public final class VelkommenApp: Sendable {
             observed.observe = { metrics.vippsCall($0) }
             return VippsLoginClient(configuration: observed)
         }
+        qrExchange = configuration.qrExchange.map { PersonalQRExchange(configuration: $0) }
         metrics.watch(database.writeStatistics)
         // Instances that share a database share its limits; one instance alone keeps them in memory. A
         // member changed on another instance is seen here within the cache's second (5 s alone, where
@@ -118,8 +120,8 @@ public final class VelkommenApp: Sendable {
     var visitors: Visitors { Visitors(sessions: memberSession, cache: signedInCache) }
     var starter: LoginStarter {
         LoginStarter(
-            client: vipps, limits: limits, requests: LoginRequestStore(pool: database), events: FunnelEvents(pool: database),
-            callbackURL: configuration.callbackURL,
+            client: vipps, qrExchange: qrExchange, limits: limits, requests: LoginRequestStore(pool: database),
+            events: FunnelEvents(pool: database), callbackURL: configuration.callbackURL,
             members: MemberStore(pool: database), stores: stores, metrics: metrics, logger: logger,
             consentScope: configuration.consentScope, agreement: configuration.agreement)
     }

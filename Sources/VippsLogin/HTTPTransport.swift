@@ -29,9 +29,15 @@ struct HTTPTransport: Sendable {
     private let totalTimeout: TimeInterval
 
     private let observe: (@Sendable (VippsCall) -> Void)?
+    /// Set on every request (the `Vipps-System-*` headers), unless the request sets its own.
+    private let headers: [String: String]
 
-    init(connectTimeout: TimeInterval, totalTimeout: TimeInterval, observe: (@Sendable (VippsCall) -> Void)? = nil) {
+    init(
+        connectTimeout: TimeInterval, totalTimeout: TimeInterval, headers: [String: String] = [:],
+        observe: (@Sendable (VippsCall) -> Void)? = nil
+    ) {
         self.observe = observe
+        self.headers = headers
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = connectTimeout
         configuration.timeoutIntervalForResource = totalTimeout
@@ -43,6 +49,8 @@ struct HTTPTransport: Sendable {
     }
 
     func send(_ request: URLRequest) async throws(VippsLoginError) -> HTTPAnswer {
+        var request = request
+        for (name, value) in headers where request.value(forHTTPHeaderField: name) == nil { request.setValue(value, forHTTPHeaderField: name) }
         guard let observe else { return try await exchange(request) }
         let start = ContinuousClock.now
         do {

@@ -1,27 +1,70 @@
-/// A Norwegian mobile number as Vipps wants it: `urn:msisdn:47XXXXXXXX`. Accepts what staff type at a
-/// till: `+47 412 34 567`, `0047 41234567`, `41234567`, `4741234567`.
+/// A mobile number as Vipps wants it: `urn:msisdn:` and the calling code with the number, digits only.
+/// Accepts what staff type at a till: `+47 412 34 567`, `0047 41234567`, `41234567` (the store's
+/// country), `4741234567`, `+45 12 34 56 78`, `+358 40 123 4567`, `040 123 4567` at a Finnish store,
+/// `+299 12 34 56`.
 public struct PhoneNumber: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Digits only, with country code: `4741234567`.
     public let msisdn: String
+    public let country: PhoneCountry
 
-    public init(_ text: String) throws(VippsLoginError) {
-        var digits = text.filter { !" -.()".contains($0) }
-        if digits.hasPrefix("+") { digits.removeFirst() } else if digits.hasPrefix("00") { digits.removeFirst(2) }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .invalidPhoneNumber }
-        if digits.count == 8 { digits = "47" + digits }
-        // Real mobile numbers start with 4 or 9, but Vipps' test users do not (4712345678 is their
-        // documented example), so any eight digits after +47 are sent and Vipps decides.
-        guard digits.count == 10, digits.hasPrefix("47") else { throw .invalidPhoneNumber }
-        msisdn = digits
+    /// `defaultCountry` is the store's: a number typed without a calling code is read as one of its.
+    public init(_ text: String, defaultCountry: PhoneCountry = .norway) throws(VippsLoginError) {
+        var digits = Substring(text.filter { !" -.()\u{00A0}".contains($0) })
+        var international = false
+        if digits.hasPrefix("+") {
+            digits.removeFirst()
+            international = true
+        } else if digits.hasPrefix("00") {
+            digits.removeFirst(2)
+            international = true
+        }
+        guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .invalidPhoneNumber }
+        if international {
+            guard let country = PhoneCountry.byCallingCode(prefixing: digits) else { throw .invalidPhoneNumber }
+            try self.init(country: country, national: digits.dropFirst(country.callingCode.count))
+            return
+        }
+        // Without a prefix: the store's own country, written with its calling code or without; then
+        // another market's number written with its calling code (`4512345678` at a Norwegian till).
+        let home = defaultCountry
+        if digits.hasPrefix(home.callingCode), home.nationalLengths.contains(digits.count - home.callingCode.count),
+            !(home == .finland && digits.hasPrefix("0"))
+        {
+            try self.init(country: home, national: digits.dropFirst(home.callingCode.count))
+        } else if home == .finland, digits.hasPrefix("0"), home.nationalLengths.contains(digits.count - 1) {
+            // Finns write their numbers with the trunk 0: 040 123 4567.
+            try self.init(country: home, national: digits.dropFirst())
+        } else if home.nationalLengths.contains(digits.count) {
+            try self.init(country: home, national: digits)
+        } else if let other = PhoneCountry.byCallingCode(prefixing: digits), other != home,
+            other.nationalLengths.contains(digits.count - other.callingCode.count)
+        {
+            try self.init(country: other, national: digits.dropFirst(other.callingCode.count))
+        } else {
+            throw .invalidPhoneNumber
+        }
+    }
+
+    private init(country: PhoneCountry, national: Substring) throws(VippsLoginError) {
+        // Real Norwegian mobile numbers start with 4 or 9, but Vipps' test users do not (4712345678 is
+        // their documented example), so any number of the right length is sent and Vipps decides.
+        guard country.nationalLengths.contains(national.count), !national.hasPrefix("0") else { throw .invalidPhoneNumber }
+        self.country = country
+        msisdn = country.callingCode + national
+    }
+
+    /// A number Vipps sent or we stored (`4741234567`, `358401234567`), digits with the calling code.
+    public init(msisdn: String) throws(VippsLoginError) {
+        try self.init("+" + msisdn)
     }
 
     public var loginHint: String { "urn:msisdn:" + msisdn }
 
-    /// `+47 412 34 567`, for pages (the number is personal data: never for logs).
-    public var description: String {
-        let local = Array(msisdn.dropFirst(2))
-        return "+47 " + String(local[0..<3]) + " " + String(local[3..<5]) + " " + String(local[5..<8])
-    }
+    /// The digits after the calling code.
+    public var national: String { String(msisdn.dropFirst(country.callingCode.count)) }
+
+    /// `+47 412 34 567`, as written in its country, for pages (the number is personal data: never for logs).
+    public var description: String { country.format(national: national) }
 }
 
 /// The code shown on the till and in the customer's app, so they can tell this login is theirs.

@@ -27,9 +27,7 @@ actor ProviderMetadata {
 
     func document() async throws(VippsLoginError) -> OpenIDConfiguration {
         if let discovery, discovery.expires > now() { return discovery.document }
-        var request = URLRequest(url: configuration.discoveryURL)
-        for (name, value) in configuration.systemHeaders { request.setValue(value, forHTTPHeaderField: name) }
-        let answer = try await transport.send(request)
+        let answer = try await transport.send(URLRequest(url: configuration.discoveryURL))
         guard answer.status == 200 else { throw answer.error() }
         let document: OpenIDConfiguration
         do {

@@ -9,13 +9,20 @@ import FoundationNetworking
 public final class VippsLoginClient: Sendable {
     public let configuration: VippsLoginConfiguration
     let transport: HTTPTransport
+    /// The same, with the user-exists check's shorter deadline.
+    let quickTransport: HTTPTransport
     let metadata: ProviderMetadata
     let verifier: IDTokenVerifier
 
     public init(configuration: VippsLoginConfiguration, now: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
         transport = HTTPTransport(
-            connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, observe: configuration.observe)
+            connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, headers: configuration.systemHeaders,
+            observe: configuration.observe)
+        let quick = min(configuration.userExistsTimeout, configuration.totalTimeout)
+        quickTransport = HTTPTransport(
+            connectTimeout: min(configuration.connectTimeout, quick), totalTimeout: quick, headers: configuration.systemHeaders,
+            observe: configuration.observe)
         metadata = ProviderMetadata(configuration: configuration, transport: transport, now: now)
         verifier = IDTokenVerifier(metadata: metadata, configuration: configuration, now: now)
     }
@@ -40,13 +47,40 @@ public final class VippsLoginClient: Sendable {
         return try decode(BackchannelLogin.self, from: answer, what: "the backchannel answer")
     }
 
-    /// Whether the phone number has a Vipps account (`/vipps-login-ciba/api/v1/user-exists`).
+    /// Whether the phone number has a Vipps account (`POST /vipps-login-ciba/api/v1/user-exists`, the form
+    /// `login_hint=urn:msisdn:…` with the client's credentials, like the start). Vipps documents the answer
+    /// as `{"exists": true|false}`; `userExists`, `user_exists` and a bare `true`/`false` are read too, since
+    /// the shape is not confirmed. Anything else throws, and the caller starts the login anyway.
     public func userExists(_ phone: PhoneNumber) async throws(VippsLoginError) -> Bool {
         let endpoint = try await metadata.document().userExistsEndpoint(issuer: configuration.issuer)
-        let answer = try await transport.send(authenticatedPOST(endpoint, fields: [("login_hint", phone.loginHint)]))
+        let answer = try await quickTransport.send(authenticatedPOST(endpoint, fields: [("login_hint", phone.loginHint)]))
         guard answer.status == 200 else { throw answer.error() }
-        struct Exists: Decodable { var exists: Bool }
-        return try decode(Exists.self, from: answer, what: "the user-exists answer").exists
+        guard let exists = Self.existsAnswer(answer.body) else { throw .badResponse("the user-exists answer is not the documented JSON") }
+        return exists
+    }
+
+    static func existsAnswer(_ body: Data) -> Bool? {
+        if let bare = try? JSONDecoder().decode(Bool.self, from: body) { return bare }
+        return (try? JSONDecoder().decode(ExistsAnswer.self, from: body))?.exists
+    }
+
+    /// `{"exists": …}` or one of its plausible spellings; only a JSON boolean counts, not 1 or "yes".
+    private struct ExistsAnswer: Decodable {
+        var exists: Bool?
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            exists =
+                ["exists", "userExists", "user_exists"].lazy.compactMap { try? container.decodeIfPresent(Bool.self, forKey: Key(stringValue: $0)) }
+                .first
+        }
     }
 
     /// One poll of the token endpoint for a login in the poll variant. Throws `.authorizationPending`
@@ -128,7 +162,6 @@ public final class VippsLoginClient: Sendable {
     public func userInfo(accessToken: String, expectedSubject: String) async throws(VippsLoginError) -> UserInfo {
         var request = URLRequest(url: try await metadata.document().userinfoEndpoint)
         request.setValue("Bearer " + accessToken, forHTTPHeaderField: "Authorization")
-        for (name, value) in configuration.systemHeaders { request.setValue(value, forHTTPHeaderField: name) }
         let answer = try await transport.send(request)
         guard answer.status == 200 else { throw answer.error() }
         let info: UserInfo
@@ -164,7 +197,6 @@ public final class VippsLoginClient: Sendable {
             fields += [("client_id", configuration.clientID), ("client_secret", configuration.clientSecret)]
         }
         if let msn = configuration.merchantSerialNumber { request.setValue(msn, forHTTPHeaderField: "Merchant-Serial-Number") }
-        for (name, value) in configuration.systemHeaders { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = Data(FormEncoding.form(fields).utf8)
         return request
     }

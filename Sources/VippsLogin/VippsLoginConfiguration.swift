@@ -16,12 +16,16 @@ public struct VippsLoginConfiguration: Sendable {
     public var tokenAuthMethod: TokenAuthMethod = .clientSecretBasic
     /// Sent as `Merchant-Serial-Number` (required for partners).
     public var merchantSerialNumber: String?
-    /// `Vipps-System-Name`, `-Version`, `-Plugin-Name`, `-Plugin-Version` (each at most 30 characters).
-    public var systemHeaders: [String: String] = ["Vipps-System-Name": "velkommen", "Vipps-System-Version": "1.0"]
+    /// `Vipps-System-Name`, `-Version`, `-Plugin-Name`, `-Plugin-Version` (each at most 30 characters), sent
+    /// on every call: the first thing Vipps' support asks for.
+    public var systemHeaders: [String: String] = SystemHeaders.velkommen
     /// Time to wait for a connection and for each chunk of an answer.
     public var connectTimeout: TimeInterval = 5
     /// Time for a whole request, answer included.
     public var totalTimeout: TimeInterval = 15
+    /// Time for the user-exists check before a start: it is only a courtesy, so a slow answer costs the
+    /// till at most this before the login is started anyway.
+    public var userExistsTimeout: TimeInterval = 1.5
     /// Tolerance for clock differences when checking `exp` and `iat`.
     public var clockLeeway: TimeInterval = 60
     /// Told of every call to Vipps when it ends (for metrics); nil costs nothing.

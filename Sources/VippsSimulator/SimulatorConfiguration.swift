@@ -63,6 +63,18 @@ public struct SimulatorConfiguration: Codable, Sendable {
     /// Logins pending for one user at once before the simulator answers 429.
     public var maxPendingLoginsPerUser = 3
     public var users: [TestUser] = TestUser.seeded
+    /// Numbers that user-exists answers `false` for, though they look like anyone's (every number that is
+    /// not a user's answers `false` too; these are the documented examples to type at a till).
+    public var numbersWithoutVipps = ["4790000000", "4590000000", "358409000000", "299900000"]
+    /// Answer 404 at user-exists, as a Vipps without the endpoint would: the client must start anyway.
+    public var userExistsMissing = false
+    /// The QR API's `Ocp-Apim-Subscription-Key` (with a client's id and secret at `/accesstoken/get`).
+    public var subscriptionKey = "velkommen-demo-subscription-key"
+    /// Tokenized personal QR codes (MobilePay's) the exchange knows: the code's last path segment → number.
+    public var personalQRTokens = [
+        "MPDK7Q4MZ9CQ3X": "4512345678", "MPFI2K8R5T7WQ1": "358401234567", "MPGL4N6P8S2VZ5": "299123456",
+        "VPNO9Z3X7C5B1M": "4712345678",
+    ]
 
     public init() {}
 

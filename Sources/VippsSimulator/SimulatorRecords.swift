@@ -117,3 +117,11 @@ public struct SimulatorHooks: Codable, Sendable, Equatable {
         consentConfigurationVersion = try container.decodeIfPresent(Int.self, forKey: .consentConfigurationVersion) ?? 0
     }
 }
+
+/// One call to the simulated Vipps API, as tests see it: the path and the `Vipps-System-*` headers it carried.
+public struct RecordedCall: Sendable, Equatable {
+    public var path: String
+    public var systemHeaders: [String: String]
+
+    public static let systemHeaderNames = ["Vipps-System-Name", "Vipps-System-Version", "Vipps-System-Plugin-Name", "Vipps-System-Plugin-Version"]
+}

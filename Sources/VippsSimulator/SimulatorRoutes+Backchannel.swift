@@ -77,16 +77,19 @@ extension SimulatorRoutes {
             return OAuthProblem.error(.badRequest, "invalid_request", "login_hint must be in format urn:msisdn:{phonenumber}.")
         }
         let user = await state.user(msisdn: msisdn)
-        return OAuthProblem.json(["exists": user != nil && user?.behaviour != .underAge])
+        let exists = user != nil && user?.behaviour != .underAge && !configuration.numbersWithoutVipps.contains(msisdn)
+        return OAuthProblem.json(["exists": exists])
     }
 
     /// `urn:msisdn:` followed by a Nordic country code and the number, digits only.
     static func msisdn(fromLoginHint hint: String) -> String? {
         guard hint.hasPrefix("urn:msisdn:") else { return nil }
         let digits = String(hint.dropFirst("urn:msisdn:".count))
-        guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-            ["46", "45", "47", "358", "299"].contains(where: { digits.hasPrefix($0) })
-        else { return nil }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        // The calling code and how many digits follow it: 47, 45 and 46 with 8 (Sweden's 7 to 9), 299
+        // with 6, 358 with 5 to 12.
+        let rules: [(String, ClosedRange<Int>)] = [("47", 8...8), ("45", 8...8), ("46", 7...9), ("358", 5...12), ("299", 6...6)]
+        guard rules.contains(where: { digits.hasPrefix($0.0) && $0.1.contains(digits.count - $0.0.count) }) else { return nil }
         return digits
     }
 

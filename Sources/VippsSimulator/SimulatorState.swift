@@ -16,6 +16,11 @@ actor SimulatorState {
     var clockOffset: TimeInterval = 0
     /// The issuer, known once the server has its port.
     var issuer = ""
+    /// The last calls to the Vipps API, newest last (at most `recordedLimit`).
+    var recorded: [RecordedCall] = []
+    static let recordedLimit = 200
+    /// Access tokens `/accesstoken/get` issued for the QR API.
+    var qrAccessTokens: Set<String> = []
     /// When `forgetExpired()` next looks (simulated time).
     private var nextSweep = Date.distantPast
 
@@ -27,6 +32,17 @@ actor SimulatorState {
     var now: Date { Date().addingTimeInterval(clockOffset) }
 
     func setIssuer(_ issuer: String) { self.issuer = issuer }
+
+    func record(_ call: RecordedCall) {
+        recorded.append(call)
+        if recorded.count > Self.recordedLimit { recorded.removeFirst(recorded.count - Self.recordedLimit) }
+    }
+
+    func issueQRAccessToken() -> String {
+        let token = Self.randomID()
+        qrAccessTokens.insert(token)
+        return token
+    }
     func setHooks(_ hooks: SimulatorHooks) { self.hooks = hooks }
     func advanceClock(by seconds: TimeInterval) { clockOffset += seconds }
 

@@ -78,5 +78,18 @@ public struct TestUser: Codable, Sendable, Equatable {
             msisdn: "4798765432", sub: "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b", givenName: "Per", familyName: "Hansen",
             email: "per@example.com", emailVerified: true, birthdate: "1975-11-30", nin: "30117512345",
             address: Address(streetAddress: "Nedre Slottsgate 8", postalCode: "0157", region: "OSLO", country: "NO", addressType: "home")),
+        // MobilePay's markets: Denmark and Greenland (+45 and +299, 8 and 6 digits) and Finland (+358, variable length).
+        TestUser(
+            msisdn: "4512345678", sub: "3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d", givenName: "Freja", familyName: "Jensen",
+            email: "freja@example.dk", emailVerified: true, birthdate: "1990-04-16", nin: "1604901234",
+            address: Address(streetAddress: "Strøget 12", postalCode: "1160", region: "KØBENHAVN K", country: "DK", addressType: "home")),
+        TestUser(
+            msisdn: "358401234567", sub: "4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e", givenName: "Aino", familyName: "Virtanen",
+            email: "aino@example.fi", emailVerified: true, birthdate: "1985-12-06", nin: "061285-123A",
+            address: Address(streetAddress: "Mannerheimintie 5", postalCode: "00100", region: "HELSINKI", country: "FI", addressType: "home")),
+        TestUser(
+            msisdn: "299123456", sub: "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f", givenName: "Nuka", familyName: "Kleist",
+            email: "nuka@example.gl", emailVerified: true, birthdate: "1979-06-21", nin: "2106791234",
+            address: Address(streetAddress: "Aqqusinersuaq 3", postalCode: "3900", region: "NUUK", country: "GL", addressType: "home")),
     ]
 }

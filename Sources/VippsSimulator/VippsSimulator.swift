@@ -62,6 +62,10 @@ public final class VippsSimulator: Sendable {
     // MARK: Test hooks (also over HTTP under /_sim/)
 
     public func setHooks(_ hooks: SimulatorHooks) async { await state.setHooks(hooks) }
+    /// The calls to the Vipps API so far (the last 200), oldest first.
+    public func recordedCalls() async -> [RecordedCall] { await state.recorded }
+    /// The QR API's base URL on this simulator (`VIPPS_QR_API_URL`).
+    public var qrAPIURL: String { base.url + SimulatorRoutes.qrPath }
     public func advanceClock(by seconds: TimeInterval) async { await state.advanceClock(by: seconds) }
 
     /// Confirms a pending login as the user would in the app; returns the browser redirect for the

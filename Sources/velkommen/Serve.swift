@@ -135,6 +135,10 @@ extension Serve {
         }
         let client = configuration.clients[0]
         app.vipps = VippsLoginConfiguration(issuer: URL(string: simulator.issuer)!, clientID: client.id, clientSecret: client.secret)
+        // The simulator plays the QR API too, so scanned MobilePay codes work in the demo.
+        app.qrExchange = PersonalQRExchange.Configuration(
+            baseURL: URL(string: simulator.qrAPIURL)!, clientID: client.id, clientSecret: client.secret,
+            subscriptionKey: configuration.subscriptionKey)
         app.demoTill = true
         logger.info("No VIPPS_CLIENT_ID: using the Vipps Login simulator at \(simulator.baseURL)/")
         return simulator

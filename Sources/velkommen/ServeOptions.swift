@@ -94,6 +94,13 @@ struct ServeOptions: ParsableArguments {
         name: .customLong("google-wallet-key"), help: "Google Wallet: the service account's key (JSON file). [VELKOMMEN_GOOGLE_WALLET_KEY]")
     var googleWalletKey: String?
 
+    @Option(
+        name: .customLong("vipps-qr-api-url"),
+        help:
+            "The QR API's base for exchanging tokenized personal QR codes, e.g. https://api.vipps.no/qr (needs VIPPS_SUBSCRIPTION_KEY). [VIPPS_QR_API_URL]"
+    )
+    var vippsQRAPIURL: String?
+
     /// The environment with the flags laid over it.
     func settings(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
         var values = environment
@@ -103,7 +110,8 @@ struct ServeOptions: ParsableArguments {
             (.trustedProxies, trustedProxies.isEmpty ? nil : trustedProxies.joined(separator: ",")),
             (.metricsHost, metricsHost), (.metricsPort, metricsPort.map(String.init)), (.vippsIssuer, vippsIssuer),
             (.vippsClientID, vippsClientID), (.vippsClientSecretFile, vippsClientSecretFile), (.vippsMSN, vippsMSN),
-            (.vippsTokenAuth, vippsTokenAuth), (.vippsConsentScope, vippsConsentScope), (.vippsAgreement, vippsAgreement ? "true" : nil),
+            (.vippsTokenAuth, vippsTokenAuth), (.vippsQRAPIURL, vippsQRAPIURL), (.vippsConsentScope, vippsConsentScope),
+            (.vippsAgreement, vippsAgreement ? "true" : nil),
             (.walletPassTypeID, walletPassTypeID), (.walletTeamID, walletTeamID), (.walletCertificate, walletCertificate), (.walletKey, walletKey),
             (.walletWWDR, walletWWDR), (.googleWalletIssuerID, googleWalletIssuerID), (.googleWalletKey, googleWalletKey),
         ]

@@ -7,7 +7,12 @@ import Testing
 
 @Suite("/me for people: labels, dates and numbers as people read them, a switch per consent", .serialized)
 struct MyDataForPeopleTests {
-    @Test("formats", arguments: [("4741234567", "+47 412 34 567"), ("4712345678", "+47 123 45 678"), ("4612345678", "4612345678")])
+    @Test(
+        "formats",
+        arguments: [
+            ("4741234567", "+47 412 34 567"), ("4712345678", "+47 123 45 678"), ("4612345678", "4612345678"), ("4512345678", "+45 12 34 56 78"),
+            ("+358401234567", "+358 40 123 4567"), ("299123456", "+299 12 34 56"), ("12", "12"),
+        ])
     func phone(msisdn: String, shown: String) {
         #expect(DisplayFormat.phone(msisdn) == shown)
     }

@@ -171,7 +171,11 @@ struct OnboardingFlowTests {
             (#"{"phone": "41234567", "bindingMessage": "no!"}"#, 400, "invalid-binding-message"),
             (#"{"phone": "41234567", "store": "bergen-1"}"#, 403, "wrong-store"),
             (#"not json"#, 400, "invalid-json"),
-            (#"{"phone": "4742222222"}"#, 422, "vipps-invalid-user"),
+            (#"{"phone": "4742222222"}"#, 422, "no-vipps-user"),
+            (#"{"phone": "+358 40 900 0000"}"#, 422, "no-vipps-user"),
+            (#"{"qr": "https://example.com/x"}"#, 422, "foreign-qr"),
+            (#"{"phone": "41234567", "consents": null}"#, 400, "invalid-json"),
+            (#"{"phone": "41234567", "qr": "https://qr.vipps.no/28/2/01/031/4712345678"}"#, 400, "phone-and-qr"),
             (#"{"phone": "4743333333"}"#, 422, "vipps-old-app"),
         ])
     func apiProblems(body: String, status: Int, type: String) async throws {

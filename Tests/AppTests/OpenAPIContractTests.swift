@@ -44,7 +44,7 @@ struct OpenAPIContractTests {
     @Test("each schema has exactly the properties its type encodes")
     func schemasMatchTypes() throws {
         let schemas = try Self.schemas
-        let start = PosAPIBody.LoginStart(phone: "1", bindingMessage: "auto", store: "s", terminal: "t", consents: true, ending: .app)
+        let start = PosAPIBody.LoginStart(phone: "1", qr: "q", bindingMessage: "auto", store: "s", terminal: "t", consents: true, ending: .app)
         #expect(Self.properties("LoginStart", in: schemas) == (try Self.keys(start)))
         #expect(Self.properties("LoginSummary", in: schemas) == (try Self.keys(PosAPIBody.LoginSummary(Self.fullLogin))))
         #expect(Self.properties("LoginDetails", in: schemas) == (try Self.keys(PosAPIBody.LoginDetails(Self.fullLogin))))

@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     public var databaseBusyTimeoutMilliseconds: Int32 = 5000
     /// How to reach Vipps Login (or the simulator); nil until set from the environment or the simulator.
     public var vipps: VippsLoginConfiguration?
+    /// The QR API's personal-QR exchange (tokenized codes at the till); nil leaves it off.
+    public var qrExchange: PersonalQRExchange.Configuration?
     /// The base of redirect URIs (`VELKOMMEN_PUBLIC_URL`); https in production, which also makes cookies Secure.
     public var publicURL: String?
     /// Networks of reverse proxies whose `X-Forwarded-For` is believed; none by default.
@@ -116,6 +118,7 @@ public struct AppConfiguration: Sendable {
         }
         appleWallet = try AppleWalletConfiguration(settings: values)
         googleWallet = try GoogleWalletConfiguration(settings: values)
+        qrExchange = try VippsSettings.qrExchange(values, login: vipps)
     }
 
     /// The scopes a login from phone number asks for, consents and agreement included (`velkommen check` names them).

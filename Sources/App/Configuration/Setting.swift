@@ -27,6 +27,9 @@ public enum Setting: String, CaseIterable, Sendable {
     case walletWWDR = "VELKOMMEN_WALLET_WWDR"
     case googleWalletIssuerID = "VELKOMMEN_GOOGLE_WALLET_ISSUER_ID"
     case googleWalletKey = "VELKOMMEN_GOOGLE_WALLET_KEY"
+    /// The QR API (personal QR exchange) and the subscription key its access token needs.
+    case vippsQRAPIURL = "VIPPS_QR_API_URL"
+    case vippsSubscriptionKey = "VIPPS_SUBSCRIPTION_KEY"
 
     /// The command-line flag, or nil for a setting only the environment may carry (a secret on the
     /// command line would show in `ps` to every user of the machine).
@@ -40,7 +43,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .templates: "--templates"
         case .publicFolder: "--public"
         case .trustedProxies: "--trusted-proxy"
-        case .secret, .vippsClientSecret: nil
+        case .secret, .vippsClientSecret, .vippsSubscriptionKey: nil
         case .metricsHost: "--metrics-host"
         case .metricsPort: "--metrics-port"
         case .vippsIssuer: "--vipps-issuer"
@@ -57,6 +60,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .walletWWDR: "--wallet-wwdr"
         case .googleWalletIssuerID: "--google-wallet-issuer-id"
         case .googleWalletKey: "--google-wallet-key"
+        case .vippsQRAPIURL: "--vipps-qr-api-url"
         }
     }
 

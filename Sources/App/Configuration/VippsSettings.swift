@@ -48,4 +48,26 @@ public enum VippsSettings {
         }
         return configuration
     }
+
+    /// The QR API's exchange, when `VIPPS_QR_API_URL` is set: it needs `VIPPS_SUBSCRIPTION_KEY` and the
+    /// Vipps client's id and secret (the sales unit's keys serve both APIs).
+    public static func qrExchange(
+        _ values: [String: String], login: VippsLoginConfiguration?
+    ) throws(ConfigurationError) -> PersonalQRExchange.Configuration? {
+        func value(_ setting: Setting) -> String? { values[setting.rawValue].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let text = value(.vippsQRAPIURL) else { return nil }
+        guard let url = URL(string: text), ["https", "http"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ConfigurationError("\(Setting.vippsQRAPIURL.name) must be the QR API's base URL, such as https://api.vipps.no/qr, not \(text)")
+        }
+        guard let login else {
+            throw ConfigurationError(
+                "\(Setting.vippsQRAPIURL.name) needs \(Setting.vippsClientID.name) and its secret (the QR API uses the same keys)")
+        }
+        guard let key = value(.vippsSubscriptionKey) else {
+            throw ConfigurationError("\(Setting.vippsSubscriptionKey.name) is required when \(Setting.vippsQRAPIURL.name) is set")
+        }
+        return PersonalQRExchange.Configuration(
+            baseURL: url, clientID: login.clientID, clientSecret: login.clientSecret, subscriptionKey: key,
+            merchantSerialNumber: login.merchantSerialNumber)
+    }
 }

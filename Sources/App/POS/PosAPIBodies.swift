@@ -6,6 +6,8 @@ enum PosAPIBody {
     /// `POST /api/v1/logins`.
     struct LoginStart: Codable, Sendable {
         var phone: String?
+        /// A scanned personal QR code, instead of `phone`.
+        var qr: String?
         var bindingMessage: String?
         var store: String?
         var terminal: String?

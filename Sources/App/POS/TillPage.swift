@@ -42,11 +42,13 @@ struct TillPage: Sendable {
         let csrf = request.cookie(Self.csrfCookie).flatMap { $0.count == 32 ? $0 : nil } ?? Tokens.random(bytes: 24)
         var response: HTTPResponse
         if let store = try await store(request) {
+            let brand = stores.brand(of: store)
             response = try views.page(
                 "pages/pos", in: language, status: status,
                 [
-                    "storeName": stores.name(of: store, in: language) ?? store, "csrf": csrf, "error": error ?? "", "hasError": error != nil,
-                    "phone": phone, "terminal": Self.terminal(request) ?? "", "endsInApp": stores.ending(of: store) == .app,
+                    "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo,
+                    "storeName": stores.name(of: store, in: language) ?? store, "csrf": csrf, "error": error.map { brand.apply($0) } ?? "",
+                    "hasError": error != nil, "phone": phone, "terminal": Self.terminal(request) ?? "", "endsInApp": stores.ending(of: store) == .app,
                 ])
         } else {
             response = try views.page(
@@ -101,7 +103,8 @@ struct TillPage: Sendable {
             return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
         }
         let input = LoginStarter.Input(
-            phone: form?["phone"] ?? "", bindingMessage: "auto", store: store, terminal: form?["terminal"],
+            phone: form?["phone"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", bindingMessage: "auto", store: store,
+            terminal: form?["terminal"],
             consents: form?["consents"] == "yes", ending: form?["ending"].flatMap(LoginRequest.Ending.init(rawValue:)))
         do {
             let login = try await starter.start(input, till: "store:" + store)
@@ -114,8 +117,10 @@ struct TillPage: Sendable {
             }
             return response
         } catch let failure as LoginStarter.Failure {
+            // A scanned code is not put back in the field: the next scan would be appended to it.
             return try await show(
-                request, error: views.text(Self.message(for: failure), in: language), phone: input.phone, status: .unprocessableContent)
+                request, error: views.text(Self.message(for: failure), in: language), phone: input.phone.contains("://") ? "" : input.phone,
+                status: .unprocessableContent)
         }
     }
 
@@ -124,11 +129,13 @@ struct TillPage: Sendable {
         guard let (store, login) = try await ownLogin(request) else {
             return try views.problem("not_found", in: language, status: .notFound)
         }
-        let screen = try await Screen(login, members: members, views: views, language: language)
+        let screen = try await Screen(login, members: members, views: views, language: language, brand: stores.brand(of: store))
+        let brand = stores.brand(of: store)
         var response = try views.page(
             "pages/pos-login", in: language,
             [
-                "id": login.id, "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
+                "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo, "id": login.id,
+                "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
                 "heading": screen.heading, "text": screen.text, "secondsLeft": screen.secondsLeft, "expiresAt": screen.clock,
                 "mismatch": login.phoneMismatch, "storeName": stores.name(of: store, in: language) ?? store,
                 "csrf": request.cookie(Self.csrfCookie) ?? "",
@@ -139,8 +146,8 @@ struct TillPage: Sendable {
 
     func statusJSON(_ request: HTTPRequest) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
-        guard let (_, login) = try await ownLogin(request) else { return Problem.notFound.response }
-        let screen = try await Screen(login, members: members, views: views, language: language)
+        guard let (store, login) = try await ownLogin(request) else { return Problem.notFound.response }
+        let screen = try await Screen(login, members: members, views: views, language: language, brand: stores.brand(of: store))
         let object: [String: Any] = [
             "status": login.status(at: Date()).rawValue, "state": screen.state.rawValue, "heading": screen.heading,
             "text": screen.text, "secondsLeft": screen.secondsLeft,
@@ -176,14 +183,14 @@ struct TillPage: Sendable {
         var secondsLeft: Int
         var clock: String
 
-        init(_ login: LoginRequest, members: MemberStore, views: Views, language: Language, now: Date = Date()) async throws {
+        init(_ login: LoginRequest, members: MemberStore, views: Views, language: Language, brand: Brand = .vipps, now: Date = Date()) async throws {
             state = TillState(login, at: now)
             var name = views.text("till_customer", in: language)
             if state == .registered, let sub = login.memberSub, let profile = try await members.find(sub: sub)?.profile {
                 name = TillState.shortName(given: profile.givenName, family: profile.familyName, full: profile.name) ?? name
             }
-            heading = views.text(state.headingKey, in: language).replacingOccurrences(of: "{name}", with: name)
-            text = views.text(state.textKey(login, at: now), in: language).replacingOccurrences(
+            heading = brand.apply(views.text(state.headingKey, in: language)).replacingOccurrences(of: "{name}", with: name)
+            text = brand.apply(views.text(state.textKey(login, at: now), in: language)).replacingOccurrences(
                 of: "{phone}", with: TillState.maskedPhone(login.phoneHint))
             let left = max(0, Int(login.expiresAt.timeIntervalSince(now).rounded(.down)))
             secondsLeft = state == .waiting ? left : 0
@@ -191,15 +198,25 @@ struct TillPage: Sendable {
         }
     }
 
-    static func message(for failure: LoginStarter.Failure) -> String {
+    /// The string key of the till's message for a failed start; `time` decides whether a Vipps failure falls
+    /// in Vipps' weekly maintenance window.
+    static func message(for failure: LoginStarter.Failure, at time: Date = Date()) -> String {
         switch failure {
         case .invalidPhone: "pos_error_phone"
+        case .noVippsUser: "pos_error_no_vipps_user"
+        case .qr(.malformed): "pos_error_qr_invalid"
+        case .qr(.foreign): "pos_error_qr_foreign"
+        case .qr(.exchangeNotConfigured): "pos_error_qr_exchange_missing"
+        case .qr(.unknown): "pos_error_qr_unknown"
+        case .qr(.exchangeUnavailable(misconfigured: true)): "pos_error_misconfigured"
+        case .qr(.exchangeUnavailable): "pos_error_qr_unavailable"
         case .invalidBindingMessage, .invalidStore, .invalidTerminal: "pos_error_input"
         case .vippsNotConfigured: "pos_error_unavailable"
         case .vipps(.invalidUser): "pos_error_no_vipps"
         case .vipps(.oldApp): "pos_error_old_app"
         case .vipps(.rateLimited), .rateLimited: "pos_error_rate_limited"
         case .vipps(let error) where error.isMisconfiguration: "pos_error_misconfigured"
+        case .vipps where VippsMaintenance.contains(time): "pos_error_maintenance"
         case .vipps: "pos_error_unavailable"
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import VippsLogin
 
 /// What the till shows for a login, as one big state like a card terminal: each with its own colour
 /// and heading. A login that ends on our web page never asks Vipps whether the customer cancelled (the
@@ -53,7 +54,7 @@ enum TillState: String, Sendable {
 
     /// "+47 ••• •• 678": enough for the cashier to see it is the number typed, not enough to read it off the screen.
     static func maskedPhone(_ msisdn: String) -> String {
-        let digits = msisdn.hasPrefix("47") && msisdn.count == 10 ? String(msisdn.dropFirst(2)) : msisdn
-        return "+47 ••• •• " + String(digits.suffix(3))
+        let code = (try? PhoneNumber(msisdn: msisdn))?.country.callingCode ?? "47"
+        return "+\(code) ••• •• " + String(msisdn.suffix(3))
     }
 }

@@ -1,5 +1,6 @@
 import Content
 import Foundation
+import VippsLogin
 
 /// Values as people read them: "2. desember 2026", "+47 412 34 567", never ISO timestamps or raw numbers.
 enum DisplayFormat {
@@ -37,10 +38,10 @@ enum DisplayFormat {
         return day(date, in: language)
     }
 
-    /// "+47 412 34 567" for a Norwegian number (`4741234567`); anything else as it came.
+    /// "+47 412 34 567", "+45 12 34 56 78", "+358 40 123 4567", "+299 12 34 56": a number of a Vipps MobilePay
+    /// market as written there (`4741234567`, with or without `+`); anything else as it came.
     static func phone(_ msisdn: String) -> String {
-        let digits = msisdn.hasPrefix("47") && msisdn.count == 10 ? Array(msisdn.dropFirst(2)) : []
-        guard digits.count == 8, digits.allSatisfy(\.isNumber) else { return msisdn }
-        return "+47 " + String(digits[0..<3]) + " " + String(digits[3..<5]) + " " + String(digits[5..<8])
+        let digits = msisdn.hasPrefix("+") ? String(msisdn.dropFirst()) : msisdn
+        return (try? PhoneNumber(msisdn: digits))?.description ?? msisdn
     }
 }

@@ -40,7 +40,8 @@ public struct Views: Sendable {
 
     private func render(_ template: String, in language: Language, _ context: [String: Any]) throws -> String {
         var context = context
-        context["t"] = localization.strings(for: language)
+        // A page may bring its strings already adapted (the till's, in the store's brand).
+        if context["t"] == nil { context["t"] = localization.strings(for: language) }
         context["lang"] = language.htmlLang
         let other = language == .nb ? Language.en : .nb
         context["otherLanguage"] = ["code": other.rawValue, "label": localization.text("other_language", in: language)]
@@ -58,6 +59,9 @@ public struct Views: Sendable {
             ["heading": text(key + "_heading", in: language), "message": text(key + "_message", in: language)]
         }
     }
+
+    /// Every UI string of `language`, for a page that adapts them before rendering.
+    public func strings(in language: Language) -> [String: String] { localization.strings(for: language) }
 
     /// One UI string.
     public func text(_ key: String, in language: Language) -> String { localization.text(key, in: language) }

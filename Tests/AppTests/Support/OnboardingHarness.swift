@@ -18,7 +18,7 @@ struct OnboardingHarness {
     var simulatorHTTP: Browser { Browser(port: Int(simulator.baseURL.split(separator: ":").last!)!) }
 
     static func with(
-        demoTill: Bool = false, simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in },
+        demoTill: Bool = false, qrExchange: Bool = false, simulator adjust: (inout SimulatorConfiguration) -> Void = { _ in },
         app configure: (inout AppConfiguration) -> Void = { _ in },
         _ body: (OnboardingHarness) async throws -> Void
     ) async throws {
@@ -33,6 +33,11 @@ struct OnboardingHarness {
                 app.publicURL = publicURL
                 app.demoTill = demoTill
                 app.vipps = VippsLoginConfiguration(issuer: URL(string: simulator.issuer)!, clientID: client.id, clientSecret: client.secret)
+                if qrExchange {
+                    app.qrExchange = PersonalQRExchange.Configuration(
+                        baseURL: URL(string: simulator.qrAPIURL)!, clientID: client.id, clientSecret: client.secret,
+                        subscriptionKey: configuration.subscriptionKey)
+                }
                 configure(&app)
             }) { app in
                 let key = try await VelkommenApp.createApiKey(databasePath: app.app.configuration.databasePath, store: "oslo-1", label: "till 1")
