@@ -83,6 +83,14 @@ public final class AppMetrics: Sendable {
             .recordNanoseconds(call.duration.nanoseconds)
     }
 
+    /// One try to deliver a webhook, by endpoint id (never its URL: it may hold a token) and outcome:
+    /// `delivered`, `failed` (tried again later) or `dropped` (given up after three days).
+    func webhookDelivery(endpoint: Int64, outcome: String) {
+        CoreMetrics.Counter(
+            label: "velkommen_webhook_deliveries_total", dimensions: [("endpoint", String(endpoint)), ("outcome", outcome)], factory: factory
+        ).increment()
+    }
+
     func watch(_ statistics: WriteStatistics) {
         let timer = databaseWrites
         statistics.observe { timer.recordNanoseconds($0.nanoseconds) }
