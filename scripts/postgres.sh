@@ -18,7 +18,7 @@ start_postgres() {
     fi
     "${PG_AS[@]}" "$bin/initdb" -D "$PG_DIR/data" -U velkommen --auth=trust -E UTF8 --no-sync >"$PG_DIR/initdb.log"
     "${PG_AS[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-        -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+        -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null
     "${PG_AS[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U velkommen velkommen
     PG_BIN="$bin"
     PG_PORT="$port"

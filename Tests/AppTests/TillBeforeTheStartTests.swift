@@ -157,7 +157,8 @@ struct TillBeforeTheStartTests {
         try await OnboardingHarness.with(simulator: { $0.loginLifetime = 200 }) { harness in
             let (id, _) = try await harness.startLogin()
             let login = try #require(try await harness.app.app.starter.requests.find(id: id))
-            #expect(abs(login.expiresAt.timeIntervalSinceNow - 200) < 5)
+            // 200 from Vipps, not the constant 600; the margin is the test's own time on a loaded machine.
+            #expect(abs(login.expiresAt.timeIntervalSinceNow - 200) < 60)
         }
     }
 }
