@@ -245,3 +245,22 @@ struct TillWordsTests {
             shipped.market(of: "helsinki-1") == .finland && shipped.requestedExpiry(of: "nuuk-1") == 300 && shipped.market(of: "oslo-1") == .norway)
     }
 }
+
+@Suite("The customer's pages in their market's brand")
+struct CustomerBrandTests {
+    @Test("a member who joined in Denmark reads MobilePay on their pages until the change date")
+    func customerPagesBranded() async throws {
+        try await OnboardingHarness.with { harness in
+            let browser = Browser(port: harness.app.port)
+            let (_, authReqID) = try await harness.startLogin()
+            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
+            #expect(try await browser.get("/me").text.contains("Fra Vipps"))
+            try await harness.app.app.database.write { try $0.execute("UPDATE members SET first_store = 'kobenhavn-1'") }
+            harness.app.app.signedInCache.forget(sub: "c06c4afe-d9e1-4c5d-939a-177d752a0944")
+            let brand = Date() < StoreNames.day("2027-01-12")! ? "MobilePay" : "Vipps"
+            let me = try await browser.get("/me").text
+            #expect(me.contains("Fra \(brand)"), "\(me)")
+            #expect(brand == "Vipps" || !me.contains("Fra Vipps"))
+        }
+    }
+}

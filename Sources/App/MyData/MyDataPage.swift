@@ -12,6 +12,7 @@ struct MyDataPage: Sendable {
     let sessions: MemberSession
     let views: Views
     let book: QuestionBook
+    var stores = StoreNames()
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
@@ -52,6 +53,8 @@ struct MyDataPage: Sendable {
             "since": DisplayFormat.day(signedIn.member.createdAt, in: language),
         ]
         if history.count > shown.count { values["earlierAnswers"] = ["count": history.count - shown.count] }
+        let brand = stores.brand(of: signedIn.member.firstStore ?? "")
+        if brand != .vipps { values["t"] = brand.apply(views.strings(in: language)) }
         if let agreement = try await agreements.latest(sub: sub) {
             values["agreement"] = [
                 "version": agreement.version, "acceptedAt": DisplayFormat.day(agreement.time, in: language), "accepted": agreement.accepted,

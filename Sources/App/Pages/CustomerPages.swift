@@ -33,12 +33,15 @@ struct CustomerPages: Sendable {
         let page = catalog.welcome(for: viewer.visitor, in: language)
         let notice = consentChanges.map { ConsentNotices.sentence($0, views: views, in: language) }
         let noticeKey = consentChanges.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") } ?? ""
+        // A member who joined in a MobilePay market reads MobilePay until the day it becomes Vipps.
+        let brand = stores.brand(of: signedIn.member.firstStore ?? "")
         var response = try views.cachedPage(
-            "pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)|\(noticeKey)",
+            "pages/welcome", key: "\(page?.revisionID ?? 0)|\(viewer.hasName)|\(noticeKey)|\(brand.rawValue)",
             generation: catalog.generation, in: language, values: viewer.values
         ) {
             var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language), "signedIn": true]
             if appleWallet { context["appleWallet"] = "/card.pkpass" }
+            if brand != .vipps { context["t"] = brand.apply(views.strings(in: language)) }
             if let notice { context["notice"] = notice }
             if let page {
                 context["page"] = ["title": page.page.title, "html": page.html.htmlWithTokens, "lang": page.page.lang.rawValue]
