@@ -66,6 +66,20 @@ struct ErrorPages: Sendable {
                 var response = try pages.page(.serviceUnavailable, for: request)
                 response.headers.set("Retry-After", "30")
                 return response
+            } catch let error as UnknownStoredValue {
+                // A newer instance wrote a value this one does not know: this instance must not guess,
+                // and another (newer) one behind the same balancer can answer; named for the operator.
+                pages.logger.error("\(request.method.rawValue) \(request.path): \(error)")
+                if request.path.hasPrefix("/api/") {
+                    var problem = Problem(
+                        .serviceUnavailable, "unknown-stored-value", "This instance is older than the data it read",
+                        detail: "Try again shortly; the operator is told.")
+                    problem.retryAfter = 30
+                    return problem.response
+                }
+                var response = try pages.page(.serviceUnavailable, for: request)
+                response.headers.set("Retry-After", "30")
+                return response
             } catch {
                 // The path only: queries may carry login codes.
                 pages.logger.error("\(request.method.rawValue) \(request.path) failed: \(String(reflecting: type(of: error)))")

@@ -195,14 +195,14 @@ public struct LoginRequestStore: Sendable {
             id: try row[0], phoneHint: try row[2], bindingMessage: try row[3], store: try row[4], terminal: try row[5],
             askConsents: try row[6], createdAt: try row[11], expiresAt: try row[12])
         request.authReqID = try row[1]
-        request.status = LoginRequest.Status(rawValue: try row[7]) ?? .failed
+        request.status = try .stored(try row[7], table: "login_requests", column: "status")
         request.failure = try row[8]
         request.memberSub = try row[9]
         request.phoneMismatch = try row[10]
         request.confirmedAt = try row[13]
         request.landedAt = try row[14]
         request.completedAt = try row[15]
-        request.ending = LoginRequest.Ending(rawValue: try row[16]) ?? .webpage
+        request.ending = try .stored(try row[16], table: "login_requests", column: "ending")
         request.pollInterval = try row[17]
         return request
     }

@@ -128,6 +128,7 @@ public struct StaffStore: Sendable {
     private static let select = "SELECT id, phone, sub, role, name FROM staff"
 
     private static func row(_ row: Row) throws -> StaffMember {
-        StaffMember(id: try row[0], phone: try row[1], sub: try row[2], role: StaffMember.Role(rawValue: try row[3]) ?? .pos, name: try row[4])
+        StaffMember(
+            id: try row[0], phone: try row[1], sub: try row[2], role: try .stored(try row[3], table: "staff", column: "role"), name: try row[4])
     }
 }
