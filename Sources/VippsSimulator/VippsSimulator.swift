@@ -63,6 +63,8 @@ public final class VippsSimulator: Sendable {
 
     public func setHooks(_ hooks: SimulatorHooks) async { await state.setHooks(hooks) }
     public func advanceClock(by seconds: TimeInterval) async { await state.advanceClock(by: seconds) }
+    /// Token requests so far, by grant type (`authorization_code`, the CIBA grants).
+    public func tokenRequests(grantType: String) async -> Int { await state.tokenRequests[grantType] ?? 0 }
 
     /// Confirms a pending login as the user would in the app; returns the browser redirect for the
     /// redirect variant. `consents` are the ticked ids when consents were asked for (default: all).

@@ -6,7 +6,8 @@ struct Velkommen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Velkommen welcomes customers who just identified themselves with Vipps Login.",
         subcommands: [
-            Serve.self, Check.self, Simulator.self, ApiKeyCommand.self, StaffCommand.self, WebhooksCommand.self, SeedDemo.self, Backup.self,
+            Serve.self, Check.self, Simulator.self, ApiKeyCommand.self, StaffCommand.self, WebhooksCommand.self, SecretCommand.self, SeedDemo.self,
+            Backup.self,
         ],
         defaultSubcommand: Serve.self)
 }

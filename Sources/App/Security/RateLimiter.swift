@@ -22,10 +22,16 @@ final class RateLimiter: Sendable {
         var buckets: [String: Bucket] = [:]
         /// When `take` next drops the buckets that have filled up again (they mean the same as none).
         var nextSweep = 0.0
+        /// While every tracked key is being limited, newcomers share this one bucket.
+        var overflow: Bucket?
+        /// After a search for room found none, the next is not tried before this (a flood of new keys
+        /// must not cost a scan of the table each).
+        var noRoomUntil = 0.0
     }
 
     private let table = Mutex(Table())
-    /// Bounds memory under a flood of distinct keys; a full table forgets everyone (limits reset).
+    /// Bounds memory under a flood of distinct keys. A full table makes room by forgetting buckets that
+    /// limit nobody (refilled ones first, then the fullest), never one that is limiting its key now.
     private let maxKeys: Int
 
     /// `burst` requests at once, then `perMinute` a minute.
@@ -45,6 +51,11 @@ final class RateLimiter: Sendable {
         return try await shared.take(name + "|" + key, capacity: capacity, refillPerSecond: refillPerSecond, now: now)
     }
 
+    /// Takes a token for the client at `address`: its IPv4 address, or its IPv6 /64 (`ClientNetwork`).
+    func take(client address: String, now: Date = Date()) async throws -> Int? {
+        try await take("net:" + ClientNetwork.key(address), now: now)
+    }
+
     /// The same from this process's own buckets.
     func takeInMemory(_ key: String, now: Date = Date()) -> Int? {
         guard enabled else { return nil }
@@ -54,22 +65,45 @@ final class RateLimiter: Sendable {
                 table.buckets = table.buckets.filter { refilled($0.value, at: time) < capacity }
                 table.nextSweep = time + 60
             }
-            if table.buckets.count >= maxKeys, table.buckets[key] == nil { table.buckets.removeAll(keepingCapacity: true) }
-            var bucket = table.buckets[key] ?? Bucket(tokens: capacity, updated: time)
-            bucket.tokens = refilled(bucket, at: time)
-            bucket.updated = time
-            guard bucket.tokens >= 1 else {
-                table.buckets[key] = bucket
-                return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up)))
+            if table.buckets[key] == nil, table.buckets.count >= maxKeys {
+                if time >= table.noRoomUntil { makeRoom(&table, at: time) }
+                if table.buckets.count >= maxKeys {
+                    var overflow = table.overflow ?? Bucket(tokens: capacity, updated: time)
+                    defer { table.overflow = overflow }
+                    return consume(&overflow, at: time)
+                }
             }
-            bucket.tokens -= 1
-            table.buckets[key] = bucket
-            return nil
+            var bucket = table.buckets[key] ?? Bucket(tokens: capacity, updated: time)
+            defer { table.buckets[key] = bucket }
+            return consume(&bucket, at: time)
         }
+    }
+
+    /// Forgets the buckets that limit nobody now, fullest first, down to nine tenths of the table, so
+    /// the next thousands of new keys fit without another search.
+    private func makeRoom(_ table: inout Table, at time: Double) {
+        let target = maxKeys - max(1, maxKeys / 10)
+        let free = table.buckets.compactMap { entry -> (key: String, tokens: Double)? in
+            let tokens = refilled(entry.value, at: time)
+            return tokens >= 1 ? (entry.key, tokens) : nil
+        }.sorted { $0.tokens > $1.tokens }
+        for entry in free.prefix(max(0, table.buckets.count - target)) { table.buckets[entry.key] = nil }
+        if table.buckets.count >= maxKeys { table.noRoomUntil = time + 1 }
+    }
+
+    private func consume(_ bucket: inout Bucket, at time: Double) -> Int? {
+        bucket.tokens = refilled(bucket, at: time)
+        bucket.updated = time
+        guard bucket.tokens >= 1 else { return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up))) }
+        bucket.tokens -= 1
+        return nil
     }
 
     /// Keys with a bucket that is not full, for tests.
     var trackedKeys: Int { table.withLock { $0.buckets.count } }
+
+    /// Whether `key`'s bucket is tracked now, for tests.
+    func isTracked(_ key: String) -> Bool { table.withLock { $0.buckets[key] != nil } }
 
     private func refilled(_ bucket: Bucket, at time: Double) -> Double {
         min(capacity, bucket.tokens + (time - bucket.updated) * refillPerSecond)
@@ -82,8 +116,11 @@ struct RateLimits: Sendable {
     let perTill: RateLimiter
     /// Login starts per phone number, mirroring Vipps' 429 for "too many logins towards the same user".
     let perPhone: RateLimiter
-    /// Callbacks per client address: a phone lands once, a reload or two is plenty.
+    /// Callbacks per client (IPv4 address or IPv6 /64), `/callback` and `/admin/callback` together: each
+    /// can make Vipps work (a code exchange); a phone lands once, a reload or two is plenty.
     let perAddress: RateLimiter
+    /// Browser logins started per client (`/login`, `/admin/login`): each is a trip to Vipps.
+    let loginStarts: RateLimiter
     /// Unsigned `CONSENT_REVOKED` deliveries per client address, and from everyone together: Vipps
     /// sends one per member's withdrawal, a flood is someone else.
     let webhookPerAddress: RateLimiter
@@ -96,6 +133,7 @@ struct RateLimits: Sendable {
         perTill = RateLimiter("till", burst: 20, perMinute: 60, enabled: enabled, shared: shared)
         perPhone = RateLimiter("phone", burst: 3, perMinute: 1, enabled: enabled, shared: shared)
         perAddress = RateLimiter("callback", burst: 20, perMinute: 30, enabled: enabled, shared: shared)
+        loginStarts = RateLimiter("login", burst: 20, perMinute: 30, enabled: enabled, shared: shared)
         webhookPerAddress = RateLimiter("webhook", burst: 10, perMinute: 60, enabled: enabled, shared: shared)
         webhookTotal = RateLimiter("webhooks", burst: 200, perMinute: 1200, enabled: enabled, shared: shared)
         pairingPerAddress = RateLimiter("pairing", burst: 10, perMinute: 10, enabled: enabled, shared: shared)
