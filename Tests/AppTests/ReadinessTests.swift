@@ -14,9 +14,11 @@ struct ReadinessTests {
             await app.readiness.refresh()
             let writes = app.database.writeStatistics.transactions
             let browser = Browser(port: harness.app.port)
-            var statuses: [Int] = []
-            for _ in 0..<200 { statuses.append(try await browser.get("/readyz").status) }
-            #expect(statuses.allSatisfy { $0 == 200 })
+            #expect(try await browser.get("/readyz").status == 200)
+            // (On a loaded machine the finding may turn stale during the loop: 503, still without a write.)
+            var statuses: Set<Int> = []
+            for _ in 0..<200 { statuses.insert(try await browser.get("/readyz").status) }
+            #expect(statuses.isSubset(of: [200, 503]))
             #expect(app.database.writeStatistics.transactions == writes)
             await app.readiness.refresh()
             #expect(app.database.writeStatistics.transactions == writes + 1, "the probe's one write is counted")

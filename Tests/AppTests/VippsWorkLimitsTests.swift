@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import App
@@ -18,13 +19,14 @@ struct VippsWorkLimitsTests {
             #expect(attacker.cookies["velkommen_staff_login"] != nil)
             let before = await harness.simulator.tokenRequests(grantType: "authorization_code")
             var statuses: [Int: Int] = [:]
+            let began = ContinuousClock.now
             for index in 0..<300 {
                 let response = try await attacker.get("/admin/callback?code=junk-\(index)&state=\(state)")
                 statuses[response.status, default: 0] += 1
             }
             let calls = await harness.simulator.tokenRequests(grantType: "authorization_code") - before
             #expect(calls <= 1, "token calls: \(calls)")
-            #expect(statuses[429, default: 0] >= 250, "\(statuses)")
+            #expect(statuses[429, default: 0] >= 300 - Self.allowed(since: began), "\(statuses)")
             #expect(statuses[500] == nil)
         }
     }
@@ -52,13 +54,13 @@ struct VippsWorkLimitsTests {
         try await OnboardingHarness.with(app: { $0.trustedProxies = [IPNetworkFixture.loopback] }) { harness in
             let browser = Browser(port: harness.app.port)
             var statuses: [Int] = []
-            for index in 0..<30 {
+            let start = ContinuousClock.now
+            for index in 0..<60 {
                 browser.extraHeaders = ["X-Forwarded-For": "2001:db8:1:2:\(String(index + 1, radix: 16))::\(index + 7)"]
                 statuses.append(try await browser.get("/callback?code=junk\(index)").status)
             }
-            // 20 at once, then 30 a minute: on a busy test machine a few tokens come back meanwhile.
             #expect(statuses.prefix(20).allSatisfy { $0 == 400 }, "\(statuses)")
-            #expect(statuses.filter { $0 == 429 }.count >= 5, "\(statuses)")
+            #expect(statuses.filter { $0 != 429 }.count <= Self.allowed(since: start), "\(statuses)")
             browser.extraHeaders = ["X-Forwarded-For": "2001:db8:1:3::1"]
             #expect(try await browser.get("/callback?code=other").status == 400, "the next /64 is another client")
             browser.extraHeaders = ["X-Forwarded-For": "203.0.113.9"]
@@ -71,10 +73,17 @@ struct VippsWorkLimitsTests {
         try await OnboardingHarness.with { harness in
             let browser = Browser(port: harness.app.port)
             var statuses: [Int] = []
-            for index in 0..<30 { statuses.append(try await browser.get(index % 2 == 0 ? "/login" : "/admin/login").status) }
+            let start = ContinuousClock.now
+            for index in 0..<60 { statuses.append(try await browser.get(index % 2 == 0 ? "/login" : "/admin/login").status) }
             #expect(statuses.prefix(20).allSatisfy { $0 == 302 }, "\(statuses)")
-            #expect(statuses.filter { $0 == 429 }.count >= 5, "\(statuses)")
+            #expect(statuses.filter { $0 != 429 }.count <= Self.allowed(since: start), "\(statuses)")
         }
+    }
+
+    /// What a limit of 20 at once, then 30 a minute, lets through since `start` (a loaded test machine
+    /// is slow enough for tokens to come back meanwhile).
+    static func allowed(since start: ContinuousClock.Instant) -> Int {
+        20 + Int((Double(elapsedMilliseconds(since: start)) / 1000 * 0.5).rounded(.up)) + 1
     }
 
     @Test("client keys: an IPv4 address as it is, IPv6 by its /64, IPv4-mapped IPv6 as its IPv4")

@@ -48,7 +48,7 @@ struct LoginStarter: Sendable {
         if let wait = try await limits.perTill.take("till:" + till, now: time) {
             throw Failure.rateLimited(retryAfter: wait)
         }
-        if let wait = try await limits.perPhone.take("phone:" + phone.msisdn, now: time) {
+        if let wait = try await limits.perPhone.take(RateLimits.phoneKey(phone.msisdn), now: time) {
             throw Failure.rateLimited(retryAfter: wait)
         }
         var bindingMessage: BindingMessage?

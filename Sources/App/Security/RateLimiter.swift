@@ -48,8 +48,17 @@ final class RateLimiter: Sendable {
     func take(_ key: String, now: Date = Date()) async throws -> Int? {
         guard enabled else { return nil }
         guard let shared else { return takeInMemory(key, now: now) }
-        return try await shared.take(name + "|" + key, capacity: capacity, refillPerSecond: refillPerSecond, now: now)
+        return try await shared.take(sharedKey(key), capacity: capacity, refillPerSecond: refillPerSecond, now: now)
     }
+
+    /// Drops `key`'s bucket (a member erased: their phone number's bucket goes with them).
+    func forget(_ key: String) async throws {
+        table.withLock { _ = $0.buckets.removeValue(forKey: key) }
+        try await shared?.forget(sharedKey(key))
+    }
+
+    /// The database keeps a hash of the key, not the key: a key can be a phone number.
+    private func sharedKey(_ key: String) -> String { name + "|" + Tokens.sha256Hex(key) }
 
     /// Takes a token for the client at `address`: its IPv4 address, or its IPv6 /64 (`ClientNetwork`).
     func take(client address: String, now: Date = Date()) async throws -> Int? {
@@ -127,6 +136,9 @@ struct RateLimits: Sendable {
     let webhookTotal: RateLimiter
     /// Till pairing codes tried per client address: a code is 8 of 32 characters, guessing must stay hopeless.
     let pairingPerAddress: RateLimiter
+
+    /// The key of a phone number's bucket in `perPhone` (`4712345678`).
+    static func phoneKey(_ msisdn: String) -> String { "phone:" + msisdn }
 
     /// `shared`: the database's buckets, when instances share it.
     init(enabled: Bool = true, shared: RateBucketStore? = nil) {
