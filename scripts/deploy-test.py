@@ -17,7 +17,8 @@ and certificate swapped for the test's. Then, through https only:
     body over the app's own limit is refused by nginx already;
   - the app runs as one unprivileged user (as root: uid 65534) with the units' UMask, on a state folder
     of its own, and the backup unit's own command, run as that same user while the app serves, makes a
-    copy (run as another user it cannot: why the units share one user);
+    copy (run as another user it cannot: why the units share one user); `velkommen secret rotate` runs as
+    that user too;
   - systemd-analyze verifies the unit files (where systemd is installed).
 """
 import http.client
@@ -324,6 +325,12 @@ http {{
 
         upload_image(https_port, certificate, public, sim_port)
         backup_as_app_user(binary, state, as_app)
+        rotated = subprocess.run(as_app + [binary, "secret", "rotate", "--db", database], capture_output=True, text=True)
+        check(rotated.returncode == 0 and "new cookie key" in rotated.stdout, f"velkommen secret rotate, as the app's user ({rotated.stderr[-200:]})")
+        refused = subprocess.run([binary, "secret", "rotate", "--db", database], capture_output=True, text=True,
+                                 env={**os.environ, "VELKOMMEN_SECRET": "x" * 40})
+        check(refused.returncode != 0 and "VELKOMMEN_SECRET_PREVIOUS" in refused.stderr + refused.stdout,
+              "with VELKOMMEN_SECRET set, secret rotate says how to rotate that instead")
         peak = re.search(r"VmHWM:\s+(\d+) kB", open(f"/proc/{app.pid}/status").read())
         print(f"velkommen serve's peak RSS in this run: {int(peak.group(1)) // 1024} MiB" if peak else "peak RSS: unknown")
 
