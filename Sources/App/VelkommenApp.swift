@@ -101,7 +101,7 @@ public final class VelkommenApp: Sendable {
             RetentionService(
                 job: RetentionJob(book: questions, staff: StaffStore(pool: database)), schedule: JobSchedule(pool: database),
                 buckets: RateBucketStore(pool: database), requests: LoginRequestStore(pool: database), spent: SpentTokenStore(pool: database),
-                logger: logger),
+                webhooks: WebhookStore(pool: database), logger: logger),
             StatsRefreshService(stats: StatsStore(pool: database), schedule: JobSchedule(pool: database), logger: logger),
             ReadinessProbe(readiness: readiness),
         ]

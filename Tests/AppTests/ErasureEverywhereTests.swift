@@ -95,6 +95,28 @@ struct ErasureEverywhereTests {
         }
     }
 
+    @Test("settled webhook events are purged once older than the outbox keeps them; one still waiting stays")
+    func outboxRetention() async throws {
+        try await TestApp.with { app in
+            let database = app.app.database
+            let webhooks = WebhookStore(pool: database)
+            let endpoint = try await webhooks.add(url: "https://crm.example/hooks", secret: WebhookSigner.newSecret(), events: ["member.joined"])
+            let members = MemberStore(pool: database)
+            let long = Date().addingTimeInterval(-40 * 86_400)
+            for sub in ["delivered", "waiting"] {
+                let member = try await members.recordLogin(MemberProfile(sub: sub, name: sub.capitalized), store: nil)
+                try await database.write { try MemberEvents.enqueue("member.joined", member: member, consents: ["sms": true], at: long, in: $0) }
+            }
+            let due = try await webhooks.due()
+            try await webhooks.delivered(event: due[0].event, endpoint: endpoint, status: 204)
+            let service = try #require(app.app.backgroundServices().compactMap { $0 as? RetentionService }.first)
+            #expect(service.outboxRetentionDays <= 30)
+            try await service.tidy(now: Date())
+            #expect(try await webhooks.recentDeliveries(endpoint: endpoint).map(\.event) == [due[1].event], "the delivered one went")
+            #expect(try await Self.sweep(database, for: ["Delivered"]) == ["members.name (1)"], "the member, not the outbox")
+        }
+    }
+
     /// `table.column` for every value in every table that contains one of `needles`, the tables and
     /// columns read from the schema of the engine in use.
     static func sweep(_ pool: any DatabasePool, for needles: [String]) async throws -> [String] {

@@ -97,7 +97,9 @@ final class RateLimiter: Sendable {
             return tokens >= 1 ? (entry.key, tokens) : nil
         }.sorted { $0.tokens > $1.tokens }
         for entry in free.prefix(max(0, table.buckets.count - target)) { table.buckets[entry.key] = nil }
-        if table.buckets.count >= maxKeys { table.noRoomUntil = time + 1 }
+        // Short of the target, most keys are limiting: newcomers share the overflow for a second rather
+        // than each paying for another search.
+        if table.buckets.count > target { table.noRoomUntil = time + 1 }
     }
 
     private func consume(_ bucket: inout Bucket, at time: Double) -> Int? {

@@ -7,12 +7,14 @@ extension Schema {
     ///   token is kept on that login request, and answering clears it (once, for that login only);
     /// - the phone numbers typed at the till are blanked a day after their login request expired, by the
     ///   retention service: this partial index holds only the rows that still have one;
-    /// - the outbox's events by member, so that erasing one empties their earlier payloads without a scan.
+    /// - the outbox's events by member, so that erasing one empties their earlier payloads without a scan,
+    ///   and by time, for the retention service's purge of settled events.
     static let version13 = """
         CREATE TABLE spent_tokens (hash TEXT PRIMARY KEY NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
         ALTER TABLE login_requests ADD COLUMN switch_hash TEXT;
         CREATE INDEX login_requests_typed_phone ON login_requests (expires_at) WHERE phone_hint <> '';
         CREATE INDEX webhook_events_member ON webhook_events (member_key);
+        CREATE INDEX webhook_events_created ON webhook_events (created_at);
         """
 
     static let version13Postgres = """
@@ -20,5 +22,6 @@ extension Schema {
         ALTER TABLE login_requests ADD COLUMN switch_hash text;
         CREATE INDEX login_requests_typed_phone ON login_requests (expires_at) WHERE phone_hint <> '';
         CREATE INDEX webhook_events_member ON webhook_events (member_key);
+        CREATE INDEX webhook_events_created ON webhook_events (created_at);
         """
 }

@@ -184,6 +184,21 @@ public struct WebhookStore: Sendable {
         }
     }
 
+    /// Retention of the outbox: deletes the events older than `time` that wait for no delivery (each was
+    /// delivered, or given up after three days of tries), with their deliveries. A payload copies what a
+    /// member gave (name, e-mail, answers); it must not outlive the data it was copied from.
+    @discardableResult
+    public func purgeSettled(before time: Date) async throws -> Int {
+        try await pool.write { database in
+            try database.execute(
+                """
+                DELETE FROM webhook_events WHERE created_at < ?
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event = webhook_events.id AND d.status = 'pending')
+                """, [time])
+            return database.changes
+        }
+    }
+
     /// What an erased member's earlier events keep of their payload: nothing.
     public static let erasedPayload = ""
 
