@@ -33,12 +33,12 @@ extension VelkommenApp {
         let (visitors, memberSession, cache, views, errors) = (visitors, memberSession, signedInCache, views, errorPages)
         router.group("", Public()) { login in
             login.get("/callback") { request in
-                if let refusal = try await callbackPages.refusal(limits.perAddress, request) { return refusal }
+                if let refusal = try await callbackPages.refusal(limits.perAddress, site: limits.callbacksPerSite, request) { return refusal }
                 return try await callback.handle(request, pages: callbackPages)
             }
             login.post(MemberSwitch.path, maxBodyBytes: 1024) { try await callback.confirmSwitch($0, pages: callbackPages) }
             login.get("/login") { request in
-                if let refusal = try await callbackPages.refusal(limits.loginStarts, request) { return refusal }
+                if let refusal = try await callbackPages.refusal(limits.loginStarts, site: limits.loginStartsPerSite, request) { return refusal }
                 return try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request)
             }
             login.get("/logout") { request in

@@ -68,6 +68,24 @@ struct VippsWorkLimitsTests {
         }
     }
 
+    @Test("the /64s of one IPv6 /48 share a limit ten times as wide; another /48 has its own")
+    func slash48SharesAWiderLimit() async throws {
+        try await OnboardingHarness.with(app: { $0.trustedProxies = [IPNetworkFixture.loopback] }) { harness in
+            let browser = Browser(port: harness.app.port)
+            var statuses: [Int] = []
+            let start = ContinuousClock.now
+            for index in 0..<260 {
+                browser.extraHeaders = ["X-Forwarded-For": "2001:db8:7:\(String(index + 1, radix: 16))::1"]
+                statuses.append(try await browser.get("/callback?code=junk\(index)").status)
+            }
+            let seconds = Double(elapsedMilliseconds(since: start)) / 1000
+            #expect(statuses.prefix(200).allSatisfy { $0 == 400 }, "each /64 is fresh, and the /48 has 200 at once")
+            #expect(Double(statuses.filter { $0 != 429 }.count) <= 201 + (seconds * 5).rounded(.up), "\(seconds) s: \(statuses.suffix(60))")
+            browser.extraHeaders = ["X-Forwarded-For": "2001:db8:8:1::1"]
+            #expect(try await browser.get("/callback?code=other").status == 400, "another /48")
+        }
+    }
+
     @Test("browser logins started at /login and /admin/login are limited per client")
     func loginStartsLimited() async throws {
         try await OnboardingHarness.with { harness in
@@ -94,6 +112,9 @@ struct VippsWorkLimitsTests {
         #expect(ClientNetwork.key("::ffff:203.0.113.7") == "203.0.113.7")
         #expect(ClientNetwork.key("fe80::1%eth0") == ClientNetwork.key("fe80::2"))
         #expect(ClientNetwork.key("not an address") == "not an address")
+        #expect(ClientNetwork.keys("2001:db8:1:2::1").site == ClientNetwork.keys("2001:db8:1:ffff::1").site)
+        #expect(ClientNetwork.keys("2001:db8:1:2::1").site != ClientNetwork.keys("2001:db8:2:2::1").site)
+        #expect(ClientNetwork.keys("203.0.113.7").site == nil)
     }
 
     @Test("a full limiter makes room from buckets that limit nobody, and never forgets one that is limiting")

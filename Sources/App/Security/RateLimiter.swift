@@ -60,9 +60,13 @@ final class RateLimiter: Sendable {
     /// The database keeps a hash of the key, not the key: a key can be a phone number.
     private func sharedKey(_ key: String) -> String { name + "|" + Tokens.sha256Hex(key) }
 
-    /// Takes a token for the client at `address`: its IPv4 address, or its IPv6 /64 (`ClientNetwork`).
-    func take(client address: String, now: Date = Date()) async throws -> Int? {
-        try await take("net:" + ClientNetwork.key(address), now: now)
+    /// Takes a token for the client at `address`: its IPv4 address, or its IPv6 /64 (`ClientNetwork`);
+    /// with `site`, for an IPv6 client also one from the /48 around it, at `site`'s wider limit.
+    func take(client address: String, site: RateLimiter? = nil, now: Date = Date()) async throws -> Int? {
+        let keys = ClientNetwork.keys(address)
+        if let wait = try await take("net:" + keys.client, now: now) { return wait }
+        guard let site, let wide = keys.site else { return nil }
+        return try await site.take("net:" + wide, now: now)
     }
 
     /// The same from this process's own buckets.
@@ -132,6 +136,9 @@ struct RateLimits: Sendable {
     let perAddress: RateLimiter
     /// Browser logins started per client (`/login`, `/admin/login`): each is a trip to Vipps.
     let loginStarts: RateLimiter
+    /// The same two per IPv6 /48, ten times as wide: 65,536 /64s must not mean 65,536 times the limit.
+    let callbacksPerSite: RateLimiter
+    let loginStartsPerSite: RateLimiter
     /// Unsigned `CONSENT_REVOKED` deliveries per client address, and from everyone together: Vipps
     /// sends one per member's withdrawal, a flood is someone else.
     let webhookPerAddress: RateLimiter
@@ -148,6 +155,8 @@ struct RateLimits: Sendable {
         perPhone = RateLimiter("phone", burst: 3, perMinute: 1, enabled: enabled, shared: shared)
         perAddress = RateLimiter("callback", burst: 20, perMinute: 30, enabled: enabled, shared: shared)
         loginStarts = RateLimiter("login", burst: 20, perMinute: 30, enabled: enabled, shared: shared)
+        callbacksPerSite = RateLimiter("callback48", burst: 200, perMinute: 300, enabled: enabled, shared: shared)
+        loginStartsPerSite = RateLimiter("login48", burst: 200, perMinute: 300, enabled: enabled, shared: shared)
         webhookPerAddress = RateLimiter("webhook", burst: 10, perMinute: 60, enabled: enabled, shared: shared)
         webhookTotal = RateLimiter("webhooks", burst: 200, perMinute: 1200, enabled: enabled, shared: shared)
         pairingPerAddress = RateLimiter("pairing", burst: 10, perMinute: 10, enabled: enabled, shared: shared)

@@ -19,11 +19,11 @@ extension VelkommenApp {
         // Both make Vipps work for anyone who asks, so both are limited per client like the customers' ones.
         router.group("/admin", Public()) { admin in
             admin.get("/login") { request in
-                if let refusal = try await callbackPages.refusal(limits.loginStarts, request) { return refusal }
+                if let refusal = try await callbackPages.refusal(limits.loginStarts, site: limits.loginStartsPerSite, request) { return refusal }
                 return try await login.start(request) ?? errors.page(.serviceUnavailable, for: request)
             }
             admin.get("/callback") { request in
-                if let refusal = try await callbackPages.refusal(limits.perAddress, request) { return refusal }
+                if let refusal = try await callbackPages.refusal(limits.perAddress, site: limits.callbacksPerSite, request) { return refusal }
                 return try await login.callback(request)
             }
             admin.post("/logout", maxBodyBytes: 1024) { request in
