@@ -277,6 +277,9 @@ http {{
         till = Https(https_port, certificate)
         wait_for(lambda: till.request("GET", "/healthz")[0] == 200, "nginx", nginx, nginx_log)
 
+        status, _, text, _ = till.request("GET", "/readyz")
+        check(status == 200 and '"status":"ready"' in text, f"/readyz through nginx: ready, from the background probe ({status} {text})")
+
         if shutil.which("curl"):
             version = subprocess.run(["curl", "-s", "--http2", "--cacert", certificate, "-o", "/dev/null", "-w", "%{http_version}",
                                       public + "/welcome"], capture_output=True, text=True).stdout
