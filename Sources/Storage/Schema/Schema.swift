@@ -20,7 +20,9 @@ public enum Schema {
         Migration(version: 10, name: "member numbers; till pairing codes", sql: version10),
         Migration(version: 11, name: "several instances: the landing a session owes, jobs run once", sql: version11, postgres: version11Postgres),
         Migration(version: 12, name: "images for pages; monthly statistics", sql: version12, postgres: version12Postgres),
-        Migration(version: 13, name: "tokens spent once; the member switch bound to its login", sql: spentTokensAndSwitch, postgres: spentTokensAndSwitchPostgres),
+        Migration(
+            version: 13, name: "tokens spent once; the member switch bound to its login", sql: spentTokensAndSwitch,
+            postgres: spentTokensAndSwitchPostgres),
     ]
 
     static let version1 = """
