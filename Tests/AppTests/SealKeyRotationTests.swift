@@ -61,6 +61,30 @@ struct SealKeyRotationTests {
         }
     }
 
+    @Test("with VELKOMMEN_SECRET, the replaced one in VELKOMMEN_SECRET_PREVIOUS opens cookies for their lifetime after a start")
+    func previousSecret() async throws {
+        let (old, new) = (String(repeating: "o", count: 40), String(repeating: "n", count: 40))
+        do {
+            _ = try AppConfiguration(settings: ["VELKOMMEN_SECRET_PREVIOUS": old])
+            Issue.record("a previous secret without a secret is refused")
+        } catch {
+            #expect(error.description.contains("VELKOMMEN_SECRET_PREVIOUS") && error.description.contains("VELKOMMEN_SECRET "))
+        }
+        try await TestApp.with({
+            $0.secret = new
+            $0.previousSecrets = [old]
+        }) { app in
+            let cookie = try Sealer(key: VelkommenApp.sealKey(old)).seal(Value(text: "old"), purpose: "p", lifetime: 600)
+            #expect(app.app.sealer.open(cookie, as: Value.self, purpose: "p") == Value(text: "old"))
+            let later = Date().addingTimeInterval(Sealer.longestLifetime + 5)
+            let forged = try Sealer(key: VelkommenApp.sealKey(old)).seal(Value(text: "forged"), purpose: "p", lifetime: 600, now: later)
+            #expect(app.app.sealer.open(forged, as: Value.self, purpose: "p", now: later) == nil, "not after the window")
+            let sealed = try app.app.sealer.seal(Value(text: "new"), purpose: "p", lifetime: 600)
+            #expect(Sealer(key: VelkommenApp.sealKey(new)).open(sealed, as: Value.self, purpose: "p") == Value(text: "new"))
+            #expect(!app.app.backgroundServices().contains { $0 is SealKeyRefresh }, "no keys in the database to pick up")
+        }
+    }
+
     @Test("rotations forget the generations replaced longer ago than any cookie lives")
     func oldGenerationsForgotten() async throws {
         try await TestApp.with { app in
