@@ -13,6 +13,12 @@ and certificate swapped for the test's. Then, through https only:
   - two customers from different addresses (127.0.0.2 and 127.0.0.3) have separate callback limits, and
     a forged X-Forwarded-For does not escape one;
   - a wrong client secret makes `velkommen check` fail naming VIPPS_CLIENT_SECRET;
+  - staff log in through https and upload a 1.5 MB image through nginx (it is stored and served); a
+    body over the app's own limit is refused by nginx already;
+  - the app runs as one unprivileged user (as root: uid 65534) with the units' UMask, on a state folder
+    of its own, and the backup unit's own command, run as that same user while the app serves, makes a
+    copy (run as another user it cannot: why the units share one user); `velkommen secret rotate` runs as
+    that user too;
   - systemd-analyze verifies the unit files (where systemd is installed).
 """
 import http.client
@@ -20,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -113,6 +120,90 @@ def verify_units(binary, folder):
                 if line.strip() and "EnvironmentFile" not in line and "credential" not in line.lower()]
     check(result.returncode == 0 and not problems, f"systemd-analyze verifies the unit files {problems}")
 
+APP_UID = 65534
+
+
+def as_user(uid):
+    """The command prefix that runs a program as `uid` (as root, with setpriv); none otherwise: then the
+    test's own user is the one user of both the app and its backup."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return []
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+
+
+def upload_image(https_port, certificate, public, sim_port):
+    """Staff log in through https (the simulator plays Vipps) and upload a 1.5 MB image through nginx."""
+    admin = Https(https_port, certificate, source="127.0.0.4")
+    status, headers, _, _ = admin.request("GET", "/admin/login")
+    authorize = urllib.parse.urlsplit(headers.get("location", ""))
+    check(status == 302 and authorize.port == sim_port, f"/admin/login sends staff to Vipps ({status})")
+    simulator = {}
+
+    def sim(method, path, form=None):
+        connection = http.client.HTTPConnection("127.0.0.1", sim_port, timeout=10)
+        try:
+            headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
+            if simulator:
+                headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in simulator.items())
+            connection.request(method, path, body=urllib.parse.urlencode(form).encode() if form is not None else None, headers=headers)
+            response = connection.getresponse()
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    cookie, _, _ = value.partition(";")
+                    simulator[cookie.partition("=")[0]] = cookie.partition("=")[2]
+            return response.status, response.getheader("Location"), response.read().decode()
+        finally:
+            connection.close()
+
+    _, _, page = sim("GET", authorize.path + "?" + authorize.query)
+    session = re.search(r'name="session" value="([^"]+)"', page).group(1)
+    sim("POST", "/access-management-1.0/access/oauth2/auth/phone", {"session": session, "phone": "4712345678"})
+    _, location, _ = sim("POST", "/access-management-1.0/access/oauth2/auth/decision", {"session": session, "decision": "confirm"})
+    check(location is not None and location.startswith(public + "/admin/callback?"), "Vipps sends staff back to /admin/callback")
+    status, _, _, _ = admin.request("GET", location[len(public):])
+    check(status == 303 and "velkommen_staff" in admin.cookies, f"staff are logged in through nginx ({status})")
+    _, _, page, _ = admin.request("GET", "/admin/pages/media")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+    def upload(size):
+        image = b"\x89PNG\r\n\x1a\n" + os.urandom(size - 8)
+        boundary = "----velkommen-deploy-test"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\nA big picture\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"big.png\"\r\n"
+                "Content-Type: image/png\r\n\r\n").encode() + image + f"\r\n--{boundary}--\r\n".encode()
+        return admin.request("POST", "/admin/pages/media", body=body,
+                             headers={"Content-Type": "multipart/form-data; boundary=" + boundary, "Origin": public})
+
+    status, headers, text, _ = upload(1_500_000)
+    added = headers.get("location", "")
+    check(status == 303 and "added=" in added, f"a 1.5 MB image uploads through nginx ({status} {text[:120]})")
+    status, _, text, _ = admin.request("GET", "/media/" + added.split("added=")[1])
+    check(status == 200, f"and is served through nginx ({status})")
+    status = upload(2_300_000)[0]
+    check(status == 413, f"a body over the app's limit is refused by nginx already ({status})")
+
+
+def backup_as_app_user(binary, state, as_app):
+    """velkommen-backup.service's own command, run as the app's user while the app serves."""
+    unit = open(os.path.join(ROOT, "deploy/systemd/velkommen-backup.service")).read().replace("\\\n", " ")
+    command = re.search(r"^ExecStart=/bin/sh -c '(.*)'$", unit, re.MULTILINE).group(1)
+    command = command.replace("%%", "%").replace("/var/lib/velkommen", state).replace("/usr/local/bin/velkommen", binary)
+    check(re.search(r"^User=velkommen$", unit, re.MULTILINE) is not None and "DynamicUser" not in unit,
+          "the backup unit runs as the app's user, not a dynamic one")
+    service = open(os.path.join(ROOT, "deploy/systemd/velkommen.service")).read()
+    check(re.search(r"^User=velkommen$", service, re.MULTILINE) is not None and "DynamicUser" not in service,
+          "the app unit runs as that same user")
+    result = subprocess.run(as_app + ["/bin/sh", "-c", command], capture_output=True, text=True, preexec_fn=lambda: os.umask(0o077))
+    copies = os.listdir(state + "/backups") if os.path.isdir(state + "/backups") else []
+    check(result.returncode == 0 and len(copies) == 1, f"the backup unit's command, as the app's user, makes a copy ({result.stderr[-300:]})")
+    copy = sqlite3.connect(f"file:{state}/backups/{copies[0]}?mode=ro", uri=True)
+    check(copy.execute("SELECT count(*) FROM staff").fetchone()[0] == 1, "the copy holds the live database")
+    copy.close()
+    if as_app:
+        other = subprocess.run(as_user(APP_UID - 1) + ["/bin/sh", "-c", command], capture_output=True, text=True)
+        check(other.returncode != 0, "run as another user, the same command cannot read the app's state")
+
 
 def main(binary):
     binary = os.path.abspath(binary)
@@ -126,12 +217,15 @@ def main(binary):
     simulator_config = folder + "/simulator.json"
     json.dump({"clients": [{"id": "shop-client", "secret": "shop-secret", "authMethod": "client_secret_basic",
                             "redirectURIs": [public + "/callback", public + "/admin/callback"]}]}, open(simulator_config, "w"))
-    database = folder + "/velkommen.sqlite"
+    state = folder + "/state"
+    os.makedirs(state)
+    database = state + "/velkommen.sqlite"
     issuer = f"http://127.0.0.1:{sim_port}/access-management-1.0/access/"
     environment = {**os.environ, "VIPPS_CLIENT_ID": "shop-client", "VIPPS_CLIENT_SECRET": "shop-secret", "VIPPS_ISSUER": issuer,
                    "VELKOMMEN_PUBLIC_URL": public, "VELKOMMEN_TRUSTED_PROXIES": "127.0.0.1"}
     api_key = subprocess.run([binary, "apikey", "create", "--store", "oslo-1", "--label", "till", "--db", database],
                              check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run([binary, "staff", "add", "--phone", "4712345678", "--role", "admin", "--db", database], check=True, capture_output=True)
     processes = []
     try:
         sim_log = folder + "/simulator.log"
@@ -148,10 +242,17 @@ def main(binary):
         check(wrong.returncode != 0 and "FAIL  vipps credentials" in wrong.stdout and "VIPPS_CLIENT_SECRET" in wrong.stdout,
               "with a wrong client secret, velkommen check fails and names VIPPS_CLIENT_SECRET")
 
+        # The state folder belongs to the app's user alone (StateDirectoryMode=0700, UMask=0077).
+        as_app = as_user(APP_UID)
+        if as_app:
+            os.chmod(folder, 0o711)
+            for path in [state] + [os.path.join(state, name) for name in os.listdir(state)]:
+                os.chown(path, APP_UID, APP_UID)
+        os.chmod(state, 0o700)
         app_log = folder + "/velkommen.log"
-        app = subprocess.Popen([binary, "serve", "--port", str(app_port), "--db", database,
-                                "--templates", os.path.join(ROOT, "Templates"), "--public", os.path.join(ROOT, "Public")],
-                               env=environment, stdout=open(app_log, "w"), stderr=subprocess.STDOUT)
+        app = subprocess.Popen(as_app + [binary, "serve", "--port", str(app_port), "--db", database,
+                                         "--templates", os.path.join(ROOT, "Templates"), "--public", os.path.join(ROOT, "Public")],
+                               env=environment, stdout=open(app_log, "w"), stderr=subprocess.STDOUT, preexec_fn=lambda: os.umask(0o077))
         processes.append(app)
         wait_for(lambda: plain_get(app_port, "/healthz")[0] == 200, "velkommen serve", app, app_log)
 
@@ -175,6 +276,9 @@ http {{
         processes.append(nginx)
         till = Https(https_port, certificate)
         wait_for(lambda: till.request("GET", "/healthz")[0] == 200, "nginx", nginx, nginx_log)
+
+        status, _, text, _ = till.request("GET", "/readyz")
+        check(status == 200 and '"status":"ready"' in text, f"/readyz through nginx: ready, from the background probe ({status} {text})")
 
         if shutil.which("curl"):
             version = subprocess.run(["curl", "-s", "--http2", "--cacert", certificate, "-o", "/dev/null", "-w", "%{http_version}",
@@ -221,6 +325,17 @@ http {{
         other = Https(https_port, certificate, source="127.0.0.3")
         status = other.request("GET", "/callback?code=someone-else")[0]
         check(status == 400, f"another customer's landing is not limited by the first one's junk ({status})")
+
+        upload_image(https_port, certificate, public, sim_port)
+        backup_as_app_user(binary, state, as_app)
+        rotated = subprocess.run(as_app + [binary, "secret", "rotate", "--db", database], capture_output=True, text=True)
+        check(rotated.returncode == 0 and "new cookie key" in rotated.stdout, f"velkommen secret rotate, as the app's user ({rotated.stderr[-200:]})")
+        refused = subprocess.run([binary, "secret", "rotate", "--db", database], capture_output=True, text=True,
+                                 env={**os.environ, "VELKOMMEN_SECRET": "x" * 40})
+        check(refused.returncode != 0 and "VELKOMMEN_SECRET_PREVIOUS" in refused.stderr + refused.stdout,
+              "with VELKOMMEN_SECRET set, secret rotate says how to rotate that instead")
+        peak = re.search(r"VmHWM:\s+(\d+) kB", open(f"/proc/{app.pid}/status").read())
+        print(f"velkommen serve's peak RSS in this run: {int(peak.group(1)) // 1024} MiB" if peak else "peak RSS: unknown")
 
         verify_units(binary, folder)
         log = open(app_log).read()

@@ -4,6 +4,15 @@ import Storage
 /// What the operator does from the command line: POS API keys and staff. Every change is in the audit
 /// log as done from the command line.
 extension VelkommenApp {
+    /// `velkommen secret rotate`: a new key for sealed cookies, picked up by every instance on the
+    /// database within `SealKeyRefresh.interval`; returns when it becomes the one cookies are sealed with.
+    public static func rotateSealKey(databasePath: String) async throws -> Date {
+        try await SealKeyRefresh.rotate(ServerSecretStore(pool: openDatabase(databasePath)))
+    }
+
+    /// How long cookies sealed with a replaced key are still read, in seconds.
+    public static var replacedSealKeyLifetime: Int { Int(Sealer.longestLifetime) }
+
     /// `velkommen apikey create`: a POS API key for `store`, returned once.
     public static func createApiKey(databasePath: String, store: String, label: String) async throws -> String {
         guard LoginStarter.isIdentifier(store) else {

@@ -9,7 +9,7 @@ extension VelkommenApp {
         let customer = CustomerPages(
             catalog: pages.catalog, views: views, errors: errorPages, stores: stores, appleWallet: wallet.apple != nil)
         let visitors = visitors
-        let readiness = Readiness(pool: database, vipps: vipps)
+        let readiness = readiness
         var files = try StaticFiles(root: configuration.publicDirectory)
         files.cacheControl = "public, max-age=300"
         let welcome = WelcomeRoute(
@@ -17,7 +17,7 @@ extension VelkommenApp {
             cache: signedInCache, notices: consentNotices, metrics: metrics, logger: logger)
         router.group("", Public()) { site in
             site.get("/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
-            site.get("/readyz") { _ in await readiness.response() }
+            site.get("/readyz") { _ in readiness.response() }
             site.on(.get, "/public/*", use: files)
             site.get("/") { _ in .redirect(to: "/welcome") }
             site.get("/welcome") { try await welcome.handle($0) }
@@ -26,22 +26,22 @@ extension VelkommenApp {
         }
     }
 
-    /// Where logins land and end: the callback (rate-limited per client), the browser flow, the question
+    /// Where logins land and end: the callback and the browser flow's start (each rate-limited per client,
+    /// as each makes Vipps work), the question
     /// before switching members, and logout (a POST with the session's token).
     func addLoginRoutes(to router: inout Router) {
         let (callback, callbackPages, browserLogin, limits) = (callback, CallbackPages(views: views), browserLogin, limits)
         let (visitors, memberSession, cache, views, errors) = (visitors, memberSession, signedInCache, views, errorPages)
         router.group("", Public()) { login in
             login.get("/callback") { request in
-                if let wait = try await limits.perAddress.take("address:" + request.clientAddress) {
-                    var response = try callbackPages.problem(.rateLimited, for: request)
-                    response.headers.set("Retry-After", String(wait))
-                    return response
-                }
+                if let refusal = try await callbackPages.refusal(limits.perAddress, site: limits.callbacksPerSite, request) { return refusal }
                 return try await callback.handle(request, pages: callbackPages)
             }
             login.post(MemberSwitch.path, maxBodyBytes: 1024) { try await callback.confirmSwitch($0, pages: callbackPages) }
-            login.get("/login") { request in try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request) }
+            login.get("/login") { request in
+                if let refusal = try await callbackPages.refusal(limits.loginStarts, site: limits.loginStartsPerSite, request) { return refusal }
+                return try await browserLogin.start(request) ?? errors.page(.serviceUnavailable, for: request)
+            }
             login.get("/logout") { request in
                 guard let signedIn = try await visitors.signedIn(request) else { return .redirect(to: "/welcome") }
                 let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language

@@ -24,6 +24,8 @@ public final class VelkommenApp: Sendable {
     let stores: StoreNames
     let consentMapping: ConsentMapping
     let wallet: WalletServices
+    /// What `/readyz` answers, kept fresh by `ReadinessProbe`.
+    let readiness: Readiness
     public let metrics = AppMetrics()
 
     init(
@@ -40,12 +42,14 @@ public final class VelkommenApp: Sendable {
         self.consentMapping = consentMapping
         self.wallet = wallet
         let metrics = metrics
-        vipps = configuration.vipps.map { vipps in
+        let vipps = configuration.vipps.map { vipps in
             var observed = vipps
             observed.observe = { metrics.vippsCall($0) }
             return VippsLoginClient(configuration: observed)
         }
         qrExchange = configuration.qrExchange.map { PersonalQRExchange(configuration: $0) }
+        self.vipps = vipps
+        readiness = Readiness(pool: database, vipps: vipps)
         metrics.watch(database.writeStatistics)
         // Instances that share a database share its limits; one instance alone keeps them in memory. A
         // member changed on another instance is seen here within the cache's second (5 s alone, where
@@ -71,19 +75,27 @@ public final class VelkommenApp: Sendable {
         try await pages.reload()
         let questions = try await QuestionBook.load(
             store: QuestionStore(pool: database), seedFile: configuration.templatesDirectory + "/preferences.json")
-        // VELKOMMEN_SECRET keys every instance alike; without it, a key made once per database does.
-        let sealKey: Data
+        // VELKOMMEN_SECRET keys every instance alike (VELKOMMEN_SECRET_PREVIOUS still opens cookies for
+        // their lifetime after a start, for a rotation by restart); without it, keys made in the
+        // database do, rotated with `velkommen secret rotate`.
+        let sealKeys: SealKeys
         if let secret = configuration.secret {
-            sealKey = Tokens.sha256("velkommen cookie seal\n" + secret)
+            let started = Date()
+            sealKeys = SealKeys(
+                [Sealer.Generation(key: Self.sealKey(secret), activeFrom: started)]
+                    + configuration.previousSecrets.map { Sealer.Generation(key: Self.sealKey($0), activeFrom: .distantPast) })
         } else {
-            sealKey = try await ServerSecretStore(pool: database).secret(named: "cookie-seal", orStore: Sealer.newKey())
+            let generations = try await ServerSecretStore(pool: database).generations(of: SealKeyRefresh.secretName, orStore: Sealer.newKey())
+            sealKeys = SealKeys(generations.map { Sealer.Generation(key: $0.value, activeFrom: $0.activeFrom) })
         }
         return VelkommenApp(
             configuration: configuration, database: database, pages: pages, views: views, questions: questions,
-            sealer: Sealer(key: sealKey), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"),
+            sealer: Sealer(keys: sealKeys), stores: try StoreNames.load(path: configuration.templatesDirectory + "/stores.json"),
             consentMapping: try ConsentMapping.load(path: configuration.templatesDirectory + "/consents.json"),
             wallet: try await WalletServices.start(configuration, database: database, views: views), logger: logger)
     }
+
+    static func sealKey(_ secret: String) -> Data { Tokens.sha256("velkommen cookie seal\n" + secret) }
 
     /// Opens the database the operator named: a SQLite file, or PostgreSQL by URL.
     static func openDatabase(_ location: String, busyTimeoutMilliseconds: Int32 = 5000) throws -> any DatabasePool {
@@ -96,9 +108,13 @@ public final class VelkommenApp: Sendable {
         [
             RetentionService(
                 job: RetentionJob(book: questions, staff: StaffStore(pool: database)), schedule: JobSchedule(pool: database),
-                buckets: RateBucketStore(pool: database), logger: logger),
+                buckets: RateBucketStore(pool: database), requests: LoginRequestStore(pool: database), spent: SpentTokenStore(pool: database),
+                webhooks: WebhookStore(pool: database), logger: logger),
             StatsRefreshService(stats: StatsStore(pool: database), schedule: JobSchedule(pool: database), logger: logger),
+            ReadinessProbe(readiness: readiness),
         ]
+            + (configuration.secret == nil
+                ? [SealKeyRefresh(keys: sealer.keys, store: ServerSecretStore(pool: database), logger: logger)] : [])
             + [appEndingPoller].compactMap { $0 }
             + [webhookDelivery]
     }
@@ -129,7 +145,8 @@ public final class VelkommenApp: Sendable {
     var landing: Landing { Landing(landings: Landings(ledger: ledger), mapping: consentMapping, metrics: metrics) }
     var browserLogin: BrowserLogin {
         BrowserLogin(
-            cookieName: "velkommen_login", scopes: LoginStarter.scopes, client: vipps, sealer: sealer, landing: landing,
+            cookieName: "velkommen_login", scopes: LoginStarter.scopes, client: vipps, sealer: sealer, spent: SpentTokenStore(pool: database),
+            landing: landing,
             callbackURL: configuration.callbackURL,
             secure: configuration.secureCookies, logger: logger)
     }
@@ -137,7 +154,9 @@ public final class VelkommenApp: Sendable {
         Callback(
             client: vipps, requests: LoginRequestStore(pool: database), sessions: memberSession, landing: landing,
             exchanges: exchanges, browserLogins: browserLogin, signedInCache: signedInCache,
-            switcher: MemberSwitch(sealer: sealer, members: MemberStore(pool: database), views: views, secure: configuration.secureCookies),
+            switcher: MemberSwitch(
+                sealer: sealer, members: MemberStore(pool: database), requests: LoginRequestStore(pool: database), views: views,
+                secure: configuration.secureCookies),
             notices: consentNotices,
             logger: logger)
     }

@@ -53,4 +53,9 @@ extension SimulatorRoutes {
         await state.advanceClock(by: body.advanceSeconds)
         return OAuthProblem.json([:])
     }
+
+    /// `GET /_sim/counts`: `{"token": {"authorization_code": 3, …}}`, the token requests so far by grant type.
+    func hookCounts() async -> HTTPResponse {
+        OAuthProblem.json(["token": await state.tokenRequests])
+    }
 }

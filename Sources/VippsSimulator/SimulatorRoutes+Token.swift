@@ -6,6 +6,7 @@ extension SimulatorRoutes {
     /// `POST …/oauth2/token` for the three grants Velkommen uses.
     func token(_ request: HTTPRequest) async -> HTTPResponse {
         let form = request.formFields() ?? URLEncodedForm()
+        await state.countTokenRequest(grantType: form["grant_type"] ?? "")
         guard let client = authenticator.authenticate(request, form: form) else { return OAuthProblem.invalidClient }
         switch form["grant_type"] {
         case "urn:openid:params:grant-type:ciba":

@@ -35,6 +35,7 @@ struct SimulatorRoutes: Sendable {
         router.post("/_sim/logins/{id}/approve") { request in await hookApprove(request) }
         router.post("/_sim/logins/{id}/cancel") { request in await hookCancel(request) }
         router.post("/_sim/clock") { request in await hookClock(request) }
+        router.get("/_sim/counts") { _ in await hookCounts() }
         return router
     }
 

@@ -14,6 +14,9 @@ actor SimulatorState {
     var sessions: [String: BrowserSession] = [:]
     /// Added to the clock, so tests can expire codes and logins without waiting.
     var clockOffset: TimeInterval = 0
+    /// Requests to the token endpoint, per grant type: what a test counts to see how much Vipps work a
+    /// caller made the app do.
+    var tokenRequests: [String: Int] = [:]
     /// The issuer, known once the server has its port.
     var issuer = ""
     /// The last calls to the Vipps API, newest last (at most `recordedLimit`).
@@ -44,6 +47,7 @@ actor SimulatorState {
         return token
     }
     func setHooks(_ hooks: SimulatorHooks) { self.hooks = hooks }
+    func countTokenRequest(grantType: String) { tokenRequests[grantType, default: 0] += 1 }
     func advanceClock(by seconds: TimeInterval) { clockOffset += seconds }
 
     /// Consumes one forced failure, if one is armed.

@@ -67,6 +67,8 @@ public final class VippsSimulator: Sendable {
     /// The QR API's base URL on this simulator (`VIPPS_QR_API_URL`).
     public var qrAPIURL: String { base.url + SimulatorRoutes.qrPath }
     public func advanceClock(by seconds: TimeInterval) async { await state.advanceClock(by: seconds) }
+    /// Token requests so far, by grant type (`authorization_code`, the CIBA grants).
+    public func tokenRequests(grantType: String) async -> Int { await state.tokenRequests[grantType] ?? 0 }
 
     /// Confirms a pending login as the user would in the app; returns the browser redirect for the
     /// redirect variant. `consents` and `flow` are the ids ticked on the screens shown (default: all),

@@ -6,4 +6,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ what: String, _ error: any Error) {
         description = "velkommen \(what): \(error)"
     }
+
+    init(_ message: String) {
+        description = "velkommen " + message
+    }
 }

@@ -9,7 +9,8 @@ struct Velkommen: AsyncParsableCommand {
         // The version Vipps sees in Vipps-System-Version, too.
         version: SystemHeaders.version,
         subcommands: [
-            Serve.self, Check.self, Simulator.self, ApiKeyCommand.self, StaffCommand.self, WebhooksCommand.self, SeedDemo.self, Backup.self,
+            Serve.self, Check.self, Simulator.self, ApiKeyCommand.self, StaffCommand.self, WebhooksCommand.self, SecretCommand.self, SeedDemo.self,
+            Backup.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -18,7 +18,8 @@ struct BackgroundServicesTests {
             try await answers.record(sub: "m", question: "wish", value: "old", at: Date().addingTimeInterval(-400 * 86400))
             let services = app.app.backgroundServices()
             #expect(
-                services.count == 3, "the retention purge, the statistics refresh and the webhook delivery (no Vipps client, so no app-ending poller)"
+                services.count == 5,
+                "the retention purge, the statistics refresh, the readiness probe, the sealing-key refresh and the webhook delivery (no Vipps client, so no app-ending poller)"
             )
             try await testGracefulShutdown { trigger in
                 try await withThrowingTaskGroup(of: Void.self) { group in

@@ -125,6 +125,8 @@ struct OperationsTests {
             _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
             _ = try await browser.get("/welcome")
             _ = try await browser.get("/offers/no-such-offer-\(UUID().uuidString)")
+            #expect(try await Browser(port: harness.app.port).get("/readyz").status == 503, "not checked yet")
+            await harness.app.app.readiness.refresh()
             let ready = try await Browser(port: harness.app.port).get("/readyz")
             #expect(ready.status == 200 && ready.text.contains("\"status\":\"ready\""))
             let app = harness.app.app

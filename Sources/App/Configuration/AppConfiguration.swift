@@ -28,6 +28,8 @@ public struct AppConfiguration: Sendable {
     public var trustedProxies: [IPNetwork] = []
     /// Keys the sealed cookies when set; else a key made once per database is used.
     public var secret: String?
+    /// Keys replaced by `secret` (comma-separated): they open cookies for their lifetime after a start.
+    public var previousSecrets: [String] = []
     /// Where `/metrics` listens (its own listener, loopback by default); nil leaves it off.
     public var metricsHost = "127.0.0.1"
     public var metricsPort: Int?
@@ -98,6 +100,14 @@ public struct AppConfiguration: Sendable {
         secret = value(.secret)
         if let secret, secret.utf8.count < 32 {
             throw ConfigurationError("\(Setting.secret.name) must be at least 32 characters (e.g. openssl rand -base64 32)")
+        }
+        previousSecrets = (value(.previousSecrets) ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
+        if previousSecrets.contains(where: { $0.utf8.count < 32 }) {
+            throw ConfigurationError(
+                "\(Setting.previousSecrets.name) must be earlier values of \(Setting.secret.name), comma-separated, each at least 32 characters")
+        }
+        if !previousSecrets.isEmpty, secret == nil {
+            throw ConfigurationError("\(Setting.previousSecrets.name) is set but \(Setting.secret.name) is not")
         }
         metricsHost = value(.metricsHost) ?? metricsHost
         metricsPort = try integer(.metricsPort, in: 0...65_535)

@@ -10,6 +10,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case publicFolder = "VELKOMMEN_PUBLIC_DIR"
     case trustedProxies = "VELKOMMEN_TRUSTED_PROXIES"
     case secret = "VELKOMMEN_SECRET"
+    case previousSecrets = "VELKOMMEN_SECRET_PREVIOUS"
     case metricsHost = "VELKOMMEN_METRICS_HOST"
     case metricsPort = "VELKOMMEN_METRICS_PORT"
     case vippsIssuer = "VIPPS_ISSUER"
@@ -43,7 +44,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .templates: "--templates"
         case .publicFolder: "--public"
         case .trustedProxies: "--trusted-proxy"
-        case .secret, .vippsClientSecret, .vippsSubscriptionKey: nil
+        case .secret, .previousSecrets, .vippsClientSecret, .vippsSubscriptionKey: nil
         case .metricsHost: "--metrics-host"
         case .metricsPort: "--metrics-port"
         case .vippsIssuer: "--vipps-issuer"

@@ -12,6 +12,8 @@ struct MyDataPage: Sendable {
     let sessions: MemberSession
     let views: Views
     let book: QuestionBook
+    /// An erased member's phone number leaves the login-start limit's buckets too.
+    let limits: RateLimits
     var stores = StoreNames()
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
@@ -157,6 +159,7 @@ struct MyDataPage: Sendable {
             return try views.problem("delete_unconfirmed", in: language, status: .unprocessableContent)
         }
         _ = try await members.delete(sub: signedIn.member.profile.sub)
+        if let phone = signedIn.member.profile.phoneNumber { try await limits.perPhone.forget(RateLimits.phoneKey(phone)) }
         var response = try views.problem("deleted", in: language, status: .ok)
         response.setCookie(try await sessions.end(request))
         return response

@@ -19,6 +19,8 @@ struct BrowserLogin: Sendable {
     let scopes: [String]
     let client: VippsLoginClient?
     let sealer: Sealer
+    /// Where a `state` is spent: a callback with it reaches Vipps once, however often it is replayed.
+    let spent: SpentTokenStore
     let landing: Landing
     let callbackURL: URL
     let secure: Bool
@@ -58,12 +60,22 @@ struct BrowserLogin: Sendable {
     }
 
     /// Checks the callback against the login this browser started (state, then PKCE and nonce at the
-    /// exchange) and returns the user's verified userinfo.
+    /// exchange) and returns the user's verified userinfo. The state is spent before the code goes to
+    /// Vipps: a replay of the callback with the same cookie (for the cookie's 10 minutes) stops here.
     func verify(code: String, state: String, request: HTTPRequest) async -> Result<UserInfo, CallbackProblem> {
         guard let client, let sealed = request.cookie(cookieName), state.count < 512,
             let login = sealer.open(sealed, as: Pending.self, purpose: cookieName), Tokens.constantTimeEquals(login.state, state)
         else {
             return .failure(.browserLoginInvalid)
+        }
+        do {
+            guard try await spent.spend(Tokens.sha256Hex(cookieName + "\n" + login.state), until: Date().addingTimeInterval(Self.lifetime)) else {
+                logger.warning("browser login: a callback with a state that was used before")
+                return .failure(.browserLoginInvalid)
+            }
+        } catch {
+            logger.error("browser login: recording the state failed: \(String(reflecting: type(of: error)))")
+            return .failure(.vippsUnavailable)
         }
         do {
             let tokens = try await client.exchangeAuthorizationCode(code, redirectURI: callbackURL, codeVerifier: login.codeVerifier)

@@ -57,7 +57,7 @@ struct Callback: Sendable {
         case .landed(let sub, let loginRequestID, let changes):
             // The browser flow's state proves this browser started the login itself; a phone login's
             // link could have been sent to it by anyone.
-            if let holder, request.queryValue("state") == nil {
+            if let holder, let loginRequestID, request.queryValue("state") == nil {
                 return try await switcher.ask(current: holder, next: sub, loginRequestID: loginRequestID, request: request)
             }
             return try await signIn(sub: sub, loginRequestID: loginRequestID, consentChanges: changes)
@@ -66,9 +66,13 @@ struct Callback: Sendable {
 
     /// `POST /callback/switch`: the browser answered yes to continuing as the member who just landed.
     func confirmSwitch(_ request: HTTPRequest, pages: CallbackPages) async throws -> HTTPResponse {
-        switch switcher.answer(request) {
+        switch try await switcher.answer(request) {
         case .nothingPending:
             return try pages.problem(.codeInvalid, for: request)
+        case .spent:
+            var response = try pages.problem(.switchSpent, for: request)
+            response.setCookie(switcher.spent)
+            return response
         case .badToken:
             return try pages.views.problem("csrf", in: VisitorLanguage.resolve(request).language, status: .forbidden)
         case .confirmed(let pending):

@@ -19,4 +19,13 @@ struct CallbackPages: Sendable {
         response.headers.set("Referrer-Policy", "no-referrer")
         return response
     }
+
+    /// The 429 page with `Retry-After` when this client (IPv4 address or IPv6 /64) is over `limit`, or its
+    /// IPv6 /48 over `site`; nil to go on.
+    func refusal(_ limit: RateLimiter, site: RateLimiter? = nil, _ request: HTTPRequest) async throws -> HTTPResponse? {
+        guard let wait = try await limit.take(client: request.clientAddress, site: site) else { return nil }
+        var response = try problem(.rateLimited, for: request)
+        response.headers.set("Retry-After", String(wait))
+        return response
+    }
 }

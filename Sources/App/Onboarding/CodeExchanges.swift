@@ -45,4 +45,6 @@ enum CallbackProblem: String, Error, Sendable {
     case notStaff = "not_staff"
     /// Too many callbacks from one address.
     case rateLimited = "rate_limited"
+    /// A "Continue as B?" answer that was used before, or not asked for the login it names.
+    case switchSpent = "switch_spent"
 }

@@ -15,7 +15,7 @@ struct ConsentWebhook: Sendable {
     let logger: Logger
 
     func handle(_ request: HTTPRequest) async throws -> HTTPResponse {
-        var wait = try await limits.webhookPerAddress.take("address:" + request.clientAddress)
+        var wait = try await limits.webhookPerAddress.take(client: request.clientAddress)
         if wait == nil { wait = try await limits.webhookTotal.take("all") }
         if let wait {
             var problem = Problem(.tooManyRequests, "rate-limited", "Too many webhook deliveries", detail: "Try again in \(wait) seconds.")

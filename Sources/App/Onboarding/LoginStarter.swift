@@ -97,7 +97,7 @@ struct LoginStarter: Sendable {
         } else {
             throw Failure.invalidPhone
         }
-        if let wait = try await limits.perPhone.take("phone:" + phone.msisdn, now: time) {
+        if let wait = try await limits.perPhone.take(RateLimits.phoneKey(phone.msisdn), now: time) {
             throw Failure.rateLimited(retryAfter: wait)
         }
         guard let client else { throw Failure.vippsNotConfigured }

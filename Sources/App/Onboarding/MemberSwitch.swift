@@ -5,7 +5,9 @@ import Storage
 /// A browser signed in as one member that opens another member's fresh callback link (someone else's
 /// login, sent to it) is asked before it changes hands: "You are signed in as A. Continue as B?". The
 /// answer is a POST carrying a token that lives only in this browser's sealed, same-site cookie, so a
-/// link or another site can never switch a browser silently.
+/// link or another site can never switch a browser silently. The token's hash is also kept on the
+/// login request it was asked for, and answering clears it: the cookie is good for that login only,
+/// once, and never after the login's callback window (a replayed cookie is refused with a page).
 struct MemberSwitch: Sendable {
     static let cookieName = "velkommen_switch"
     static let path = "/callback/switch"
@@ -20,12 +22,14 @@ struct MemberSwitch: Sendable {
 
     let sealer: Sealer
     let members: MemberStore
+    let requests: LoginRequestStore
     let views: Views
     let secure: Bool
 
-    func ask(current: String, next: String, loginRequestID: String?, request: HTTPRequest) async throws -> HTTPResponse {
+    func ask(current: String, next: String, loginRequestID: String, request: HTTPRequest) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request).language
         let pending = Pending(sub: next, loginRequestID: loginRequestID, csrf: Tokens.random(bytes: 24))
+        try await requests.offerSwitch(id: loginRequestID, sub: next, tokenHash: Tokens.sha256Hex(pending.csrf))
         var response = try views.page(
             "pages/switch-member", in: language,
             [
@@ -45,13 +49,21 @@ struct MemberSwitch: Sendable {
         /// No question open in this browser (answered already, expired, or never asked).
         case nothingPending
         case badToken
+        /// The cookie was answered before, or was not asked for the login it names (replayed or carried
+        /// off): the server's record of the question does not take it.
+        case spent
     }
 
-    func answer(_ request: HTTPRequest) -> Answer {
+    func answer(_ request: HTTPRequest, now: Date = Date()) async throws -> Answer {
         guard let sealed = request.cookie(Self.cookieName),
             let pending = sealer.open(sealed, as: Pending.self, purpose: Self.cookieName)
         else { return .nothingPending }
         guard CSRF.isValid(request.formFields(), expected: pending.csrf) else { return .badToken }
+        guard let loginRequestID = pending.loginRequestID,
+            try await requests.takeSwitch(
+                id: loginRequestID, sub: pending.sub, tokenHash: Tokens.sha256Hex(pending.csrf),
+                confirmedAfter: now.addingTimeInterval(-Callback.replayWindow))
+        else { return .spent }
         return .confirmed(pending)
     }
 

@@ -75,7 +75,7 @@ struct TillPage: Sendable {
         var key = form?["key"]?.trimmingCharacters(in: .whitespaces) ?? ""
         if let code = PairingCode.normalise(key) {
             // A pairing code from /admin: it becomes a key of this till's own, once.
-            if let wait = try await pairingLimit.take("address:" + request.clientAddress) {
+            if let wait = try await pairingLimit.take(client: request.clientAddress) {
                 var response = try await show(request, error: views.text("pos_error_rate_limited", in: language), status: .tooManyRequests)
                 response.headers.set("Retry-After", String(wait))
                 return response

@@ -10,13 +10,22 @@ extension VelkommenApp {
         let access = staffAccess
         let store = StaffStore(pool: database)
         let flow = BrowserLogin(
-            cookieName: "velkommen_staff_login", scopes: BrowserLogin.staffScopes, client: vipps, sealer: sealer, landing: landing,
+            cookieName: "velkommen_staff_login", scopes: BrowserLogin.staffScopes, client: vipps, sealer: sealer,
+            spent: SpentTokenStore(pool: database), landing: landing,
             callbackURL: configuration.staffCallbackURL, secure: configuration.secureCookies, logger: logger)
         let login = StaffLogin(flow: flow, access: access, store: store, pages: CallbackPages(views: views), logger: logger)
         let pages = StaffPages(access: access, store: store, views: views)
+        let (limits, callbackPages) = (limits, CallbackPages(views: views))
+        // Both make Vipps work for anyone who asks, so both are limited per client like the customers' ones.
         router.group("/admin", Public()) { admin in
-            admin.get("/login") { request in try await login.start(request) ?? errors.page(.serviceUnavailable, for: request) }
-            admin.get("/callback") { try await login.callback($0) }
+            admin.get("/login") { request in
+                if let refusal = try await callbackPages.refusal(limits.loginStarts, site: limits.loginStartsPerSite, request) { return refusal }
+                return try await login.start(request) ?? errors.page(.serviceUnavailable, for: request)
+            }
+            admin.get("/callback") { request in
+                if let refusal = try await callbackPages.refusal(limits.perAddress, site: limits.callbacksPerSite, request) { return refusal }
+                return try await login.callback(request)
+            }
             admin.post("/logout", maxBodyBytes: 1024) { request in
                 if let session = try await access.current(request) { try access.checkCSRF(request.formFields(), session, request) }
                 var response = HTTPResponse.redirect(to: "/welcome")

@@ -59,7 +59,7 @@ struct WebhookPages: Sendable {
         return .redirect(to: action == "remove" ? "/admin/webhooks" : "/admin/webhooks/\(id)")
     }
 
-    func show(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func show(_ request: HTTPRequest, resendRefused: Bool = false) async throws -> HTTPResponse {
         let session = try request.staffSession
         guard let id = request.parameter("id").flatMap(Int64.init), let endpoint = try await store.endpoints().first(where: { $0.id == id }) else {
             throw StaffAccess.Denied(response: .status(.notFound))
@@ -74,17 +74,22 @@ struct WebhookPages: Sendable {
             "pages/admin-webhook", request, session,
             [
                 "endpointID": endpoint.id, "url": endpoint.url, "events": endpoint.events.sorted().joined(separator: ", "),
-                "enabled": endpoint.enabled, "deliveries": deliveries,
-            ])
+                "enabled": endpoint.enabled, "deliveries": deliveries, "resendRefused": resendRefused,
+            ], status: resendRefused ? .conflict : .ok)
     }
 
     func resend(_ request: HTTPRequest) async throws -> HTTPResponse {
         let session = try request.staffSession
         let form = request.formFields()
         try pages.access.checkCSRF(form, session, request)
-        guard let id = request.parameter("id").flatMap(Int64.init), let event = form?["event"].flatMap(Int64.init),
-            try await store.resend(event: event, endpoint: id)
-        else { throw StaffAccess.Denied(response: .status(.notFound)) }
+        guard let id = request.parameter("id").flatMap(Int64.init), let event = form?["event"].flatMap(Int64.init) else {
+            throw StaffAccess.Denied(response: .status(.notFound))
+        }
+        switch try await store.resend(event: event, endpoint: id) {
+        case .notFound: throw StaffAccess.Denied(response: .status(.notFound))
+        case .memberErased: return try await show(request, resendRefused: true)
+        case .resent: break
+        }
         try await staff.audit(session.staff, action: "webhook.resend", detail: "endpoint \(id), event \(event)")
         return .redirect(to: "/admin/webhooks/\(id)")
     }

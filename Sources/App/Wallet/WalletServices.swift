@@ -16,7 +16,9 @@ struct WalletServices: Sendable {
         let style = try WalletStyle.load(folder: configuration.templatesDirectory + "/wallet")
         var services = WalletServices(style: style)
         if let apple = configuration.appleWallet {
-            let key = try await ServerSecretStore(pool: database).secret(named: "wallet-pass-token", orStore: Sealer.newKey())
+            // Never rotated: a pass in a phone keeps its token for as long as the pass lives.
+            let generations = try await ServerSecretStore(pool: database).generations(of: "wallet-pass-token", orStore: Sealer.newKey())
+            let key = generations.first?.value ?? Sealer.newKey()
             services.apple = AppleWalletPasses(
                 configuration: apple, style: style, signer: PassSigner(configuration: apple), webServiceURL: configuration.baseURL + "/wallet",
                 tokenKey: SymmetricKey(data: key), views: views)

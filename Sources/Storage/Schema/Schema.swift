@@ -22,6 +22,9 @@ public enum Schema {
         Migration(version: 12, name: "images for pages; monthly statistics", sql: version12, postgres: version12Postgres),
         Migration(version: 13, name: "consents with their words; agreements accepted", sql: version13, postgres: version13Postgres),
         Migration(version: 14, name: "wallet passes and the devices registered for them", sql: version14, postgres: version14Postgres),
+        Migration(
+            version: 15, name: "tokens spent once; the member switch bound to its login", sql: spentTokensAndSwitch,
+            postgres: spentTokensAndSwitchPostgres),
     ]
 
     static let version1 = """

@@ -105,6 +105,38 @@ public struct LoginRequestStore: Sendable {
         }
     }
 
+    /// Records that the browser holding another member's session was asked "Continue as B?" for this
+    /// login, by the hash of the answer's one-time token: only that answer, for this login and its
+    /// member, can be taken (`takeSwitch`). A newer question for the login replaces the older.
+    public func offerSwitch(id: String, sub: String, tokenHash: String) async throws {
+        try await pool.write { database in
+            try database.execute("UPDATE login_requests SET switch_hash = ? WHERE id = ? AND member_sub = ?", [tokenHash, id, sub])
+        }
+    }
+
+    /// Takes the answer to the question `offerSwitch` recorded: true once, when the token, the login and
+    /// its member all match and the login was confirmed after `confirmedAfter`; false for a replay,
+    /// another login's answer, or a stale one.
+    public func takeSwitch(id: String, sub: String, tokenHash: String, confirmedAfter: Date) async throws -> Bool {
+        try await pool.write { database in
+            try database.execute(
+                "UPDATE login_requests SET switch_hash = NULL WHERE id = ? AND member_sub = ? AND switch_hash = ? AND confirmed_at > ?",
+                [id, sub, tokenHash, confirmedAfter])
+            return database.changes > 0
+        }
+    }
+
+    /// Blanks the phone numbers typed at the till for logins that expired before `time`, confirmed or
+    /// not: once a login is over the number has done its work (the member's own number, if any, is on
+    /// the member). Returns how many were blanked.
+    @discardableResult
+    public func blankTypedPhones(expiredBefore time: Date) async throws -> Int {
+        try await pool.write { database in
+            try database.execute("UPDATE login_requests SET phone_hint = '' WHERE phone_hint <> '' AND expires_at < ?", [time])
+            return database.changes
+        }
+    }
+
     /// The failure recorded when staff cancel a waiting login at the till.
     public static let cancelledAtTill = "cancelled_at_till"
 

@@ -123,12 +123,14 @@ public struct MemberStore: Sendable {
     /// Erases the member: profile, answers, current consents and sessions go; consent receipts stay
     /// with the member's identity removed (the ledger is evidence of what was given); the phone
     /// numbers typed at the till for them are blanked; the merchant's systems hear `member.erased`
-    /// (the member number only) from the same transaction. Returns whether the member existed.
+    /// (the member number only) from the same transaction, and the outbox forgets every earlier
+    /// payload about them (none of it is sent, or sent again). Returns whether the member existed.
     @discardableResult
     public func delete(sub: String, at time: Date = Date()) async throws -> Bool {
         let existed = try await pool.write { database in
             guard let member = try Self.find(sub: sub, in: database) else { return false }
             try MemberEvents.enqueue("member.erased", member: member, consents: [:], at: time, in: database)
+            try WebhookStore.eraseMember(memberKey: String(member.memberNumber), in: database)
             try database.execute("UPDATE login_requests SET phone_hint = '' WHERE member_sub = ?", [sub])
             try WalletPassStore.void(sub: sub, at: time, in: database)
             try database.execute("DELETE FROM members WHERE sub = ?", [sub])

@@ -31,6 +31,11 @@ public struct RateBucketStore: Sendable {
         }
     }
 
+    /// Drops `key`'s bucket.
+    public func forget(_ key: String) async throws {
+        try await pool.write { database in try database.execute("DELETE FROM rate_buckets WHERE key = ?", [key]) }
+    }
+
     /// Drops buckets untouched since `time`: full again by then, they mean the same as none.
     @discardableResult
     public func purge(untouchedSince time: Date) async throws -> Int {

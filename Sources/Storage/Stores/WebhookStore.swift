@@ -160,13 +160,60 @@ public struct WebhookStore: Sendable {
         }
     }
 
-    /// Sends a delivery again (a delivered or given-up one too), now.
-    public func resend(event: Int64, endpoint: Int64, at time: Date = Date()) async throws -> Bool {
+    /// What a resend came to.
+    public enum Resend: Sendable, Equatable {
+        case resent
+        case notFound
+        /// The event is about a member who has since been erased: its payload is gone, and sending it
+        /// again would tell the merchant's systems about someone who asked to be forgotten.
+        case memberErased
+    }
+
+    /// Sends a delivery again (a delivered or given-up one too), now; never an erased member's event.
+    public func resend(event: Int64, endpoint: Int64, at time: Date = Date()) async throws -> Resend {
         try await pool.write { database in
+            guard
+                let payload = try database.queryFirst(
+                    "SELECT e.payload FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event WHERE d.event = ? AND d.endpoint = ?",
+                    [event, endpoint], { try $0[0] as String })
+            else { return .notFound }
+            guard payload != Self.erasedPayload else { return .memberErased }
             try database.execute(
                 "UPDATE webhook_deliveries SET status = 'pending', next_at = ? WHERE event = ? AND endpoint = ?", [time, event, endpoint])
-            return database.changes > 0
+            return .resent
         }
+    }
+
+    /// Retention of the outbox: deletes the events older than `time` that wait for no delivery (each was
+    /// delivered, or given up after three days of tries), with their deliveries. A payload copies what a
+    /// member gave (name, e-mail, answers); it must not outlive the data it was copied from.
+    @discardableResult
+    public func purgeSettled(before time: Date) async throws -> Int {
+        try await pool.write { database in
+            try database.execute(
+                """
+                DELETE FROM webhook_events WHERE created_at < ?
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event = webhook_events.id AND d.status = 'pending')
+                """, [time])
+            return database.changes
+        }
+    }
+
+    /// What an erased member's earlier events keep of their payload: nothing.
+    public static let erasedPayload = ""
+
+    /// Erasure, inside the caller's transaction: every earlier event about the member (`memberKey`) loses
+    /// its payload (name, e-mail, phone, answers), and its deliveries still waiting are given up, so
+    /// that only `member.erased` (the member number alone) is sent from now on.
+    static func eraseMember(memberKey: String, keeping type: String = "member.erased", in database: any Database) throws {
+        try database.execute(
+            "UPDATE webhook_events SET payload = ? WHERE member_key = ? AND type <> ? AND payload <> ?",
+            [erasedPayload, memberKey, type, erasedPayload])
+        try database.execute(
+            """
+            UPDATE webhook_deliveries SET status = 'failed', last_error = 'member erased'
+            WHERE member_key = ? AND status = 'pending' AND event IN (SELECT id FROM webhook_events WHERE member_key = ? AND type <> ?)
+            """, [memberKey, memberKey, type])
     }
 
     private static let endpointSelect = "SELECT id, url, secret, events, enabled, failing_since FROM webhook_endpoints"
