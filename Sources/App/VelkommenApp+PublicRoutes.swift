@@ -7,7 +7,8 @@ extension VelkommenApp {
     /// What anyone may read: health, static files, the welcome page and the offers.
     func addSiteRoutes(to router: inout Router) throws {
         let customer = CustomerPages(
-            catalog: pages.catalog, views: views, errors: errorPages, stores: stores, appleWallet: wallet.apple != nil)
+            catalog: pages.catalog, views: views, errors: errorPages, stores: stores, appleWallet: wallet.apple != nil,
+            googleWallet: wallet.google != nil)
         let visitors = visitors
         let readiness = readiness
         var files = try StaticFiles(root: configuration.publicDirectory)

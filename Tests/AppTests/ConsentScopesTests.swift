@@ -44,6 +44,11 @@ struct ConsentScopesTests {
             let me = try await browser.get("/me").text
             #expect(me.contains("Ja takk, send meg tilbud på e-post") && me.contains("Jeg godtar medlemsvilkårene"), "the words the customer saw")
             #expect(me.contains("Bli medlem i kundeklubben") && me.contains("https://www.vipps.no/vilkar/vilkar-privat/"), "and where they stood")
+            // Accepting the terms stands with the terms: no switch to withdraw it as if it were marketing.
+            #expect(me.contains("Du godtok «Jeg godtar medlemsvilkårene»") && !me.contains("value=\"cf_accept_terms\""))
+            let withdrawTerms = try await browser.post(
+                "/me/consents", form: [("csrf", try #require(Browser.hidden("csrf", in: me))), ("consent", "cf_accept_terms"), ("accepted", "no")])
+            #expect(withdrawTerms.status == 400)
             #expect(try await Self.receipts(harness) == 1)
 
             // The next login asks again; Vipps remembers and shows nothing, and reports the answers again or not at all.
@@ -117,7 +122,7 @@ struct ConsentScopesTests {
             let accepted = try #require(try await agreements.latest(sub: Self.ada))
             #expect(accepted.accepted && accepted.version.count == 16 && accepted.payload.contains("Medlemsvilkår"))
             let me = try await browser.get("/me").text
-            #expect(me.contains("Du godtok vilkårene og personvernerklæringen i Vipps") && me.contains(accepted.version))
+            #expect(me.contains("Du godtok vilkårene og personvernerklæringen i Vipps") && me.contains("versjon 1 (\(accepted.version.prefix(8)))"))
 
             // Asked again in the next login, with consents on record: one more acceptance, the same version.
             let (_, second) = try await harness.startLogin()
@@ -126,7 +131,7 @@ struct ConsentScopesTests {
             #expect(try await agreements.versions().map(\.members) == [1])
             let admin = try await harness.staff("merchant", msisdn: "4798765432")
             let stats = try await admin.get("/admin/stats").text
-            #expect(stats.contains("Medlemsvilkår godtatt i Vipps") && stats.contains(accepted.version))
+            #expect(stats.contains("Medlemsvilkår godtatt i Vipps") && stats.contains("1 (\(accepted.version.prefix(8)))"))
         }
     }
 }

@@ -142,6 +142,9 @@ struct WalletPassTests {
             _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
             let card = try await browser.get("/card").text
             #expect(card.contains("Lagre i Google Wallet"))
+            #expect(try await browser.get("/welcome").text.contains("href=\"/card/google-wallet\""), "the welcome page offers both wallets")
+            let redirect = try await browser.get("/card/google-wallet")
+            #expect(redirect.status == 303 && redirect.header("Location")?.hasPrefix("https://pay.google.com/gp/v/save/") == true)
             let prefix = "https://pay.google.com/gp/v/save/"
             let start = try #require(card.range(of: prefix))
             let jwt = String(card[start.upperBound...].prefix { $0 != "\"" })

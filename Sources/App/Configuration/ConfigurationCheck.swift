@@ -49,7 +49,13 @@ public enum ConfigurationCheck {
             // A signature of a small manifest proves that openssl runs and the certificate, key and WWDR belong together.
             do {
                 _ = try await PassSigner(configuration: wallet).signature(of: Data("{}".utf8))
-                results.append(Result(name: "apple wallet", passed: true, detail: "passes of \(wallet.passTypeID) can be signed"))
+                // Wallet on a phone talks to the pass's web service over https only.
+                let https = configuration.secureCookies
+                results.append(
+                    Result(
+                        name: "apple wallet", passed: https,
+                        detail: "passes of \(wallet.passTypeID) can be signed"
+                            + (https ? "" : "; their web service \(configuration.baseURL)/wallet must be https (set \(Setting.publicURL.name))")))
             } catch {
                 results.append(Result(name: "apple wallet", passed: false, detail: String(describing: error)))
             }

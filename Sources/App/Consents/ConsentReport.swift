@@ -13,9 +13,14 @@ struct ConsentReport: Sendable, Equatable {
         var answers: [ConsentAnswer] = []
         var parts: [String] = []
         if let consents = info.delegatedConsents, let json = info.delegatedConsentsJSON {
+            // What the screen said around the boxes, and its links by the words shown for them.
+            let links = [
+                (consents.links?.termsLinkText, consents.links?.termsLinkUrl),
+                (consents.links?.privacyStatementLinkText, consents.links?.privacyStatementLinkUrl),
+            ].compactMap { title, url in url.map { ["title": title ?? $0, "url": $0] } }
             let context = Self.json([
-                "heading": consents.heading, "termsDescription": consents.termsDescription, "termsLinkUrl": consents.links?.termsLinkUrl,
-                "privacyStatementLinkUrl": consents.links?.privacyStatementLinkUrl, "language": consents.language,
+                "screen": consents.heading, "description": consents.text ?? consents.termsDescription, "language": consents.language,
+                "links": links.isEmpty ? nil : links,
             ])
             answers += consents.consents.map { ConsentAnswer(id: $0.id, accepted: $0.accepted, text: $0.textDisplayedToUser, contextJSON: context) }
             parts.append(json)

@@ -15,6 +15,7 @@ struct MyDataPage: Sendable {
     /// An erased member's phone number leaves the login-start limit's buckets too.
     let limits: RateLimits
     var stores = StoreNames()
+    var mapping = ConsentMapping()
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
@@ -28,9 +29,15 @@ struct MyDataPage: Sendable {
         let shown = Self.shown(history)
         let receipts = try await ledger.receipts(sub: sub)
         let questions = book.questions
+        let states = try await ledger.current(sub: sub)
+        // Accepting the club's terms is no marketing consent to switch off: it stands with the terms.
+        let terms = states.filter { mapping.isTerms($0.consentID) && $0.accepted }.map { state -> [String: Any] in
+            ["text": state.text ?? state.consentID, "acceptedAt": DisplayFormat.day(state.changedAt, in: language)]
+        }
         var values: [String: Any] = [
             "profile": rows.compactMap { key, value in value.map { ["label": views.text(key, in: language), "value": $0] } },
-            "consents": try await ledger.current(sub: sub).map { state in
+            "termsAccepted": terms,
+            "consents": states.filter { !mapping.isTerms($0.consentID) }.map { state in
                 let accepted = state.accepted && state.revokedReportedAt == nil
                 var consent: [String: Any] = [
                     "id": state.consentID, "name": ConsentNames.name(state.consentID, shown: state.text, views: views, in: language),
@@ -57,9 +64,13 @@ struct MyDataPage: Sendable {
         if history.count > shown.count { values["earlierAnswers"] = ["count": history.count - shown.count] }
         let brand = stores.brand(of: signedIn.member.firstStore ?? "")
         if brand != .vipps { values["t"] = brand.apply(views.strings(in: language)) }
+        values["termsSection"] = !terms.isEmpty
         if let agreement = try await agreements.latest(sub: sub) {
+            values["termsSection"] = true
+            let number = try await agreements.numbers()[agreement.version].map(String.init) ?? ""
             values["agreement"] = [
-                "version": agreement.version, "acceptedAt": DisplayFormat.day(agreement.time, in: language), "accepted": agreement.accepted,
+                "version": "\(number) (\(agreement.version.prefix(8)))", "acceptedAt": DisplayFormat.day(agreement.time, in: language),
+                "accepted": agreement.accepted,
                 "links": Self.agreementLinks(agreement.payload),
             ]
         }
@@ -89,7 +100,7 @@ struct MyDataPage: Sendable {
         let form = request.formFields()
         guard CSRF.isValid(form, expected: signedIn.session.csrfToken) else { return try views.problem("csrf", in: language, status: .forbidden) }
         let sub = signedIn.member.profile.sub
-        guard let id = form?["consent"], let answer = form?["accepted"], ["yes", "no"].contains(answer),
+        guard let id = form?["consent"], let answer = form?["accepted"], ["yes", "no"].contains(answer), !mapping.isTerms(id),
             try await ledger.current(sub: sub).contains(where: { $0.consentID == id })
         else {
             return try views.problem("bad_request", in: language, status: .badRequest)

@@ -11,6 +11,8 @@ struct CustomerPages: Sendable {
     let stores: StoreNames
     /// Offers the member card for Apple Wallet on the welcome page (the same link for every member).
     var appleWallet = false
+    /// Offers it for Google Wallet too, through `/card/google-wallet` (the link itself is the member's own).
+    var googleWallet = false
 
     /// Who is looking and what their pages may say about them (`values`, filled into placeholders).
     /// Anonymous until login exists.
@@ -41,6 +43,8 @@ struct CustomerPages: Sendable {
         ) {
             var context: [String: Any] = ["greeting": greeting(named: viewer.hasName, in: language), "signedIn": true]
             if appleWallet { context["appleWallet"] = "/card.pkpass" }
+            if googleWallet { context["googleWallet"] = "/card/google-wallet" }
+            context["hasWallet"] = appleWallet || googleWallet
             if brand != .vipps { context["t"] = brand.apply(views.strings(in: language)) }
             if let notice { context["notice"] = notice }
             if let page {

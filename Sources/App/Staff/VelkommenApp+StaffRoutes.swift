@@ -90,7 +90,8 @@ extension VelkommenApp {
         let store = StaffStore(pool: database)
         let stats = StatsPage(
             access: access, staff: store, stats: StatsStore(pool: database),
-            pages: StaffPages(access: access, store: store, views: views), pool: database, questions: questions, storeNames: stores)
+            pages: StaffPages(access: access, store: store, views: views), pool: database, questions: questions, storeNames: stores,
+            mapping: consentMapping)
         router.group("/admin", RequireStaff(roles: [.merchant], access: access)) { merchant in
             merchant.get("/stats") { try await stats.show($0) }
             merchant.get("/stats.csv") { try await stats.csv($0) }

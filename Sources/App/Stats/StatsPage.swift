@@ -16,6 +16,8 @@ struct StatsPage: Sendable {
     let pool: any DatabasePool
     let questions: QuestionBook
     let storeNames: StoreNames
+    /// Checkboxes that accept the terms are no marketing consent: they are left out of the rates.
+    var mapping = ConsentMapping()
 
     /// Rollups younger than this are read as they are; `StatsRefreshService` keeps them within a minute,
     /// so a page pays for a refresh only when that service has not run (a stalled instance).
@@ -50,10 +52,12 @@ struct StatsPage: Sendable {
         let session = try request.staffSession
         let filter = Self.filter(request)
         let language = VisitorLanguage.resolve(request).language
-        let numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store, maxAge: Self.maxAge)
+        var numbers = try await stats.stats(from: filter.from, to: filter.to, store: filter.store, maxAge: Self.maxAge)
+        numbers.consents.removeAll { mapping.isTerms($0.id) }
         // The previous period of the same length, for the headline's changes.
         let length = filter.to.timeIntervalSince(filter.from)
-        let previous = try await stats.stats(from: filter.from.addingTimeInterval(-length), to: filter.from, store: filter.store, maxAge: Self.maxAge)
+        var previous = try await stats.stats(from: filter.from.addingTimeInterval(-length), to: filter.from, store: filter.store, maxAge: Self.maxAge)
+        previous.consents.removeAll { mapping.isTerms($0.id) }
         let stores = try await stats.stores()
         let grouping = request.queryValue("group").flatMap(SignupGrouping.init(rawValue:)) ?? (length > 92 * 86400 ? .week : .day)
         func text(_ key: String) -> String { pages.views.text(key, in: language) }
@@ -115,9 +119,12 @@ struct StatsPage: Sendable {
         }
         let chart = grouping.group(Self.everyDay(numbers.signupsPerDay, from: filter.from, to: filter.to))
         // Site-wide, not per period: how many members stand on each version of the terms they accepted.
-        let agreements = try await AgreementStore(pool: pool).versions().enumerated().map { index, version -> [String: Any] in
+        let agreementStore = AgreementStore(pool: pool)
+        let versionNumbers = try await agreementStore.numbers()
+        let agreements = try await agreementStore.versions().enumerated().map { index, version -> [String: Any] in
             [
-                "version": version.version, "members": SmallCount.text(version.members),
+                "version": "\(versionNumbers[version.version].map(String.init) ?? "") (\(version.version.prefix(8)))",
+                "members": SmallCount.text(version.members),
                 "last": DisplayFormat.day(version.lastAcceptedAt, in: language), "current": index == 0,
             ]
         }

@@ -69,7 +69,7 @@ struct AppleWalletPasses: Sendable {
         }
         var card: [String: Any] = [
             "primaryFields": [["key": "name", "label": text("wallet_member"), "value": content.name ?? ""]],
-            "backFields": [["key": "how", "label": text("card_title"), "value": text("card_how")]],
+            "backFields": [["key": "how", "label": text("wallet_how"), "value": text("card_how")]],
         ]
         if let number = content.number {
             card["secondaryFields"] = [["key": "number", "label": text("card_number"), "value": MemberNumber.grouped(number)]]

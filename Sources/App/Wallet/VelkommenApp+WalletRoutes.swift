@@ -29,6 +29,17 @@ extension VelkommenApp {
                 return response
             }
         }
+        if wallet.google != nil {
+            let wallet = wallet
+            router.group("", RequireMember(visitors: visitors)) { member in
+                // The welcome page is the same for every member; the save link is each member's own.
+                member.get("/card/google-wallet") { request in
+                    let links = try await MemberCardPage.walletLinks(wallet, member: try request.signedIn.member)
+                    guard let link = links["googleWallet"] as? String else { return .status(.notFound) }
+                    return .redirect(to: link)
+                }
+            }
+        }
         guard let passes = wallet.apple else { return }
         let store = WalletPassStore(pool: database)
         let service = PassKitService(passes: passes, store: store, members: MemberStore(pool: database), logger: logger)

@@ -62,6 +62,17 @@ public struct AgreementStore: Sendable {
         }
     }
 
+    /// The versions numbered 1, 2, … in the order they were first accepted: what people read instead
+    /// of a hash.
+    public func numbers() async throws -> [String: Int] {
+        let versions = try await pool.read { database in
+            try database.query("SELECT version FROM agreement_acceptances GROUP BY version ORDER BY min(accepted_at), version") { row in
+                try row[0] as String
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: versions.enumerated().map { ($0.element, $0.offset + 1) })
+    }
+
     /// Per version, the members whose newest acceptance it is, the newest version first.
     public func versions() async throws -> [AgreementVersionCount] {
         try await pool.read { database in
