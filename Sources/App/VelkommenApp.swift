@@ -42,14 +42,18 @@ public final class VelkommenApp: Sendable {
         self.consentMapping = consentMapping
         self.wallet = wallet
         let metrics = metrics
+        let vippsHealth = VippsCallHealth()
         let vipps = configuration.vipps.map { vipps in
             var observed = vipps
-            observed.observe = { metrics.vippsCall($0) }
+            observed.observe = { call in
+                metrics.vippsCall(call)
+                vippsHealth.record(call)
+            }
             return VippsLoginClient(configuration: observed)
         }
         qrExchange = configuration.qrExchange.map { PersonalQRExchange(configuration: $0) }
         self.vipps = vipps
-        readiness = Readiness(pool: database, vipps: vipps)
+        readiness = Readiness(pool: database, vipps: vipps, calls: vippsHealth)
         metrics.watch(database.writeStatistics)
         // Instances that share a database share its limits; one instance alone keeps them in memory. A
         // member changed on another instance is seen here within the cache's second (5 s alone, where

@@ -68,6 +68,12 @@ struct OperationsTests {
                 "VELKOMMEN_PUBLIC_URL": "https://velkommen.example", "VELKOMMEN_DATABASE_URL": harness.app.folder + "/check.sqlite",
                 "VELKOMMEN_TEMPLATES": TestApp.repository.appendingPathComponent("Templates").path,
             ]
+            // A check creates nothing: a database that is not there is named, and stays not there.
+            let missing = await ConfigurationCheck.run(settings: base)
+            #expect(missing.first { $0.name == "database" }?.passed == false)
+            #expect(missing.first { $0.name == "database" }?.detail.contains("does not exist") == true)
+            #expect(!FileManager.default.fileExists(atPath: harness.app.folder + "/check.sqlite"))
+            _ = try VelkommenApp.openDatabase(harness.app.folder + "/check.sqlite")
             let good = await ConfigurationCheck.run(settings: base)
             #expect(good.allSatisfy { $0.passed }, "\(good.map(\.line))")
             #expect(
@@ -85,7 +91,8 @@ struct OperationsTests {
             #expect(!discovery.passed && discovery.detail.contains("misconfigured") && discovery.detail.contains(issuer))
 
             let templates = await ConfigurationCheck.run(settings: base.merging(["VELKOMMEN_TEMPLATES": "/nonexistent"]) { $1 })
-            #expect(templates.first { $0.name == "templates" }?.passed == false)
+            let named = try #require(templates.first)
+            #expect(!named.passed && named.detail == "--templates (VELKOMMEN_TEMPLATES): /nonexistent is not a folder (see README, Settings)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VippsSimulator
 
 @testable import App
 
@@ -34,6 +35,27 @@ struct ReadinessTests {
             #expect(readiness.response().status == .ok)
             let later = readiness.response(now: Date().addingTimeInterval(Readiness.staleAfter + 5))
             #expect(later.status == .serviceUnavailable && String(decoding: later.body, as: UTF8.self).contains("stale"))
+        }
+    }
+
+    @Test("Vipps failing the logins' calls makes the instance unready at once, though discovery is cached; one answer clears it")
+    func vippsFailingShows() async throws {
+        try await OnboardingHarness.with { harness in
+            let readiness = harness.app.app.readiness
+            await readiness.refresh()
+            #expect(readiness.response().status == .ok)
+            var hooks = SimulatorHooks()
+            hooks.failNextStatus = 503
+            hooks.failNextCount = 6
+            await harness.simulator.setHooks(hooks)
+            // Each start asks user-exists and then the start itself: both get 503.
+            for _ in 0..<2 { _ = try? await harness.startLogin() }
+            let down = readiness.response()
+            #expect(down.status == .serviceUnavailable)
+            #expect(String(decoding: down.body, as: UTF8.self).contains("failing"), "\(String(decoding: down.body, as: UTF8.self))")
+            await harness.simulator.setHooks(SimulatorHooks())
+            _ = try await harness.startLogin()
+            #expect(readiness.response().status == .ok, "one answered call clears it")
         }
     }
 }

@@ -141,6 +141,12 @@ public struct AppConfiguration: Sendable {
         guard (0...65_535).contains(port) else { throw ConfigurationError("\(Setting.port.name) must be 0 to 65535, not \(port)") }
         guard !host.isEmpty else { throw ConfigurationError("\(Setting.host.name) must not be empty") }
         guard !databasePath.isEmpty else { throw ConfigurationError("\(Setting.database.name) must not be empty") }
+        for (setting, folder) in [(Setting.templates, templatesDirectory), (.publicFolder, publicDirectory)] {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ConfigurationError("\(setting.name): \(folder) is not a folder (see README, Settings)")
+            }
+        }
         if (vipps == nil || demoTill) && !Self.isLoopback(host) {
             throw ConfigurationError(
                 """

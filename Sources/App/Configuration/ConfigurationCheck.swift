@@ -97,6 +97,12 @@ public enum ConfigurationCheck {
     }
 
     static func checkDatabase(_ configuration: AppConfiguration) async -> Result {
+        // A check creates nothing: a mistyped path must not leave an empty database behind it.
+        if case .sqlite(let path)? = try? DatabaseLocation(configuration.databasePath), !FileManager.default.fileExists(atPath: path) {
+            return Result(
+                name: "database", passed: false,
+                detail: "\(path) does not exist; serve would create an empty database there (a new site), so check \(Setting.database.name)")
+        }
         do {
             let pool = try VelkommenApp.openDatabase(
                 configuration.databasePath, busyTimeoutMilliseconds: configuration.databaseBusyTimeoutMilliseconds)

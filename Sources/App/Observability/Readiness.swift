@@ -15,6 +15,8 @@ import VippsLogin
 final class Readiness: Sendable {
     let pool: any DatabasePool
     let vipps: VippsLoginClient?
+    /// The outcomes of the calls logins made: a Vipps that stopped answering shows here at once.
+    let calls: VippsCallHealth
     static let interval: Duration = .seconds(5)
     static let staleAfter: TimeInterval = 30
 
@@ -26,9 +28,10 @@ final class Readiness: Sendable {
 
     private let last = Mutex<Finding?>(nil)
 
-    init(pool: any DatabasePool, vipps: VippsLoginClient?) {
+    init(pool: any DatabasePool, vipps: VippsLoginClient?, calls: VippsCallHealth = VippsCallHealth()) {
         self.pool = pool
         self.vipps = vipps
+        self.calls = calls
     }
 
     /// Checks the database (one empty write) and Vipps' discovery, and keeps the result.
@@ -55,6 +58,7 @@ final class Readiness: Sendable {
         var checks: [String: String]
         if let finding = last.withLock({ $0 }) {
             checks = ["database": finding.database, "vipps": finding.vipps]
+            if finding.vipps == "ok", let failed = calls.failing(at: now) { checks["vipps"] = "failing: the last \(failed) calls failed" }
             if now.timeIntervalSince(finding.at) > Self.staleAfter { checks["checked"] = "stale" }
         } else {
             checks = ["checked": "not yet"]
