@@ -18,7 +18,7 @@ public struct VippsLoginConfiguration: Sendable {
     public var merchantSerialNumber: String?
     /// `Vipps-System-Name`, `-Version`, `-Plugin-Name`, `-Plugin-Version` (each at most 30 characters).
     public var systemHeaders: [String: String] = ["Vipps-System-Name": "velkommen", "Vipps-System-Version": "1.0"]
-    /// Time to wait for a connection and for each chunk of an answer.
+    /// Time to wait for a connection.
     public var connectTimeout: TimeInterval = 5
     /// Time for a whole request, answer included.
     public var totalTimeout: TimeInterval = 15
