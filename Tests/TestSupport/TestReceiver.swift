@@ -67,21 +67,23 @@ public final class TestReceiver: @unchecked Sendable {
     /// The requests whose body arrived whole, in arrival order.
     public var requests: [Request] { state.withLock { $0.requests } }
 
-    /// Closes the listener and every connection (the threads end on their next read or write).
+    /// Closes the listener and every connection (the threads end on their next read or write). Once
+    /// only: a second close would close whatever socket reused the number meanwhile (another test's).
     public func stop() {
-        let connections = state.withLock { state in
+        state.withLock { state in
+            guard !state.stopped else { return }
             state.stopped = true
-            return state.connections
+            Glibc.shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
+            // Under the lock: a connection's thread takes it out of the list before closing it.
+            for connection in state.connections { Glibc.shutdown(connection, Int32(SHUT_RDWR)) }
         }
-        Glibc.shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for connection in connections { Glibc.shutdown(connection, Int32(SHUT_RDWR)) }
     }
 
     deinit { stop() }
 
     private func acceptLoop() {
-        while true {
+        while !state.withLock({ $0.stopped }) {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
             let open = state.withLock { state in

@@ -3,7 +3,6 @@ import Logging
 import OutboundHTTP
 import ServiceLifecycle
 import Storage
-import Synchronization
 
 /// Sends the outbox's events to the merchant's endpoints, signed (Standard Webhooks). Each endpoint
 /// delivers on its own (up to `maxEndpointsAtOnce` side by side), so a slow, endless or absent receiver
@@ -208,13 +207,4 @@ struct WebhookDeliveryService: Service {
 
 extension DeliveryOutcome {
     var isDelivered: Bool { if case .delivered = self { true } else { false } }
-}
-
-/// A value behind a lock that tasks can share (a `Mutex` cannot be captured by them).
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) { mutex = Mutex(value) }
-
-    func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
 }

@@ -105,36 +105,52 @@ enum WebhookTargets {
         var scoped: Bool
     }
 
-    /// The host's addresses (a literal gives itself), resolved on a thread of their own: getaddrinfo blocks.
-    static func resolve(_ host: String) async -> [ResolvedAddress] {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var hints = addrinfo()
-                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-                var result: UnsafeMutablePointer<addrinfo>?
-                guard getaddrinfo(host, nil, &hints, &result) == 0 else {
-                    continuation.resume(returning: [])
-                    return
-                }
-                defer { freeaddrinfo(result) }
-                var addresses: [ResolvedAddress] = []
-                var entry = result
-                while let info = entry {
-                    entry = info.pointee.ai_next
-                    guard let address = info.pointee.ai_addr else { continue }
-                    if info.pointee.ai_family == AF_INET {
-                        let ipv4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
-                        let bytes = withUnsafeBytes(of: ipv4) { Array($0) }
-                        addresses.append(ResolvedAddress(bytes: bytes, text: text(bytes, family: AF_INET), scoped: false))
-                    } else if info.pointee.ai_family == AF_INET6 {
-                        let ipv6 = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee }
-                        let bytes = withUnsafeBytes(of: ipv6.sin6_addr) { Array($0) }
-                        addresses.append(ResolvedAddress(bytes: bytes, text: text(bytes, family: AF_INET6), scoped: ipv6.sin6_scope_id != 0))
-                    }
-                }
-                continuation.resume(returning: addresses)
+    /// The host's addresses (a literal gives itself), resolved on a thread of their own: getaddrinfo
+    /// blocks, and has no deadline of ours. After `timeout`, or when the caller is cancelled (SIGTERM),
+    /// the answer is "none" and the lookup is left to finish on its own.
+    static func resolve(_ host: String, timeout: Duration = .seconds(5)) async -> [ResolvedAddress] {
+        let waiting = Locked<CheckedContinuation<[ResolvedAddress], Never>?>(nil)
+        let answer: @Sendable ([ResolvedAddress]) -> Void = { addresses in
+            waiting.withLock { continuation in
+                defer { continuation = nil }
+                return continuation
+            }?.resume(returning: addresses)
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiting.withLock { $0 = continuation }
+                if Task.isCancelled { return answer([]) }
+                let (seconds, attoseconds) = timeout.components
+                DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) * 1e-18) { answer([]) }
+                DispatchQueue.global().async { answer(lookUp(host)) }
+            }
+        } onCancel: {
+            answer([])
+        }
+    }
+
+    private static func lookUp(_ host: String) -> [ResolvedAddress] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0 else { return [] }
+        defer { freeaddrinfo(result) }
+        var addresses: [ResolvedAddress] = []
+        var entry = result
+        while let info = entry {
+            entry = info.pointee.ai_next
+            guard let address = info.pointee.ai_addr else { continue }
+            if info.pointee.ai_family == AF_INET {
+                let ipv4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+                let bytes = withUnsafeBytes(of: ipv4) { Array($0) }
+                addresses.append(ResolvedAddress(bytes: bytes, text: text(bytes, family: AF_INET), scoped: false))
+            } else if info.pointee.ai_family == AF_INET6 {
+                let ipv6 = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee }
+                let bytes = withUnsafeBytes(of: ipv6.sin6_addr) { Array($0) }
+                addresses.append(ResolvedAddress(bytes: bytes, text: text(bytes, family: AF_INET6), scoped: ipv6.sin6_scope_id != 0))
             }
         }
+        return addresses
     }
 
     private static func text(_ address: [UInt8], family: Int32) -> String {
