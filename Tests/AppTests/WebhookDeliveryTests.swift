@@ -65,6 +65,8 @@ struct WebhookDeliveryTests {
                     try await group.waitForAll()
                 }
             }
+            let roundErrors = app.logs.all.filter { $0.contains("round for endpoint") || $0.contains("could not read the outbox") }
+            #expect(roundErrors.isEmpty, "every round ran through: \(roundErrors)")
             let received = good.requests.compactMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] }
             #expect(received.count == 20)
             for member in 0..<5 {

@@ -181,9 +181,9 @@ public struct WebhookStore: Sendable {
                     try database.execute(
                         """
                         UPDATE webhook_deliveries SET last_status = ?, last_error = ?, next_at = coalesce(?, next_at),
-                            status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END
+                            status = CASE WHEN ? THEN 'pending' ELSE 'failed' END
                         WHERE event = ? AND endpoint = ? AND status = 'pending'
-                        """, [status, error, retryAt, retryAt, delivery.event, delivery.endpoint.id])
+                        """, [status, error, retryAt, retryAt != nil, delivery.event, delivery.endpoint.id])
                 case .notSent:
                     try database.execute(
                         "UPDATE webhook_deliveries SET attempts = attempts - 1, next_at = ? WHERE event = ? AND endpoint = ? AND status = 'pending'",
