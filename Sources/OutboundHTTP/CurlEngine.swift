@@ -11,6 +11,8 @@ final class CurlEngine: @unchecked Sendable {
         var adds: [CurlTransfer] = []
         var cancels: [CurlTransfer] = []
         var stopping = false
+        /// The multi handle is gone: nobody may wake it any more.
+        var closed = false
     }
     private let inbox = Mutex(Inbox())
     /// The engine thread's: the transfers inside the multi handle, by easy handle.
@@ -36,25 +38,33 @@ final class CurlEngine: @unchecked Sendable {
         pthread_detach(thread)
     }
 
+    // The wake-ups happen under the inbox's lock, so none can reach a multi handle the thread has
+    // already cleaned up.
+
     func submit(_ transfer: CurlTransfer) {
         let accepted = inbox.withLock { inbox in
             guard !inbox.stopping else { return false }
             inbox.adds.append(transfer)
+            curl_multi_wakeup(multi)
             return true
         }
-        guard accepted else { return transfer.finish(.failure(.cancelled)) }
-        curl_multi_wakeup(multi)
+        if !accepted { transfer.finish(.failure(.cancelled)) }
     }
 
     func cancel(_ transfer: CurlTransfer) {
-        inbox.withLock { $0.cancels.append(transfer) }
-        curl_multi_wakeup(multi)
+        inbox.withLock { inbox in
+            guard !inbox.closed else { return }
+            inbox.cancels.append(transfer)
+            curl_multi_wakeup(multi)
+        }
     }
 
     /// Ends the thread: every transfer still running is answered `.cancelled`.
     func stop() {
-        inbox.withLock { $0.stopping = true }
-        curl_multi_wakeup(multi)
+        inbox.withLock { inbox in
+            inbox.stopping = true
+            if !inbox.closed { curl_multi_wakeup(multi) }
+        }
     }
 
     private func run() {
@@ -96,6 +106,7 @@ final class CurlEngine: @unchecked Sendable {
         }
         active = [:]
         let late = inbox.withLock { inbox in
+            inbox.closed = true
             defer { inbox.adds = [] }
             return inbox.adds
         }
