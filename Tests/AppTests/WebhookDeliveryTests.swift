@@ -105,6 +105,20 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test("turns: at most the limit at once, never one endpoint twice, the never-served first, one that gave no answer rests")
+    func turns() {
+        var turns = EndpointTurns()
+        let endpoints: [Int64] = [1, 2, 3]
+        #expect(turns.choose(endpoints, id: { $0 }, limit: 2) == [1, 2])
+        #expect(turns.choose(endpoints, id: { $0 }, limit: 2).isEmpty, "two are running")
+        turns.finished(1, failing: true)
+        turns.finished(2, failing: false)
+        #expect(turns.choose(endpoints, id: { $0 }, limit: 3) == [3, 2], "3 was never served; 1 rests after a round without answers")
+        turns.finished(3, failing: false)
+        turns.finished(2, failing: false)
+        #expect(Set(turns.choose(endpoints, id: { $0 }, limit: 3)) == [2, 3], "1 still rests")
+    }
+
     @Test("the admin page refuses a plain http endpoint in the visitor's language, and one on an internal address")
     func adminRefusesHTTP() async throws {
         try await OnboardingHarness.with { harness in
