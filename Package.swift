@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // HTTP/1.1 server on the OS socket API (CLinuxEvents: the epoll and eventfd headers, which
         // Glibc's module leaves out). Foundation-free on purpose: it keeps the
@@ -48,16 +49,20 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Outbound HTTP (Vipps calls, webhooks) on libcurl's multi interface: deadlines, answer caps, no
+        // redirects, pinned addresses. Foundation-free, like HTTPServer (docs/decisions.md).
+        .target(name: "OutboundHTTP", dependencies: ["CCurl"], swiftSettings: strict),
+
         // The Vipps Login relying party: discovery, JWKS, CIBA and browser grants, ID tokens, userinfo.
         .target(
             name: "VippsLogin",
-            dependencies: [.product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["OutboundHTTP", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // A faithful stand-in for Vipps Login, with a phone page per test user and hooks for tests.
         .target(
             name: "VippsSimulator",
-            dependencies: ["HTTPServer", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["HTTPServer", "OutboundHTTP", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
 
@@ -68,6 +73,7 @@ let package = Package(
                 "Storage",
                 "Content",
                 "VippsLogin",
+                "OutboundHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -103,10 +109,11 @@ let package = Package(
         // Writes rows and prints each one once committed, so a test can kill -9 it and check nothing acknowledged was lost.
         .executableTarget(name: "StorageCrashProbe", dependencies: ["Storage"], path: "Tests/StorageCrashProbe", swiftSettings: strict),
         .testTarget(name: "VippsLoginTests", dependencies: ["VippsLogin", "VippsSimulator", "HTTPServer", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport", "StorageTestSupport"], swiftSettings: strict),
         .testTarget(name: "ContentTests", dependencies: ["Content"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "HTTPServer", "TestSupport", "StorageTestSupport", "VippsLogin", "VippsSimulator", "Storage", .product(name: "Logging", package: "swift-log"),
+        .testTarget(name: "AppTests", dependencies: ["App", "OutboundHTTP", "HTTPServer", "TestSupport", "StorageTestSupport", "VippsLogin", "VippsSimulator", "Storage", .product(name: "Logging", package: "swift-log"),
                                                  .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                                                  .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: strict),
     ]

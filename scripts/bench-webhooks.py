@@ -48,7 +48,7 @@ def main(bin_dir):
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     if os.environ.get("NO_ENDPOINT") != "1":
-      subprocess.run([binary, "webhooks", "add", "--url", f"http://127.0.0.1:{port}/hooks", "--events",
+      subprocess.run([binary, "webhooks", "add", "--allow-private-webhook-targets", "--url", f"http://127.0.0.1:{port}/hooks", "--events",
                     "member.joined,member.updated,member.consents_changed,member.preferences_saved,member.erased", "--db", database],
                      check=True, capture_output=True)
     server = flows.Server(binary, database, 18701, folder + "/server.log", extra=["--no-rate-limits", "--allow-private-webhook-targets"])

@@ -18,5 +18,5 @@ ensure_packages() {
     "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
 }
 
-# What building Velkommen needs: the C libraries behind the CSQLite and CCMark targets.
-BUILD_PACKAGES=(pkg-config libsqlite3-dev libcmark-dev libpq-dev)
+# What building Velkommen needs: the C libraries behind the CSQLite, CCMark, CPostgres and CCurl targets.
+BUILD_PACKAGES=(pkg-config libsqlite3-dev libcmark-dev libpq-dev libcurl4-openssl-dev)

@@ -69,10 +69,11 @@ extension VelkommenApp {
 /// `velkommen webhooks add|list|remove`: the merchant's endpoints, for scripting.
 extension VelkommenApp {
     /// Adds an endpoint; returns its id and its signing secret, shown this once.
-    public static func addWebhook(databasePath: String, url: String, events: [String]) async throws -> (id: Int64, secret: String) {
-        guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false
-        else {
-            throw ConfigurationError("--url must be an http or https URL, not \(url)")
+    public static func addWebhook(
+        databasePath: String, url: String, events: [String], allowPrivateTargets: Bool = false
+    ) async throws -> (id: Int64, secret: String) {
+        if let refusal = WebhookTargets.registrationRefusal(url, allowPrivate: allowPrivateTargets) {
+            throw ConfigurationError("--url \(url) is refused: \(refusal.message)")
         }
         let unknown = events.filter { !MemberEvents.types.contains($0) }
         guard !events.isEmpty, unknown.isEmpty else {

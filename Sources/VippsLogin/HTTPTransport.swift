@@ -1,10 +1,5 @@
-import Dispatch
 import Foundation
-import Synchronization
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import OutboundHTTP
 
 /// One HTTP answer as the client needs it.
 struct HTTPAnswer: Sendable {
@@ -17,142 +12,86 @@ struct HTTPAnswer: Sendable {
     }
 }
 
-/// Sends requests through URLSession with the configured time limits, and turns transport failures
-/// into `VippsLoginError`. Never retries: a token request may have used its single-use code.
-///
-/// Known cost, not ours to fix here: the toolchain's FoundationNetworking leaks about 80 bytes per
-/// request (`CFURLSessionCurlHostIsEqual` releases its `CURLU` with `curl_free` rather than
-/// `curl_url_cleanup`, so the parsed URL's parts stay allocated). heaptrack over 29,281 logins (87,842
-/// requests) found nothing else left behind. That is about 250 bytes per login.
+/// Sends requests through OutboundHTTP (libcurl) with the configured time limits, and turns transport
+/// failures into `VippsLoginError`. Never retries: a token request may have used its single-use code.
+/// `totalTimeout` bounds the whole exchange (an answer that trickles in cannot hold the till), and an
+/// answer larger than `maxAnswerBytes` is refused rather than buffered.
 struct HTTPTransport: Sendable {
-    private let session: URLSession
+    private let client: OutboundClient
+    private let connectTimeout: TimeInterval
     private let totalTimeout: TimeInterval
+    /// Plain http only for an issuer on loopback (the simulator); Vipps itself is https.
+    private let allowPlainHTTP: Bool
+    static let maxAnswerBytes = 1 << 20
 
     private let observe: (@Sendable (VippsCall) -> Void)?
     /// Set on every request (the `Vipps-System-*` headers), unless the request sets its own.
     private let headers: [String: String]
 
     init(
-        connectTimeout: TimeInterval, totalTimeout: TimeInterval, headers: [String: String] = [:],
+        connectTimeout: TimeInterval, totalTimeout: TimeInterval, headers: [String: String] = [:], allowPlainHTTP: Bool = false,
         observe: (@Sendable (VippsCall) -> Void)? = nil
     ) {
         self.observe = observe
         self.headers = headers
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = connectTimeout
-        configuration.timeoutIntervalForResource = totalTimeout
-        configuration.httpCookieStorage = nil
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
+        self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
+        self.allowPlainHTTP = allowPlainHTTP
+        client = OutboundClient()
     }
 
-    func send(_ request: URLRequest) async throws(VippsLoginError) -> HTTPAnswer {
+    /// Whether `url` names this machine (the simulator, tests): the only place plain http is allowed.
+    static func isLoopback(_ url: URL) -> Bool {
+        guard let host = url.host?.lowercased() else { return false }
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+
+    func send(_ request: OutboundRequest) async throws(VippsLoginError) -> HTTPAnswer {
         var request = request
-        for (name, value) in headers where request.value(forHTTPHeaderField: name) == nil { request.setValue(value, forHTTPHeaderField: name) }
+        for (name, value) in headers.sorted(by: { $0.key < $1.key })
+        where !request.headers.contains(where: { $0.name.lowercased() == name.lowercased() }) { request.setHeader(name, value) }
         guard let observe else { return try await exchange(request) }
         let start = ContinuousClock.now
+        let endpoint = VippsCall.endpoint(of: URL(string: request.url))
         do {
             let answer = try await exchange(request)
-            observe(VippsCall(endpoint: VippsCall.endpoint(of: request.url), duration: ContinuousClock.now - start, status: answer.status))
+            observe(VippsCall(endpoint: endpoint, duration: ContinuousClock.now - start, status: answer.status))
             return answer
         } catch {
-            observe(VippsCall(endpoint: VippsCall.endpoint(of: request.url), duration: ContinuousClock.now - start, status: nil))
+            observe(VippsCall(endpoint: endpoint, duration: ContinuousClock.now - start, status: nil))
             throw error
         }
     }
 
-    private func exchange(_ request: URLRequest) async throws(VippsLoginError) -> HTTPAnswer {
+    private func exchange(_ request: OutboundRequest) async throws(VippsLoginError) -> HTTPAnswer {
+        var request = request
+        request.deadline = .milliseconds(Int64(totalTimeout * 1000))
+        request.connectTimeout = .milliseconds(Int64(min(connectTimeout, totalTimeout) * 1000))
+        request.maxBodyBytes = Self.maxAnswerBytes
+        request.allowPlainHTTP = allowPlainHTTP
         do {
-            let (data, response) = try await dataWithDeadline(for: request)
-            guard let http = response as? HTTPURLResponse else { throw VippsLoginError.badResponse("not an HTTP response") }
+            let response = try await client.send(request)
             var headers: [String: String] = [:]
-            for (name, value) in http.allHeaderFields {
-                if let name = name as? String, let value = value as? String { headers[name] = value }
-            }
-            return HTTPAnswer(status: http.statusCode, headers: headers, body: data)
-        } catch let error as VippsLoginError {
-            throw error
-        } catch let error as URLError where error.code == .timedOut {
+            for (name, value) in response.headers { headers[name] = value }
+            return HTTPAnswer(status: response.status, headers: headers, body: Data(response.body))
+        } catch .timedOut {
             throw .timeout
-        } catch let error as URLError {
-            // URLError's description can contain the URL, never credentials (they travel in headers and bodies).
-            throw .transport("\(error.code.rawValue) \(error.localizedDescription)")
         } catch {
-            throw .transport(String(describing: type(of: error)))
-        }
-    }
-
-    /// The answer, or `URLError.timedOut` once `totalTimeout` has passed: corelibs' URLSession applies
-    /// `timeoutIntervalForResource` loosely, and an answer that trickles in would otherwise hold the till
-    /// for as long as Vipps likes. The task is cancelled when the deadline or the caller gives up.
-    private func dataWithDeadline(for request: URLRequest) async throws -> (Data, URLResponse) {
-        let outcome = Outcome()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
-                let task = session.dataTask(with: request) { data, response, error in
-                    if let data, let response, error == nil {
-                        outcome.finish(.success((data, response)))
-                    } else {
-                        outcome.finish(.failure(error ?? URLError(.badServerResponse)))
-                    }
-                }
-                outcome.start(continuation, task: task)
-                DispatchQueue.global().asyncAfter(deadline: .now() + totalTimeout) {
-                    outcome.finish(.failure(URLError(.timedOut)))
-                }
-                task.resume()
-            }
-        } onCancel: {
-            outcome.finish(.failure(CancellationError()))
+            // OutboundError's descriptions name no URL, header or body.
+            throw .transport(error.description)
         }
     }
 }
 
-/// One request's race between its answer, its deadline and its caller's cancellation: the first to
-/// finish resumes the caller and cancels the data task; the others find nothing left to do.
-private final class Outcome: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<(Data, URLResponse), any Error>?
-        var task: URLSessionDataTask?
-        /// Set when a result came before the continuation was stored (cancelled at once).
-        var early: Result<(Data, URLResponse), any Error>?
-        var done = false
+extension OutboundRequest {
+    /// A GET with the given headers.
+    init(get url: URL, headers: [String: String] = [:]) {
+        self.init(url: url.absoluteString, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
-    private let state = Mutex(State())
-
-    func start(_ continuation: CheckedContinuation<(Data, URLResponse), any Error>, task: URLSessionDataTask) {
-        let early: Result<(Data, URLResponse), any Error>? = state.withLock { state in
-            if let early = state.early { return early }
-            state.continuation = continuation
-            state.task = task
-            return nil
-        }
-        if let early {
-            task.cancel()
-            continuation.resume(with: early)
-        }
-    }
-
-    func finish(_ result: Result<(Data, URLResponse), any Error>) {
-        let taken = state.withLock { state -> (CheckedContinuation<(Data, URLResponse), any Error>, URLSessionDataTask?)? in
-            guard !state.done else { return nil }
-            state.done = true
-            guard let continuation = state.continuation else {
-                state.early = result
-                return nil
-            }
-            defer {
-                state.continuation = nil
-                state.task = nil
-            }
-            return (continuation, state.task)
-        }
-        guard let (continuation, task) = taken else { return }
-        if case .failure = result { task?.cancel() }
-        continuation.resume(with: result)
+    /// A POST with no body yet; the caller sets the body and its type.
+    init(post url: URL) {
+        self.init(method: "POST", url: url.absoluteString)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 import Synchronization
 
 #if canImport(FoundationNetworking)
@@ -59,20 +60,21 @@ public final class PersonalQRExchange: Sendable {
 
     public init(configuration: Configuration, now: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
-        transport = HTTPTransport(connectTimeout: configuration.timeout, totalTimeout: configuration.timeout, headers: configuration.systemHeaders)
+        transport = HTTPTransport(
+            connectTimeout: configuration.timeout, totalTimeout: configuration.timeout, headers: configuration.systemHeaders,
+            allowPlainHTTP: HTTPTransport.isLoopback(configuration.exchangeURL))
         self.now = now
     }
 
     /// The number behind a scanned tokenized code.
     public func exchange(_ scanned: String) async throws(Failure) -> PhoneNumber {
         let accessToken = try await self.accessToken()
-        var request = URLRequest(url: configuration.exchangeURL)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer " + accessToken, forHTTPHeaderField: "Authorization")
-        request.setValue(configuration.subscriptionKey, forHTTPHeaderField: "Ocp-Apim-Subscription-Key")
-        if let msn = configuration.merchantSerialNumber { request.setValue(msn, forHTTPHeaderField: "Merchant-Serial-Number") }
-        request.httpBody = try? JSONSerialization.data(withJSONObject: ["qrCode": scanned])
+        var request = OutboundRequest(post: configuration.exchangeURL)
+        request.setHeader("Content-Type", "application/json")
+        request.setHeader("Authorization", "Bearer " + accessToken)
+        request.setHeader("Ocp-Apim-Subscription-Key", configuration.subscriptionKey)
+        if let msn = configuration.merchantSerialNumber { request.setHeader("Merchant-Serial-Number", msn) }
+        request.body = Array((try? JSONSerialization.data(withJSONObject: ["qrCode": scanned])) ?? Data())
         let answer: HTTPAnswer
         do { answer = try await transport.send(request) } catch { throw .unavailable }
         switch answer.status {
@@ -99,12 +101,11 @@ public final class PersonalQRExchange: Sendable {
 
     private func accessToken() async throws(Failure) -> String {
         if let cached = token.withLock({ $0 }), cached.expires > now() { return cached.value }
-        var request = URLRequest(url: configuration.accessTokenURL)
-        request.httpMethod = "POST"
-        request.setValue(configuration.clientID, forHTTPHeaderField: "client_id")
-        request.setValue(configuration.clientSecret, forHTTPHeaderField: "client_secret")
-        request.setValue(configuration.subscriptionKey, forHTTPHeaderField: "Ocp-Apim-Subscription-Key")
-        if let msn = configuration.merchantSerialNumber { request.setValue(msn, forHTTPHeaderField: "Merchant-Serial-Number") }
+        var request = OutboundRequest(post: configuration.accessTokenURL)
+        request.setHeader("client_id", configuration.clientID)
+        request.setHeader("client_secret", configuration.clientSecret)
+        request.setHeader("Ocp-Apim-Subscription-Key", configuration.subscriptionKey)
+        if let msn = configuration.merchantSerialNumber { request.setHeader("Merchant-Serial-Number", msn) }
         let answer: HTTPAnswer
         do { answer = try await transport.send(request) } catch { throw .unavailable }
         guard answer.status == 200 else { throw [401, 403].contains(answer.status) ? .refusedCredentials : .unavailable }

@@ -1,9 +1,6 @@
 import Foundation
 import JWTKit
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import OutboundHTTP
 
 /// Vipps' discovery document and signing keys, fetched on demand and cached: discovery for its
 /// `Cache-Control: max-age` (an hour), the keys until a token names a key id we do not have, which
@@ -27,7 +24,7 @@ actor ProviderMetadata {
 
     func document() async throws(VippsLoginError) -> OpenIDConfiguration {
         if let discovery, discovery.expires > now() { return discovery.document }
-        let answer = try await transport.send(URLRequest(url: configuration.discoveryURL))
+        let answer = try await transport.send(OutboundRequest(get: configuration.discoveryURL, headers: configuration.systemHeaders))
         guard answer.status == 200 else { throw answer.error() }
         let document: OpenIDConfiguration
         do {
@@ -61,7 +58,7 @@ actor ProviderMetadata {
 
     private func fetchKeys() async throws(VippsLoginError) -> JWTKeyCollection {
         let document = try await document()
-        let answer = try await transport.send(URLRequest(url: document.jwksURI))
+        let answer = try await transport.send(OutboundRequest(get: document.jwksURI))
         guard answer.status == 200 else { throw answer.error() }
         let collection = JWTKeyCollection()
         let jwks: JWKS

@@ -1,8 +1,5 @@
 import Foundation
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import OutboundHTTP
 
 /// The relying-party client for Vipps Login (or its simulator): starts logins from phone number,
 /// exchanges codes, verifies ID tokens and reads userinfo. Knows nothing of the web app around it.
@@ -18,11 +15,11 @@ public final class VippsLoginClient: Sendable {
         self.configuration = configuration
         transport = HTTPTransport(
             connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, headers: configuration.systemHeaders,
-            observe: configuration.observe)
+            allowPlainHTTP: HTTPTransport.isLoopback(configuration.issuer), observe: configuration.observe)
         let quick = min(configuration.userExistsTimeout, configuration.totalTimeout)
         quickTransport = HTTPTransport(
             connectTimeout: min(configuration.connectTimeout, quick), totalTimeout: quick, headers: configuration.systemHeaders,
-            observe: configuration.observe)
+            allowPlainHTTP: HTTPTransport.isLoopback(configuration.issuer), observe: configuration.observe)
         metadata = ProviderMetadata(configuration: configuration, transport: transport, now: now)
         verifier = IDTokenVerifier(metadata: metadata, configuration: configuration, now: now)
     }
@@ -160,8 +157,8 @@ public final class VippsLoginClient: Sendable {
 
     /// Reads userinfo with the access token and checks it belongs to the ID token's `sub`.
     public func userInfo(accessToken: String, expectedSubject: String) async throws(VippsLoginError) -> UserInfo {
-        var request = URLRequest(url: try await metadata.document().userinfoEndpoint)
-        request.setValue("Bearer " + accessToken, forHTTPHeaderField: "Authorization")
+        var request = OutboundRequest(get: try await metadata.document().userinfoEndpoint, headers: configuration.systemHeaders)
+        request.setHeader("Authorization", "Bearer " + accessToken)
         let answer = try await transport.send(request)
         guard answer.status == 200 else { throw answer.error() }
         let info: UserInfo
@@ -184,20 +181,20 @@ public final class VippsLoginClient: Sendable {
     // MARK: Requests
 
     /// A form POST with the client's credentials as configured (Basic header, or in the body).
-    func authenticatedPOST(_ url: URL, fields: [(String, String)]) -> URLRequest {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+    func authenticatedPOST(_ url: URL, fields: [(String, String)]) -> OutboundRequest {
+        var request = OutboundRequest(method: "POST", url: url.absoluteString)
+        request.setHeader("Content-Type", "application/x-www-form-urlencoded")
         var fields = fields
         switch configuration.tokenAuthMethod {
         case .clientSecretBasic:
             let credentials = FormEncoding.encode(configuration.clientID) + ":" + FormEncoding.encode(configuration.clientSecret)
-            request.setValue("Basic " + Data(credentials.utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+            request.setHeader("Authorization", "Basic " + Data(credentials.utf8).base64EncodedString())
         case .clientSecretPost:
             fields += [("client_id", configuration.clientID), ("client_secret", configuration.clientSecret)]
         }
-        if let msn = configuration.merchantSerialNumber { request.setValue(msn, forHTTPHeaderField: "Merchant-Serial-Number") }
-        request.httpBody = Data(FormEncoding.form(fields).utf8)
+        if let msn = configuration.merchantSerialNumber { request.setHeader("Merchant-Serial-Number", msn) }
+        for (name, value) in configuration.systemHeaders.sorted(by: { $0.key < $1.key }) { request.setHeader(name, value) }
+        request.body = Array(FormEncoding.form(fields).utf8)
         return request
     }
 

@@ -19,7 +19,7 @@ public struct VippsLoginConfiguration: Sendable {
     /// `Vipps-System-Name`, `-Version`, `-Plugin-Name`, `-Plugin-Version` (each at most 30 characters), sent
     /// on every call: the first thing Vipps' support asks for.
     public var systemHeaders: [String: String] = SystemHeaders.velkommen
-    /// Time to wait for a connection and for each chunk of an answer.
+    /// Time to wait for a connection.
     public var connectTimeout: TimeInterval = 5
     /// Time for a whole request, answer included.
     public var totalTimeout: TimeInterval = 15

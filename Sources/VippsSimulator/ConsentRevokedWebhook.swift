@@ -1,8 +1,5 @@
 import Foundation
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import OutboundHTTP
 
 /// Vipps' `CONSENT_REVOKED` webhook: a POST with a `text/plain` body holding an unsigned JWT
 /// (`alg: none`) whose payload names the user's `sub`.
@@ -15,13 +12,14 @@ enum ConsentRevokedWebhook {
         return header + "." + body.base64URL + "."
     }
 
-    /// Sends it and returns the merchant's status code.
+    /// One client for the simulator's process: a test may send many.
+    private static let client = OutboundClient(maxCachedConnections: 4)
+
+    /// Sends it and returns the merchant's status code. The simulator is a test tool: http is allowed.
     static func send(sub: String, to url: URL, now: Date) async throws -> Int {
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("text/plain", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(token(sub: sub, now: now).utf8)
-        let (_, response) = try await URLSession.shared.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        let request = OutboundRequest(
+            method: "POST", url: url.absoluteString, headers: [("Content-Type", "text/plain")], body: Array(token(sub: sub, now: now).utf8),
+            deadline: .seconds(10), maxBodyBytes: 64 * 1024, allowPlainHTTP: true)
+        return try await client.send(request).status
     }
 }

@@ -16,13 +16,19 @@ struct WebhooksCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated: member.joined, member.updated, member.consents_changed, member.preferences_saved, member.erased.")
         var events: String
 
+        @Flag(
+            name: .customLong("allow-private-webhook-targets"),
+            help: "Accept plain http and loopback or private addresses (as serve's flag of that name). Only for tests on one machine.")
+        var allowPrivateWebhookTargets = false
+
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
             do {
                 let (id, secret) = try await VelkommenApp.addWebhook(
                     databasePath: try database.path, url: url,
-                    events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                    events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                    allowPrivateTargets: allowPrivateWebhookTargets)
                 print("\(id) \(secret)")
             } catch {
                 throw CommandFailure("webhooks add failed", error)

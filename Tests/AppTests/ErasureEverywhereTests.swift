@@ -43,7 +43,7 @@ struct ErasureEverywhereTests {
 
             let after = try await Self.sweep(database, for: identity)
             #expect(after.isEmpty, "left after erasure: \(after)")
-            let due = try await webhooks.due()
+            let due = try await webhooks.due(endpoint: endpoint)
             #expect(due.map(\.type) == ["member.erased"], "only member.erased is still to be sent: \(due.map(\.type))")
             let erased = try #require(due.first)
             let data = try #require(
@@ -67,14 +67,14 @@ struct ErasureEverywhereTests {
             try await database.write { database in
                 try MemberEvents.enqueue("member.joined", member: member, consents: ["sms": true], in: database)
             }
-            let joined = try #require(try await WebhookStore(pool: database).due().first)
+            let joined = try #require(try await WebhookStore(pool: database).due(endpoint: endpoint).first)
             try await MemberStore(pool: database).delete(sub: "gone")
             let page = try await admin.get("/admin/webhooks/\(endpoint)")
             let csrf = try #require(Browser.hidden("csrf", in: page.text))
             let refused = try await admin.post("/admin/webhooks/\(endpoint)/resend", form: [("csrf", csrf), ("event", String(joined.event))])
             #expect(refused.status == 409)
             #expect(refused.text.contains("er slettet"), "\(refused.text)")
-            #expect(try await WebhookStore(pool: database).due().map(\.type) == ["member.erased"])
+            #expect(try await WebhookStore(pool: database).due(endpoint: endpoint).map(\.type) == ["member.erased"])
         }
     }
 
@@ -107,8 +107,8 @@ struct ErasureEverywhereTests {
                 let member = try await members.recordLogin(MemberProfile(sub: sub, name: sub.capitalized), store: nil)
                 try await database.write { try MemberEvents.enqueue("member.joined", member: member, consents: ["sms": true], at: long, in: $0) }
             }
-            let due = try await webhooks.due()
-            try await webhooks.delivered(event: due[0].event, endpoint: endpoint, status: 204)
+            let due = try await webhooks.due(endpoint: endpoint)
+            try await webhooks.record([(delivery: due[0], outcome: .delivered(status: 204))])
             let service = try #require(app.app.backgroundServices().compactMap { $0 as? RetentionService }.first)
             #expect(service.outboxRetentionDays <= 30)
             try await service.tidy(now: Date())

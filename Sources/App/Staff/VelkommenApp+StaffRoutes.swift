@@ -45,7 +45,8 @@ extension VelkommenApp {
             admin.post("/tills", maxBodyBytes: 1024) { try await tills.create($0) }
             admin.get("/audit") { try await pages.audit($0) }
         }
-        let webhooks = WebhookPages(pages: pages, store: WebhookStore(pool: database), staff: store)
+        let webhooks = WebhookPages(
+            pages: pages, store: WebhookStore(pool: database), staff: store, allowPrivateTargets: configuration.allowPrivateWebhookTargets)
         router.group("/admin/webhooks", RequireStaff(roles: [.admin], access: access)) { admin in
             admin.get("") { try await webhooks.list($0) }
             admin.post("", maxBodyBytes: 4096) { try await webhooks.add($0) }

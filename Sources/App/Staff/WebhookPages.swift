@@ -9,8 +9,13 @@ struct WebhookPages: Sendable {
     let pages: StaffPages
     let store: WebhookStore
     let staff: StaffStore
+    /// `serve --allow-private-webhook-targets`: plain http and internal addresses allowed (tests).
+    let allowPrivateTargets: Bool
 
-    func list(_ request: HTTPRequest, secret: (id: Int64, value: String)? = nil, error: Bool = false) async throws -> HTTPResponse {
+    /// Why an endpoint was not added, as the page says it.
+    enum AddError { case invalid, httpsOnly, internalAddress }
+
+    func list(_ request: HTTPRequest, secret: (id: Int64, value: String)? = nil, error: AddError? = nil) async throws -> HTTPResponse {
         let session = try request.staffSession
         let day: TimeInterval = 86400
         var context: [String: Any] = [
@@ -20,10 +25,11 @@ struct WebhookPages: Sendable {
                     "failing": endpoint.failingSince.map { Date().timeIntervalSince($0) > day } ?? false,
                 ] as [String: Any]
             },
-            "types": MemberEvents.types.map { ["type": $0] }, "error": error,
+            "types": MemberEvents.types.map { ["type": $0] }, "error": error != nil, "errorInvalid": error == .invalid,
+            "errorHTTPS": error == .httpsOnly, "errorInternal": error == .internalAddress,
         ]
         if let secret { context["newSecret"] = ["id": secret.id, "value": secret.value] }
-        return try pages.page("pages/admin-webhooks", request, session, context, status: error ? .unprocessableContent : .ok)
+        return try pages.page("pages/admin-webhooks", request, session, context, status: error != nil ? .unprocessableContent : .ok)
     }
 
     func add(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -32,9 +38,12 @@ struct WebhookPages: Sendable {
         try pages.access.checkCSRF(form, session, request)
         let url = form?["url"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let events = (form?.values("events") ?? []).filter(MemberEvents.types.contains)
-        guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
-            !events.isEmpty
-        else { return try await list(request, error: true) }
+        switch WebhookTargets.registrationRefusal(url, allowPrivate: allowPrivateTargets) {
+        case .httpsOnly: return try await list(request, error: .httpsOnly)
+        case .internalAddress: return try await list(request, error: .internalAddress)
+        case .notAURL, .doesNotResolve: return try await list(request, error: .invalid)
+        case nil: guard !events.isEmpty else { return try await list(request, error: .invalid) }
+        }
         let secret = WebhookSigner.newSecret()
         let id = try await store.add(url: url, secret: secret, events: Set(events))
         try await staff.audit(session.staff, action: "webhook.add", detail: "endpoint \(id): \(url) for \(events.joined(separator: ","))")

@@ -1,117 +1,199 @@
 import Foundation
 import Logging
+import OutboundHTTP
 import ServiceLifecycle
 import Storage
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// Sends the outbox's events to the merchant's endpoints, signed (Standard Webhooks). A delivery that
-/// fails is tried again with exponential backoff and jitter for up to three days; a member's events
-/// go out in order (the next waits for the one before); everything lives in the database, so a restart
-/// or `kill -9` loses nothing (an event sent just before a crash may come again, with the same
-/// `webhook-id`). Redirects are not followed; secrets and payloads are never logged.
+/// Sends the outbox's events to the merchant's endpoints, signed (Standard Webhooks). Each endpoint
+/// delivers on its own (up to `maxEndpointsAtOnce` side by side), so a slow, endless or absent receiver
+/// costs its own endpoint failed attempts and nothing else: every request has a total deadline and a
+/// cap on the answer (OutboundHTTP, libcurl). A member's events go out in order per endpoint (the next
+/// waits until the one before succeeded); different members' go in parallel. Each attempt is recorded
+/// before it is sent, with the time of its retry, so a crash mid-send counts as a failed attempt.
+/// A delivery that fails is tried again with exponential backoff and jitter for up to three days;
+/// everything lives in the database, so a restart or `kill -9` loses nothing (an event sent just before
+/// a crash may come again, with the same `webhook-id`). Redirects are not followed; the connection goes
+/// to the address that was checked (WebhookTargets); secrets and payloads are never logged.
 struct WebhookDeliveryService: Service {
     let store: WebhookStore
     let allowPrivateTargets: Bool
     let logger: Logger
     var tick: Duration = .milliseconds(250)
+    /// The whole exchange, answer included: a receiver that trickles is cut off here.
+    var deadline: Duration = .seconds(10)
     static let giveUpAfter: TimeInterval = 3 * 24 * 3600
-    static let timeout: TimeInterval = 10
+    /// A webhook needs the status only; a longer answer is a failed attempt.
+    static let maxAnswerBytes = 64 * 1024
+    static let maxEndpointsAtOnce = 16
+    /// Members whose events go to one endpoint at the same time.
+    static let maxInFlightPerEndpoint = 16
+    static let batch = 500
 
     func run() async throws {
-        let session = URLSession(configuration: Self.sessionConfiguration, delegate: NoRedirects(), delegateQueue: nil)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        let client = OutboundClient()
+        // On SIGTERM every request in flight is cancelled: a slow receiver cannot hold the shutdown.
+        await cancelWhenGracefulShutdown { await supervise(client) }
+    }
+
+    /// Starts a delivery task for each endpoint with due work, up to `maxEndpointsAtOnce`, the ones
+    /// served longest ago first; an endpoint that just failed waits (in memory) before its next turn.
+    private func supervise(_ client: OutboundClient) async {
+        let turns = Locked(EndpointTurns())
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                do {
+                    let endpoints = try await store.endpointsWithDueDeliveries()
+                    let chosen = turns.withLock { $0.choose(endpoints, id: \.id, limit: Self.maxEndpointsAtOnce) }
+                    for endpoint in chosen {
+                        group.addTask {
+                            let failing = await serve(endpoint, client: client)
+                            turns.withLock { $0.finished(endpoint.id, failing: failing) }
+                        }
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("webhooks: could not read the outbox: \(String(reflecting: type(of: error)))")
+                }
+                do {
+                    try await Task.sleep(for: tick)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+
+    /// Rounds for one endpoint while it has due work and does not fail; whether it failed.
+    private func serve(_ endpoint: WebhookEndpoint, client: OutboundClient) async -> Bool {
+        while !Task.isCancelled {
             do {
-                // While there is work, the next round starts at once: a member's next event waits only
-                // for the one before it, not for the tick.
-                if try await deliverDue(session: session) > 0 { continue }
+                switch try await round(endpoint, client: client) {
+                case .idle: return false
+                case .failing: return true
+                case .delivered: continue
+                }
             } catch {
-                logger.warning("webhooks: delivery round failed: \(String(reflecting: type(of: error)))")
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
-            } catch {
-                return
-            }
-        }
-    }
-
-    static var sessionConfiguration: URLSessionConfiguration {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        configuration.httpCookieStorage = nil
-        configuration.urlCache = nil
-        return configuration
-    }
-
-    /// One round: the due deliveries, each member's in order (one after the other, stopping at the first
-    /// that fails, and only when the oldest pending event of that member is among them); returns how
-    /// many were tried.
-    @discardableResult
-    func deliverDue(session: URLSession, now: Date = Date()) async throws -> Int {
-        var groups: [String: [WebhookDelivery]] = [:]
-        var order: [String] = []
-        for delivery in try await store.due(at: now) {
-            let key = "\(delivery.endpoint.id)\u{0}\(delivery.memberKey)"
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(delivery)
-        }
-        var tried = 0
-        for key in order {
-            guard let group = groups[key], let first = group.first,
-                try await store.oldestPending(endpoint: first.endpoint.id, memberKey: first.memberKey) == first.event
-            else { continue }
-            for delivery in group {
-                tried += 1
-                guard try await deliver(delivery, session: session, now: now) else { break }
-            }
-        }
-        return tried
-    }
-
-    /// Whether it was delivered.
-    private func deliver(_ delivery: WebhookDelivery, session: URLSession, now: Date) async throws -> Bool {
-        let endpoint = delivery.endpoint
-        if let refusal = await WebhookTargets.refusal(endpoint.url, allowPrivate: allowPrivateTargets) {
-            try await failed(delivery, status: nil, error: refusal, now: now)
-            return false
-        }
-        let timestamp = Int(now.timeIntervalSince1970)
-        guard let url = URL(string: endpoint.url),
-            let signature = WebhookSigner.signature(id: delivery.eventID, timestamp: timestamp, body: delivery.payload, secret: endpoint.secret)
-        else {
-            try await failed(delivery, status: nil, error: "the endpoint's URL or secret is not valid", now: now)
-            return false
-        }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.httpBody = Data(delivery.payload.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(delivery.eventID, forHTTPHeaderField: "webhook-id")
-        request.setValue(String(timestamp), forHTTPHeaderField: "webhook-timestamp")
-        request.setValue(signature, forHTTPHeaderField: "webhook-signature")
-        request.setValue("velkommen", forHTTPHeaderField: "User-Agent")
-        do {
-            let (_, response) = try await session.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            if (200..<300).contains(status) {
-                try await store.delivered(event: delivery.event, endpoint: endpoint.id, status: status)
+                if !Task.isCancelled {
+                    logger.warning("webhooks: delivery round for endpoint \(endpoint.id) failed: \(String(reflecting: type(of: error)))")
+                }
                 return true
             }
-            try await failed(delivery, status: status, error: "HTTP \(status)", now: now)
-        } catch let error as URLError {
-            try await failed(delivery, status: nil, error: "no answer (\(error.code.rawValue))", now: now)
         }
         return false
     }
 
-    private func failed(_ delivery: WebhookDelivery, status: Int?, error: String, now: Date) async throws {
-        let retryAt = Self.retryAt(attempts: delivery.attempts + 1, createdAt: delivery.createdAt, now: now)
-        logger.warning("webhooks: delivery to endpoint \(delivery.endpoint.id) failed (\(error)); \(retryAt == nil ? "giving up" : "trying again")")
-        try await store.attemptFailed(event: delivery.event, endpoint: delivery.endpoint.id, status: status, error: error, retryAt: retryAt)
+    enum RoundResult { case idle, delivered, failing }
+
+    /// One round for one endpoint: the due deliveries claimed (attempt recorded), sent (members side by
+    /// side, each member's in order), the outcomes recorded.
+    func round(_ endpoint: WebhookEndpoint, client: OutboundClient, now: Date = Date()) async throws -> RoundResult {
+        let due = try await store.due(endpoint: endpoint.id, at: now, limit: Self.batch)
+        guard !due.isEmpty else { return .idle }
+        let claimed = try await store.claim(
+            due.map { ($0, Self.retryAt(attempts: $0.attempts + 1, createdAt: $0.createdAt, now: now) ?? now.addingTimeInterval(60)) }, at: now)
+        guard !claimed.isEmpty else { return .delivered }
+        let target: WebhookTargets.PinnedTarget
+        switch await WebhookTargets.pin(endpoint.url, allowPrivate: allowPrivateTargets) {
+        case .success(let pinned): target = pinned
+        case .failure(let refusal):
+            logger.warning("webhooks: endpoint \(endpoint.id) refused: \(refusal.message)")
+            try await store.record(claimed.map { ($0, failure($0, status: nil, error: refusal.message)) })
+            return .failing
+        }
+        let outcomes = await send(chains(of: claimed), to: target, client: client)
+        try await store.record(outcomes)
+        let failures = outcomes.compactMap { if case .failed(let status, let error, _) = $0.outcome { (status, error) } else { nil } }
+        guard let (status, error) = failures.first else { return .delivered }
+        logger.warning(
+            "webhooks: \(failures.count) deliveries to endpoint \(endpoint.id) failed (\(status.map { "HTTP \($0)" } ?? error)); trying again later")
+        // No answer at all (timeout, refused, too large): the endpoint waits before its next round.
+        return failures.contains { $0.0 == nil } ? .failing : .delivered
+    }
+
+    /// Each member's deliveries, in event order; the members in the order of their first event.
+    private func chains(of deliveries: [WebhookDelivery]) -> [[WebhookDelivery]] {
+        var chains: [[WebhookDelivery]] = []
+        var index: [String: Int] = [:]
+        for delivery in deliveries {
+            if let at = index[delivery.memberKey] {
+                chains[at].append(delivery)
+            } else {
+                index[delivery.memberKey] = chains.count
+                chains.append([delivery])
+            }
+        }
+        return chains
+    }
+
+    /// Sends the chains, up to `maxInFlightPerEndpoint` at once. A chain stops at its first failure;
+    /// after an answer that is not an answer (timeout, refused, too large) nothing more is started for
+    /// this endpoint this round: the receiver is broken, and the rest waits its turn.
+    private func send(
+        _ chains: [[WebhookDelivery]], to target: WebhookTargets.PinnedTarget, client: OutboundClient
+    ) async -> [(delivery: WebhookDelivery, outcome: DeliveryOutcome)] {
+        let broken = Locked(false)
+        return await withTaskGroup(of: [(delivery: WebhookDelivery, outcome: DeliveryOutcome)].self) { group in
+            var pending = chains.makeIterator()
+            var outcomes: [(delivery: WebhookDelivery, outcome: DeliveryOutcome)] = []
+            func start(_ chain: [WebhookDelivery]) {
+                group.addTask {
+                    var results: [(delivery: WebhookDelivery, outcome: DeliveryOutcome)] = []
+                    for delivery in chain {
+                        guard !Task.isCancelled, !broken.withLock({ $0 }), results.allSatisfy({ $0.outcome.isDelivered })
+                        else {
+                            results.append((delivery, .notSent))
+                            continue
+                        }
+                        let outcome = await deliver(delivery, to: target, client: client)
+                        if case .failed(nil, _, _) = outcome { broken.withLock { $0 = true } }
+                        results.append((delivery, outcome))
+                    }
+                    return results
+                }
+            }
+            for _ in 0..<Self.maxInFlightPerEndpoint {
+                guard let chain = pending.next() else { break }
+                start(chain)
+            }
+            while let results = await group.next() {
+                outcomes += results
+                if let chain = pending.next() { start(chain) }
+            }
+            return outcomes
+        }
+    }
+
+    private func deliver(_ delivery: WebhookDelivery, to target: WebhookTargets.PinnedTarget, client: OutboundClient) async -> DeliveryOutcome {
+        let timestamp = Int(Date().timeIntervalSince1970)
+        guard
+            let signature = WebhookSigner.signature(
+                id: delivery.eventID, timestamp: timestamp, body: delivery.payload, secret: delivery.endpoint.secret)
+        else {
+            return failure(delivery, status: nil, error: "the endpoint's secret is not valid")
+        }
+        let request = OutboundRequest(
+            method: "POST", url: target.url,
+            headers: [
+                ("Content-Type", "application/json"), ("webhook-id", delivery.eventID), ("webhook-timestamp", String(timestamp)),
+                ("webhook-signature", signature), ("User-Agent", "velkommen"),
+            ],
+            body: Array(delivery.payload.utf8), deadline: deadline, connectTimeout: .seconds(5), maxBodyBytes: Self.maxAnswerBytes,
+            allowPlainHTTP: target.allowPlainHTTP, pinnedAddress: target.address)
+        do {
+            let response = try await client.send(request)
+            if (200..<300).contains(response.status) { return .delivered(status: response.status) }
+            return failure(delivery, status: response.status, error: "HTTP \(response.status)")
+        } catch .cancelled {
+            // Shutting down: the claim is undone, so the delivery goes first after the restart.
+            return .notSent
+        } catch {
+            return failure(delivery, status: nil, error: "no answer (\(error.description))")
+        }
+    }
+
+    private func failure(_ delivery: WebhookDelivery, status: Int?, error: String) -> DeliveryOutcome {
+        .failed(status: status, error: error, retryAt: Self.retryAt(attempts: delivery.attempts + 1, createdAt: delivery.createdAt, now: Date()))
     }
 
     /// 5 s, 10 s, 20 s … up to an hour between tries, each ±50 % so that endpoints coming back are not
@@ -121,14 +203,8 @@ struct WebhookDeliveryService: Service {
         let base = min(3600, 5 * pow(2, Double(min(attempts - 1, 20))))
         return now.addingTimeInterval(base * jitter)
     }
+}
 
-    /// Refuses every redirect: the merchant registered one URL, and a redirect could lead anywhere.
-    final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-        func urlSession(
-            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-        ) {
-            completionHandler(nil)
-        }
-    }
+extension DeliveryOutcome {
+    var isDelivered: Bool { if case .delivered = self { true } else { false } }
 }

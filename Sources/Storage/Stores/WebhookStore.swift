@@ -21,6 +21,18 @@ public struct WebhookDelivery: Sendable {
     public var endpoint: WebhookEndpoint
     public var attempts: Int
     public var memberKey: String
+    /// When it was due (put back there when a claimed delivery was not sent after all).
+    public var nextAt: Date
+}
+
+/// How one claimed delivery ended.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// A 2xx answer.
+    case delivered(status: Int)
+    /// Any other answer (`status`) or none; tried again at `retryAt`, or given up when nil.
+    case failed(status: Int?, error: String, retryAt: Date?)
+    /// Claimed but never sent (the endpoint had just failed, or the server stopped): the claim is undone.
+    case notSent
 }
 
 /// Webhooks out: endpoints, the outbox of events, and their deliveries.
@@ -80,17 +92,34 @@ public struct WebhookStore: Sendable {
         }.filter { $0.1.split(separator: ",").contains { $0 == type } }.map(\.0)
     }
 
-    /// Deliveries due now, oldest event first (the caller keeps each member's order: `oldestPending`).
-    public func due(at time: Date = Date(), limit: Int = 500) async throws -> [WebhookDelivery] {
+    /// The enabled endpoints that have a delivery due now.
+    public func endpointsWithDueDeliveries(at time: Date = Date()) async throws -> [WebhookEndpoint] {
+        try await pool.read { database in
+            try database.query(
+                Self.endpointSelect + """
+                     WHERE enabled AND EXISTS (
+                        SELECT 1 FROM webhook_deliveries d WHERE d.endpoint = webhook_endpoints.id AND d.status = 'pending' AND d.next_at <= ?)
+                    ORDER BY id
+                    """, [time], Self.endpoint)
+        }
+    }
+
+    /// One endpoint's deliveries that may go now, oldest event first: due, and not behind an older
+    /// event of the same member that is still waiting (for its retry, or in flight). A member's
+    /// deliveries here go out in this order, each after the one before succeeded.
+    public func due(endpoint: Int64, at time: Date = Date(), limit: Int = 500) async throws -> [WebhookDelivery] {
         try await pool.read { database in
             try database.query(
                 """
                 SELECT d.event, e.event_id, e.type, e.payload, e.created_at, d.attempts, d.member_key,
-                       p.id, p.url, p.secret, p.events, p.enabled, p.failing_since
+                       p.id, p.url, p.secret, p.events, p.enabled, p.failing_since, d.next_at
                 FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event JOIN webhook_endpoints p ON p.id = d.endpoint
-                WHERE d.status = 'pending' AND d.next_at <= ? AND p.enabled
+                WHERE d.endpoint = ? AND d.status = 'pending' AND d.next_at <= ? AND p.enabled
+                  AND NOT EXISTS (
+                    SELECT 1 FROM webhook_deliveries o
+                    WHERE o.endpoint = d.endpoint AND o.member_key = d.member_key AND o.status = 'pending' AND o.event < d.event AND o.next_at > ?)
                 ORDER BY d.event LIMIT ?
-                """, [time, limit]
+                """, [endpoint, time, time, limit]
             ) { row in
                 WebhookDelivery(
                     event: try row[0], eventID: try row[1], type: try row[2], payload: try row[3], createdAt: try row[4],
@@ -98,42 +127,74 @@ public struct WebhookStore: Sendable {
                         id: try row[7], url: try row[8], secret: try row[9],
                         events: Set((try row[10] as String).split(separator: ",").map(String.init)),
                         enabled: try row[11], failingSince: try row[12]),
-                    attempts: try row[5], memberKey: try row[6])
+                    attempts: try row[5], memberKey: try row[6], nextAt: try row[13])
             }
         }
     }
 
-    /// The oldest event still pending for this member at this endpoint: only it may be sent now.
-    public func oldestPending(endpoint: Int64, memberKey: String) async throws -> Int64? {
-        try await pool.read { database in
-            try database.scalar(
-                "SELECT min(event) FROM webhook_deliveries WHERE endpoint = ? AND member_key = ? AND status = 'pending'",
-                [endpoint, memberKey], as: Int64.self)
+    /// Records an attempt for each delivery before it is sent, in one transaction: one more attempt,
+    /// and the next try at its `retryAt` as if it failed, so a crash mid-send counts as a failed attempt
+    /// with its backoff. Returns the deliveries claimed: those still due and not behind an older event
+    /// of their member claimed by someone else meanwhile (another instance), in event order.
+    public func claim(_ deliveries: [(delivery: WebhookDelivery, retryAt: Date)], at time: Date = Date()) async throws -> [WebhookDelivery] {
+        try await pool.write { database in
+            var claimed: [WebhookDelivery] = []
+            // Newest first: a member's later event is claimed while its earlier one still counts as due,
+            // and not at all when the earlier one was claimed elsewhere.
+            for (delivery, retryAt) in deliveries.sorted(by: { $0.delivery.event > $1.delivery.event }) {
+                try database.execute(
+                    """
+                    UPDATE webhook_deliveries SET attempts = attempts + 1, next_at = ?
+                    WHERE event = ? AND endpoint = ? AND status = 'pending' AND next_at <= ?
+                      AND NOT EXISTS (
+                        SELECT 1 FROM webhook_deliveries o
+                        WHERE o.endpoint = ? AND o.member_key = ? AND o.status = 'pending' AND o.event < ? AND o.next_at > ?)
+                    """,
+                    [
+                        retryAt, delivery.event, delivery.endpoint.id, time, delivery.endpoint.id, delivery.memberKey, delivery.event,
+                        time,
+                    ])
+                if database.changes > 0 { claimed.append(delivery) }
+            }
+            return claimed.reversed()
         }
     }
 
-    public func delivered(event: Int64, endpoint: Int64, status: Int, at time: Date = Date()) async throws {
+    /// What became of claimed deliveries, in one transaction. The endpoint is marked failing from its
+    /// first error until a delivery succeeds.
+    public func record(_ outcomes: [(delivery: WebhookDelivery, outcome: DeliveryOutcome)], at time: Date = Date()) async throws {
+        guard let endpoint = outcomes.first?.delivery.endpoint.id else { return }
         try await pool.write { database in
-            try database.execute(
-                """
-                UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL, delivered_at = ?
-                WHERE event = ? AND endpoint = ?
-                """, [status, time, event, endpoint])
-            try database.execute("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?", [endpoint])
-        }
-    }
-
-    /// A failed attempt: tried again at `retryAt`, or given up (`retryAt` nil). The endpoint is marked
-    /// failing from its first error until a delivery succeeds.
-    public func attemptFailed(event: Int64, endpoint: Int64, status: Int?, error: String, retryAt: Date?, at time: Date = Date()) async throws {
-        try await pool.write { database in
-            try database.execute(
-                """
-                UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?, next_at = coalesce(?, next_at),
-                    status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END
-                WHERE event = ? AND endpoint = ?
-                """, [status, error, retryAt, retryAt, event, endpoint])
-            try database.execute("UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?) WHERE id = ?", [time, endpoint])
+            var succeeded = false
+            var failed = false
+            for (delivery, outcome) in outcomes {
+                switch outcome {
+                case .delivered(let status):
+                    succeeded = true
+                    try database.execute(
+                        """
+                        UPDATE webhook_deliveries SET status = 'delivered', last_status = ?, last_error = NULL, delivered_at = ?
+                        WHERE event = ? AND endpoint = ?
+                        """, [status, time, delivery.event, delivery.endpoint.id])
+                case .failed(let status, let error, let retryAt):
+                    failed = true
+                    try database.execute(
+                        """
+                        UPDATE webhook_deliveries SET last_status = ?, last_error = ?, next_at = coalesce(?, next_at),
+                            status = CASE WHEN ? THEN 'pending' ELSE 'failed' END
+                        WHERE event = ? AND endpoint = ? AND status = 'pending'
+                        """, [status, error, retryAt, retryAt != nil, delivery.event, delivery.endpoint.id])
+                case .notSent:
+                    try database.execute(
+                        "UPDATE webhook_deliveries SET attempts = attempts - 1, next_at = ? WHERE event = ? AND endpoint = ? AND status = 'pending'",
+                        [delivery.nextAt, delivery.event, delivery.endpoint.id])
+                }
+            }
+            if succeeded {
+                try database.execute("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?", [endpoint])
+            } else if failed {
+                try database.execute("UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?) WHERE id = ?", [time, endpoint])
+            }
         }
     }
 
