@@ -11,7 +11,7 @@ extension VelkommenApp {
             members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, agreements: AgreementStore(pool: database),
             sessions: memberSession, views: views,
             book: questions)
-        let card = MemberCardPage(views: views, wallet: wallet)
+        let card = MemberCardPage(views: views, wallet: wallet, offers: welcomeOffers)
         router.group("", RequireMember(visitors: visitors)) { member in
             member.get("/preferences") { try await preferences.show($0, signedIn: try $0.signedIn) }
             member.post("/preferences", maxBodyBytes: 16 * 1024) { try await preferences.save($0, signedIn: try $0.signedIn) }

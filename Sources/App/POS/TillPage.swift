@@ -22,6 +22,7 @@ struct TillPage: Sendable {
     let stores: StoreNames
     let members: MemberStore
     let pairings: TillPairingStore
+    let desk: OfferDesk
     /// Guesses at pairing codes, per client address.
     let pairingLimit: RateLimiter
     let demo: Bool
@@ -102,8 +103,13 @@ struct TillPage: Sendable {
         guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(form, expected: expected) else {
             return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
         }
+        let typed = form?["phone"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        // A welcome offer's code scanned into the phone field (it has letters; a number has none) is redeemed.
+        if typed.contains(where: \.isLetter), !typed.contains(":"), WelcomeOfferStore.normalise(typed) != nil {
+            return try await redeem(request, code: typed)
+        }
         let input = LoginStarter.Input(
-            phone: form?["phone"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", bindingMessage: "auto", store: store,
+            phone: typed, bindingMessage: "auto", store: store,
             terminal: form?["terminal"],
             consents: form?["consents"] == "yes", ending: form?["ending"].flatMap(LoginRequest.Ending.init(rawValue:)))
         do {
@@ -131,15 +137,17 @@ struct TillPage: Sendable {
         }
         let screen = try await Screen(login, members: members, views: views, language: language, brand: stores.brand(of: store))
         let brand = stores.brand(of: store)
-        var response = try views.page(
-            "pages/pos-login", in: language,
-            [
-                "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo, "id": login.id,
-                "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
-                "heading": screen.heading, "text": screen.text, "secondsLeft": screen.secondsLeft, "expiresAt": screen.clock,
-                "mismatch": login.phoneMismatch, "storeName": stores.name(of: store, in: language) ?? store,
-                "csrf": request.cookie(Self.csrfCookie) ?? "",
-            ])
+        var values: [String: Any] = [
+            "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo, "id": login.id,
+            "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
+            "heading": screen.heading, "text": screen.text, "secondsLeft": screen.secondsLeft, "expiresAt": screen.clock,
+            "mismatch": login.phoneMismatch, "storeName": stores.name(of: store, in: language) ?? store,
+            "csrf": request.cookie(Self.csrfCookie) ?? "",
+        ]
+        if screen.state == .registered, let joined = try await desk.joined(login) {
+            values["member"] = Self.memberValues(joined.member, offer: joined.offer, language: language)
+        }
+        var response = try views.page("pages/pos-login", in: language, values)
         response.headers.set("Cache-Control", "no-store")
         return response
     }
@@ -148,10 +156,16 @@ struct TillPage: Sendable {
         let language = VisitorLanguage.resolve(request).language
         guard let (store, login) = try await ownLogin(request) else { return Problem.notFound.response }
         let screen = try await Screen(login, members: members, views: views, language: language, brand: stores.brand(of: store))
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "status": login.status(at: Date()).rawValue, "state": screen.state.rawValue, "heading": screen.heading,
             "text": screen.text, "secondsLeft": screen.secondsLeft,
         ]
+        if screen.state == .registered, let joined = try await desk.joined(login) {
+            object["member"] = ["number": joined.member.number, "displayName": joined.member.displayName ?? "", "new": joined.member.new]
+            if let offer = joined.offer {
+                object["welcomeOffer"] = ["code": offer.code, "validUntil": offer.validUntil, "redeemed": offer.redeemedAt != nil]
+            }
+        }
         var response = HTTPResponse.json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()))
         response.headers.set("Cache-Control", "no-store")
         return response
@@ -166,6 +180,71 @@ struct TillPage: Sendable {
         }
         _ = try await requests.cancel(id: login.id)
         return .redirect(to: "/pos/logins/\(login.id)")
+    }
+
+    /// What the till's status screen shows of the member who joined: number, name, "new", the offer.
+    static func memberValues(_ member: PosAPIBody.MemberSummary, offer: PosAPIBody.WelcomeOfferSummary?, language: Language) -> [String: Any] {
+        var values: [String: Any] = [
+            "number": MemberNumber.grouped(Int(member.number.prefix(7)) ?? 0), "displayName": member.displayName ?? "", "isNew": member.new,
+        ]
+        if let offer {
+            values["offer"] = [
+                "code": offer.code, "text": offer.text[language.rawValue] ?? offer.text["nb"] ?? "",
+                "validUntil": (try? Date(offer.validUntil, strategy: .iso8601)).map { DisplayFormat.day($0, in: language) } ?? offer.validUntil,
+                "redeemed": offer.redeemedAt != nil,
+            ]
+        }
+        return values
+    }
+
+    /// Who redeems at this till: its API key (the same key as the POS API's, so a retry from either is
+    /// the same till), or the store when the till is open through staff login or the demo.
+    func tillIdentity(_ request: HTTPRequest, store: String) async throws -> String {
+        if let key = request.cookie(Self.keyCookie), let found = try await keys.verify(key) { return "key:" + found.prefix }
+        return "store:" + store
+    }
+
+    /// `POST /pos/offers`: the code typed, or scanned (a scanner types it and Enter), is redeemed.
+    func redeem(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let form = request.formFields()
+        guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(form, expected: expected) else {
+            let language = VisitorLanguage.resolve(request).language
+            return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
+        }
+        return try await redeem(request, code: form?["code"] ?? "")
+    }
+
+    func redeem(_ request: HTTPRequest, code: String) async throws -> HTTPResponse {
+        let language = VisitorLanguage.resolve(request).language
+        let store = try request.tillStore
+        let brand = stores.brand(of: store)
+        let outcome = try await desk.redeem(code, store: store, till: try await tillIdentity(request, store: store))
+        var values: [String: Any] = [
+            "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo,
+            "csrf": request.cookie(Self.csrfCookie) ?? "", "code": WelcomeOfferStore.normalise(code).map(WelcomeOfferStore.grouped) ?? "",
+        ]
+        let status: HTTPStatus
+        switch outcome {
+        case .success(let redemption):
+            status = .ok
+            values["redeemed"] = true
+            values["heading"] = views.text("till_offer_redeemed", in: language)
+            values["text"] = redemption.text[language.rawValue] ?? redemption.text["nb"] ?? ""
+            values["memberNumber"] = MemberNumber.grouped(Int(redemption.memberNumber.prefix(7)) ?? 0)
+        case .failure(let problem):
+            status = problem.status
+            values["redeemed"] = false
+            values["heading"] = views.text("till_offer_" + problem.type.replacingOccurrences(of: "-", with: "_"), in: language)
+            if let when = problem.redeemedAt.flatMap({ try? Date($0, strategy: .iso8601) }) {
+                let place = problem.store.map { stores.name(of: $0, in: language) ?? $0 } ?? ""
+                values["text"] = views.text("till_offer_taken_where", in: language)
+                    .replacingOccurrences(of: "{when}", with: DisplayFormat.moment(when, in: language))
+                    .replacingOccurrences(of: "{store}", with: place)
+            }
+        }
+        var response = try views.page("pages/pos-offer", in: language, status: status, values)
+        response.headers.set("Cache-Control", "no-store")
+        return response
     }
 
     /// The login named in the path, when it belongs to this till's store.

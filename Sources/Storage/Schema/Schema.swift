@@ -22,6 +22,7 @@ public enum Schema {
         Migration(version: 12, name: "images for pages; monthly statistics", sql: version12, postgres: version12Postgres),
         Migration(version: 13, name: "consents with their words; agreements accepted", sql: version13, postgres: version13Postgres),
         Migration(version: 14, name: "wallet passes and the devices registered for them", sql: version14, postgres: version14Postgres),
+        Migration(version: 15, name: "the welcome offer: single-use codes and marketing's settings", sql: version15, postgres: version15Postgres),
     ]
 
     static let version1 = """
