@@ -50,7 +50,8 @@ struct OpenAPIContractTests {
         let member = PosAPIBody.MemberSummary(number: "12345674", displayName: "Ada L.", new: true)
         let offer = PosAPIBody.WelcomeOfferSummary(code: "K7QM-4XRD", validUntil: "v", text: ["nb": "n", "en": "e"], redeemedAt: "r")
         #expect(
-            Self.properties("LoginDetails", in: schemas) == (try Self.keys(PosAPIBody.LoginDetails(Self.fullLogin, member: member, welcomeOffer: offer))))
+            Self.properties("LoginDetails", in: schemas)
+                == (try Self.keys(PosAPIBody.LoginDetails(Self.fullLogin, member: member, welcomeOffer: offer))))
         #expect(Self.properties("MemberSummary", in: schemas) == (try Self.keys(member)))
         #expect(Self.properties("WelcomeOfferSummary", in: schemas) == (try Self.keys(offer)))
         let redemption = PosAPIBody.Redemption(code: "c", redeemedAt: "r", store: "s", memberNumber: "12345674", text: ["nb": "n"])

@@ -222,6 +222,8 @@ struct TillPage: Sendable {
         var values: [String: Any] = [
             "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo,
             "csrf": request.cookie(Self.csrfCookie) ?? "", "code": WelcomeOfferStore.normalise(code).map(WelcomeOfferStore.grouped) ?? "",
+            // The next customer's code can be scanned at once.
+            "focusCode": true,
         ]
         let status: HTTPStatus
         switch outcome {
