@@ -10,7 +10,7 @@ extension VelkommenApp {
         let myData = MyDataPage(
             members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, agreements: AgreementStore(pool: database),
             sessions: memberSession, views: views,
-            book: questions)
+            book: questions, offers: WelcomeOfferStore(pool: database))
         let card = MemberCardPage(views: views, wallet: wallet, offers: welcomeOffers)
         router.group("", RequireMember(visitors: visitors)) { member in
             member.get("/preferences") { try await preferences.show($0, signedIn: try $0.signedIn) }

@@ -181,6 +181,9 @@ struct WelcomeOfferTests {
             let unknown = try await till.post("/pos/offers", form: [("csrf", csrf), ("code", "ZZZZ-ZZZZ")])
             #expect(unknown.status == 404 && unknown.text.contains("Ukjent kode"))
             #expect(!(try await customer.get("/card")).text.contains(offer.shown), "a redeemed code leaves the card")
+            let exported = customer.json(try await customer.get("/me/export"))
+            let mine = try #require(exported["welcomeOffer"] as? [String: Any], "my data's export has the welcome offer")
+            #expect(mine["code"] as? String == offer.shown && mine["redeemedStore"] as? String == TillPage.demoStore)
         }
     }
 
