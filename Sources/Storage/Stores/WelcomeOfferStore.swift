@@ -103,31 +103,26 @@ public struct WelcomeOfferStore: Sendable {
         }
     }
 
-    /// Redeems `code` for `store` by the till `by`. The database decides between two tills at once: the
-    /// UPDATE only changes a row no one has redeemed, and the loser reads who won. The merchant's systems
+    /// Redeems `code` for `store` by the till `by`. The database decides between two tills at once, on
+    /// one instance or several: the UPDATE changes only a row no one has redeemed (the row's lock makes
+    /// the second wait and then find it taken), and what it did is read back. The merchant's systems
     /// hear `offer.redeemed` from the same transaction.
     public func redeem(code: String, store: String, by till: String, at time: Date = Date()) async throws -> OfferRedemption {
         try await pool.write { database in
-            guard let offer = try Self.find(where: "code = ?", code, in: database) else { return .unknown }
-            if let outcome = try Self.settled(offer, by: till, in: database) { return outcome }
-            if offer.validUntil <= time { return .expired(offer) }
             try database.execute(
                 """
                 UPDATE welcome_offers SET redeemed_at = ?, redeemed_store = ?, redeemed_by = ?
-                WHERE code = ? AND redeemed_at IS NULL AND member_sub IS NOT NULL
-                """, [time, store, till, code])
-            guard database.changes > 0 else {
-                // Another till won between the read and the update: answer as it left the row.
-                guard let now = try Self.find(where: "code = ?", code, in: database) else { return .unknown }
-                return try Self.settled(now, by: till, in: database) ?? .unknown
+                WHERE code = ? AND redeemed_at IS NULL AND member_sub IS NOT NULL AND valid_until > ?
+                """, [time, store, till, code, time])
+            let won = database.changes > 0
+            guard let offer = try Self.find(where: "code = ?", code, in: database) else { return .unknown }
+            if won {
+                let number = try Self.memberNumber(offer.sub, in: database)
+                try Self.enqueueRedeemed(offer, memberNumber: number, in: database)
+                return .redeemed(offer, memberNumber: number, again: false)
             }
-            var redeemed = offer
-            redeemed.redeemedAt = time
-            redeemed.redeemedStore = store
-            redeemed.redeemedBy = till
-            let number = try Self.memberNumber(offer.sub, in: database)
-            try Self.enqueueRedeemed(redeemed, memberNumber: number, in: database)
-            return .redeemed(redeemed, memberNumber: number, again: false)
+            // Not changed: redeemed before (by this till or another), the member erased, or expired.
+            return try Self.settled(offer, by: till, in: database) ?? .expired(offer)
         }
     }
 
