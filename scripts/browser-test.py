@@ -7,16 +7,22 @@ browsers: the till starts a login (/pos), the customer's phone confirms it with 
 simulator's phone page), the phone's browser lands on the welcome page, answers preferences, and
 sees its data. The till's status line must update by itself (the page's script under the CSP).
 Then staff log in with Vipps: marketing's editor with a preview, and the merchant's statistics.
-Screenshots: welcome-anonymous.png, till.png, till-registered.png, till-cancelled.png, till-qr-registered.png (a scanned personal QR enrols), phone.png, consents.png, welcome.png, card.png (read back by
-zbarimg), preferences.png, preferences-done.png, me.png, me-consent-withdrawn.png, welcome-consent-notice.png, editor.png,
+The server runs with both wallets configured (test certificates made with openssl); the card offers
+both, its pass carries the welcome offer, and the till redeems the offer's code as a scanner types it.
+Screenshots: welcome-anonymous.png, till.png, till-registered.png (the member number, "ny i klubben", the offer's code),
+till-offer-redeemed.png, till-cancelled.png, till-qr-registered.png (a scanned personal QR enrols), phone.png, consents.png, welcome.png, card.png (the whole page with both wallet buttons and the offer;
+both barcodes read back by zbarimg), preferences.png, preferences-done.png, me.png, me-consent-withdrawn.png, welcome-consent-notice.png, editor.png,
 preview.png, stats.png.
 """
+import io
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+import zipfile
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -58,6 +64,45 @@ def till_state(driver):
     return driver.execute_script("var screen = document.querySelector('.till'); return screen && screen.getAttribute('data-state');")
 
 
+def wallet_settings(folder):
+    """Test certificates for both wallets, made with openssl as Tests/AppTests/Support/TestWalletCertificates
+    does (a root CA, an intermediate in the place of Apple's WWDR, a Pass Type ID certificate; a Google
+    service account key), as the settings the server reads."""
+    wallet = os.path.join(folder, "wallet")
+    os.makedirs(wallet)
+    pass_type, team = "pass.no.example.velkommen", "ABCDE12345"
+    with open(os.path.join(wallet, "ca.ext"), "w") as f:
+        f.write("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n")
+    for arguments in [
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Velkommen Test Root", "-days", "2"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "wwdr.key", "-out", "wwdr.csr", "-subj", "/CN=Test WWDR"],
+        ["x509", "-req", "-in", "wwdr.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "wwdr.pem", "-days", "2",
+         "-extfile", "ca.ext"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "pass.key", "-out", "pass.csr", "-subj",
+         f"/UID={pass_type}/CN=Pass Type ID: {pass_type}/OU={team}"],
+        ["x509", "-req", "-in", "pass.csr", "-CA", "wwdr.pem", "-CAkey", "wwdr.key", "-CAcreateserial", "-out", "pass.pem", "-days", "2"],
+        ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "google.key"],
+    ]:
+        subprocess.run(["openssl"] + arguments, cwd=wallet, check=True, capture_output=True)
+    with open(os.path.join(wallet, "google.json"), "w") as f:
+        json.dump({"type": "service_account", "client_email": "wallet@velkommen-test.iam.gserviceaccount.com",
+                   "private_key": open(os.path.join(wallet, "google.key")).read()}, f)
+    return {
+        "VELKOMMEN_WALLET_PASS_TYPE_ID": pass_type, "VELKOMMEN_WALLET_TEAM_ID": team,
+        "VELKOMMEN_WALLET_CERTIFICATE": os.path.join(wallet, "pass.pem"), "VELKOMMEN_WALLET_KEY": os.path.join(wallet, "pass.key"),
+        "VELKOMMEN_WALLET_WWDR": os.path.join(wallet, "wwdr.pem"),
+        "VELKOMMEN_GOOGLE_WALLET_ISSUER_ID": "3388000000012345678", "VELKOMMEN_GOOGLE_WALLET_KEY": os.path.join(wallet, "google.json"),
+    }
+
+
+def full_page_screenshot(driver, path):
+    """The whole page, not just the phone's first screen: the window made as tall as the page, then back."""
+    width, height = driver.get_window_size()["width"], driver.get_window_size()["height"]
+    driver.set_window_size(width, driver.execute_script("return document.documentElement.scrollHeight") + 40)
+    driver.save_screenshot(path)
+    driver.set_window_size(width, height)
+
+
 def main(binary, shots):
     os.makedirs(shots, exist_ok=True)
     folder = tempfile.mkdtemp(prefix="velkommen-browser-")
@@ -65,7 +110,8 @@ def main(binary, shots):
     subprocess.run([binary, "staff", "add", "--phone", "4798765432", "--role", "admin", "--db", folder + "/v.sqlite"], check=True,
                    stdout=subprocess.DEVNULL)
     server = subprocess.Popen([binary, "serve", "--port", str(port), "--sim-port", str(sim_port), "--db", folder + "/v.sqlite"],
-                              stdout=open(folder + "/server.log", "w"), stderr=subprocess.STDOUT)
+                              stdout=open(folder + "/server.log", "w"), stderr=subprocess.STDOUT,
+                              env=dict(os.environ, **wallet_settings(folder)))
     till = phone = staff = None
     findings = []
     try:
@@ -107,15 +153,29 @@ def main(binary, shots):
 
         WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: till_state(d) == "registered")
         check("Ada L. er registrert" in till.find_element(By.TAG_NAME, "h1").text, "the till's screen turned by itself to 'Ada L. er registrert'")
+        member = WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: d.find_element(By.CLASS_NAME, "till-member")).text
+        offer_code = till.find_element(By.CSS_SELECTOR, ".till-member .till-offer-code").text
+        check("ny i klubben" in member and "Medlemsnummer" in member and len(offer_code) == 9,
+              f"the till shows who joined: the member number, 'ny i klubben', the welcome offer's code {offer_code}")
         till.save_screenshot(f"{shots}/till-registered.png")
         accessibility(till, "till registered", findings)
 
         phone.get(base + "/card")
-        phone.save_screenshot(f"{shots}/card.png")
+        check(phone.find_elements(By.CSS_SELECTOR, "a.wallet-apple[href='/card.pkpass']")
+              and phone.find_elements(By.CSS_SELECTOR, "a.wallet-google[href^='https://pay.google.com/gp/v/save/']"),
+              "the card offers both wallets: 'Legg til i Apple Wallet' and 'Lagre i Google Wallet'")
+        check(offer_code in phone.page_source and "10 % på første kjøp" in phone.page_source, "the card shows the welcome offer's code")
+        full_page_screenshot(phone, f"{shots}/card.png")
         accessibility(phone, "member card", findings)
         number = "".join(c for c in phone.find_element(By.CLASS_NAME, "member-card-number").text if c.isdigit())
-        scanned = subprocess.run(["zbarimg", "--raw", "-q", f"{shots}/card.png"], capture_output=True, text=True).stdout.strip()
-        check(scanned == number and len(number) == 8, f"a barcode reader (zbarimg) reads the card's number {number} off the screen ({scanned})")
+        scanned = subprocess.run(["zbarimg", "--raw", "-q", f"{shots}/card.png"], capture_output=True, text=True).stdout.split()
+        check(number in scanned and len(number) == 8, f"a barcode reader (zbarimg) reads the card's number {number} off the screen ({scanned})")
+        check(offer_code.replace("-", "") in scanned, f"and the welcome offer's code {offer_code}, as a till's scanner would")
+        session = "; ".join(f"{c['name']}={c['value']}" for c in phone.get_cookies())
+        pkpass = urllib.request.urlopen(urllib.request.Request(base + "/card.pkpass", headers={"Cookie": session}), timeout=10).read()
+        pass_json = json.loads(zipfile.ZipFile(io.BytesIO(pkpass)).read("pass.json"))
+        offer_field = pass_json["storeCard"].get("auxiliaryFields", [{}])[0].get("value", "")
+        check(offer_code in offer_field, f"the Apple Wallet pass carries the open welcome offer ({offer_field!r})")
 
         phone.get(base + "/preferences")
         click(phone, By.ID, "favourite_store-oslo-1")
@@ -133,6 +193,19 @@ def main(binary, shots):
                                       or d.current_url.endswith("/pos"))
         check(True, "the till shows that the customer answered, or has gone back to a new customer")
 
+        # The cashier redeems the welcome offer: a scanner types the code and Enter into the code field.
+        till.get(base + "/pos")
+        till.find_element(By.ID, "offer-code").send_keys(offer_code.replace("-", "") + Keys.ENTER)
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: "Tilbudet er løst inn" in d.find_element(By.TAG_NAME, "h1").text)
+        check("10 % på første kjøp" in till.page_source and offer_code in till.page_source, "the till redeems a scanned code and says what to give")
+        till.save_screenshot(f"{shots}/till-offer-redeemed.png")
+        accessibility(till, "till offer redeemed", findings)
+        till.find_element(By.ID, "offer-code").send_keys(offer_code + Keys.ENTER)
+        WebDriverWait(till, 10, ignored_exceptions=IGNORED).until(lambda d: "Tilbudet er løst inn" in d.find_element(By.TAG_NAME, "h1").text)
+        check(True, "the same till scanning it again gets the same answer (a retry is safe)")
+        phone.get(base + "/card")
+        check(offer_code not in phone.page_source, "a redeemed code leaves the member card")
+
         phone.get(base + "/me")
         check("Ada Lovelace" in phone.page_source and "Oslo sentrum</strong>" in phone.page_source, "my data shows the profile and the answers")
         phone.save_screenshot(f"{shots}/me.png")
@@ -142,9 +215,10 @@ def main(binary, shots):
         check(True, "withdrawing SMS on my data is one button, and giving it back is offered the same way")
         phone.save_screenshot(f"{shots}/me-consent-withdrawn.png")
 
-        # Vipps still has yes for SMS: a login that asks for consents again brings it back, and the
-        # welcome page says so instead of changing it silently. (The number is taken off the member so
-        # that the till asks; with it on record, the till would not ask again.)
+        # A later login that changes a consent is told on the welcome page, never silently: here the
+        # customer ticks e-mail on Vipps' consent screen. (Vipps' remembered yes for SMS repeats what it
+        # said before and changes nothing: the SMS withdrawn on /me stands. The number is taken off the
+        # member so that the till asks; with it on record, the till would not ask again.)
         import sqlite3
         connection = sqlite3.connect(folder + "/v.sqlite")
         connection.execute("UPDATE members SET phone_number = NULL")
@@ -159,10 +233,12 @@ def main(binary, shots):
         # Either the consent screen (for consents not accepted before) or straight to the welcome page.
         WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(
             lambda d: d.current_url.startswith(base + "/welcome") or d.find_elements(By.CSS_SELECTOR, "input[name='consent']"))
-        if not phone.current_url.startswith(base):
-            click(phone, By.XPATH, "//button[text()='Confirm']")
+        check(not phone.current_url.startswith(base), "Vipps asks for the consents not given before")
+        click(phone, By.CSS_SELECTOR, "input[value='email']")
+        click(phone, By.XPATH, "//button[text()='Confirm']")
         WebDriverWait(phone, 10, ignored_exceptions=IGNORED).until(lambda d: d.current_url.startswith(base + "/welcome"))
-        check("Du har nå sagt ja til SMS" in phone.page_source, "the welcome page tells that the login changed a consent")
+        check("Du har nå sagt ja til e-post" in phone.page_source and "SMS" not in phone.find_element(By.CSS_SELECTOR, "main").text,
+              "the welcome page tells that the login changed a consent (e-post), and only that")
         phone.save_screenshot(f"{shots}/welcome-consent-notice.png")
         accessibility(phone, "welcome with notice", findings)
         for path, name in [("/offers", "offers"), ("/offers/coffee", "offer"), ("/nowhere", "not found"), ("/welcome?lang=en", "welcome in English")]:
@@ -260,6 +336,8 @@ def main(binary, shots):
         staff.get(base + "/admin/stats")
         check("<svg" in staff.page_source and "&lt; 5" in staff.page_source, "the statistics page draws its chart and hides small counts")
         check("Hovedtall" in staff.page_source and "figure-value" in staff.page_source, "the statistics open on the headline figures")
+        check("Velkomsttilbud løst inn" in staff.page_source and "Løst inn" in staff.page_source,
+              "the statistics count the welcome offers redeemed, in the headline and per store")
         staff.save_screenshot(f"{shots}/stats.png")
         accessibility(staff, "statistics", findings)
         for path, name in [("/admin", "admin"), ("/admin/pages", "page list"), ("/admin/questions", "questions"), ("/admin/staff", "staff"),

@@ -1,6 +1,6 @@
 // The till's status screen: keeps the one big state current (waiting, registered, cancelled, expired,
 // failed), counts down to the login's expiry, and returns to an empty phone field a while after the
-// login has ended. Without JavaScript the page offers a refresh link; nothing here is needed for the flow.
+// login has ended (unless a new member's welcome offer waits to be redeemed). Without JavaScript the page offers a refresh link; nothing here is needed for the flow.
 (function () {
   var screen = document.querySelector(".till[data-status-url]");
   if (!screen || !window.fetch) return;
@@ -15,6 +15,8 @@
   var settled = false;
 
   function show(status) {
+    // Who joined (and their welcome offer) is drawn by the server: fetch the page once it is known.
+    if (status.member && !screen.querySelector(".till-member")) { window.location.reload(); return; }
     screen.className = "till till-" + status.state;
     screen.setAttribute("data-state", status.state);
     if (heading.textContent !== status.heading) heading.textContent = status.heading;
@@ -28,9 +30,12 @@
   function end() {
     if (ended) return;
     ended = true;
-    screen.querySelectorAll("form, .till-binding, .till-countdown").forEach(function (element) { element.hidden = true; });
+    screen.querySelectorAll("form, .till-binding, .till-countdown").forEach(function (element) {
+      if (!element.closest(".till-member")) element.hidden = true;
+    });
     if (next) next.hidden = false;
-    setTimeout(function () { window.location.assign("/pos"); }, 10000);
+    // A welcome offer waiting to be redeemed stays on the screen until the cashier moves on.
+    if (!screen.querySelector(".till-member form")) setTimeout(function () { window.location.assign("/pos"); }, 10000);
   }
 
   function tick() {

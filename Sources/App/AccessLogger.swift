@@ -2,7 +2,7 @@ import HTTPServer
 import Logging
 
 /// Writes the server's access log through swift-log: one line per request, path without query
-/// (login codes travel in queries), no client address (personal data).
+/// (login codes travel in queries) and without a welcome offer's code, no client address (personal data).
 public struct AccessLogger: Sendable {
     private let logger: Logger
 
@@ -16,7 +16,16 @@ public struct AccessLogger: Sendable {
 
     /// `GET /welcome 200 1234B 0.42ms`: the time in milliseconds to the hundredth.
     static func line(for entry: AccessLogEntry) -> String {
-        "\(entry.method) \(entry.path) \(entry.status) \(entry.bodyBytes)B \(milliseconds(entry.durationMicroseconds))ms"
+        "\(entry.method) \(shownPath(entry.path)) \(entry.status) \(entry.bodyBytes)B \(milliseconds(entry.durationMicroseconds))ms"
+    }
+
+    /// The path as logged: a welcome offer's code in it is worth a discount to whoever reads the log,
+    /// so it is left out (`/api/v1/offers/{code}/redeem`).
+    static func shownPath(_ path: String) -> String {
+        let offers = "/api/v1/offers/"
+        guard path.hasPrefix(offers) else { return path }
+        let rest = path.dropFirst(offers.count)
+        return offers + "{code}" + (rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? "")
     }
 
     /// Microseconds as milliseconds to the hundredth ("0.42"), in integers: a `Double`'s description cost

@@ -9,8 +9,9 @@ extension VelkommenApp {
         let preferences = PreferencesPage(book: questions, answers: AnswerStore(pool: database), views: views, metrics: metrics)
         let myData = MyDataPage(
             members: MemberStore(pool: database), answers: AnswerStore(pool: database), ledger: ledger, agreements: AgreementStore(pool: database),
-            sessions: memberSession, views: views, book: questions, limits: limits, stores: stores, mapping: consentMapping)
-        let card = MemberCardPage(views: views, wallet: wallet)
+            sessions: memberSession, views: views, book: questions, limits: limits, stores: stores, mapping: consentMapping,
+            offers: WelcomeOfferStore(pool: database))
+        let card = MemberCardPage(views: views, wallet: wallet, offers: welcomeOffers)
         router.group("", RequireMember(visitors: visitors)) { member in
             member.get("/preferences") { try await preferences.show($0, signedIn: try $0.signedIn) }
             member.post("/preferences", maxBodyBytes: 16 * 1024) { try await preferences.save($0, signedIn: try $0.signedIn) }

@@ -66,17 +66,30 @@ extension VelkommenApp {
     /// For other systems: the POS API (an API key each) and Vipps' consent webhook (an unsigned hint).
     func addApiRoutes(to router: inout Router) throws {
         let keys = ApiKeys(store: ApiKeyStore(pool: database))
-        let api = PosAPI(keys: keys, starter: starter, requests: LoginRequestStore(pool: database))
+        let api = PosAPI(keys: keys, starter: starter, requests: LoginRequestStore(pool: database), desk: offerDesk)
         let webhook = ConsentWebhook(ledger: ledger, limits: limits, logger: logger)
         let openAPI = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory + "/api/openapi.json"))
         router.group("/api/v1", RequireApiKey(keys: keys)) { pos in
             // Room for a scanned code (`qr`, up to 512 characters) even when every character is escaped.
             pos.post("/logins", maxBodyBytes: 16384) { try await api.start($0) }
             pos.get("/logins/{id}") { try await api.status($0) }
+            pos.post("/offers/{code}/redeem", maxBodyBytes: 1024) { try await api.redeem($0) }
         }
         router.group("", Public()) { open in
             open.get("/api/v1/openapi.json") { _ in .json(Array(openAPI)) }
             open.post("/webhooks/vipps/consent-revoked", maxBodyBytes: 8192) { try await webhook.handle($0) }
         }
     }
+}
+
+extension VelkommenApp {
+    var offerDesk: OfferDesk {
+        OfferDesk(
+            offers: WelcomeOfferStore(pool: database), settings: OfferSettingsStore(pool: database), members: MemberStore(pool: database),
+            stores: stores)
+    }
+}
+
+extension VelkommenApp {
+    var welcomeOffers: WelcomeOffers { WelcomeOffers(offers: WelcomeOfferStore(pool: database), settings: OfferSettingsStore(pool: database)) }
 }

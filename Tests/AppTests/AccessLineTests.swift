@@ -14,4 +14,11 @@ struct AccessLineTests {
         #expect(AccessLogger.milliseconds(3_000_001) == "3000.00")
     }
 
+    @Test("a welcome offer's code never reaches the log; other paths are logged as they are")
+    func offerCodes() {
+        #expect(AccessLogger.shownPath("/api/v1/offers/K7QM4XRD/redeem") == "/api/v1/offers/{code}/redeem")
+        #expect(AccessLogger.shownPath("/api/v1/offers/K7QM-4XRD") == "/api/v1/offers/{code}")
+        #expect(AccessLogger.shownPath("/api/v1/logins/abc") == "/api/v1/logins/abc")
+    }
+
 }

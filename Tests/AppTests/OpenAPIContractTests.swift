@@ -47,9 +47,17 @@ struct OpenAPIContractTests {
         let start = PosAPIBody.LoginStart(phone: "1", qr: "q", bindingMessage: "auto", store: "s", terminal: "t", consents: true, ending: .app)
         #expect(Self.properties("LoginStart", in: schemas) == (try Self.keys(start)))
         #expect(Self.properties("LoginSummary", in: schemas) == (try Self.keys(PosAPIBody.LoginSummary(Self.fullLogin))))
-        #expect(Self.properties("LoginDetails", in: schemas) == (try Self.keys(PosAPIBody.LoginDetails(Self.fullLogin))))
+        let member = PosAPIBody.MemberSummary(number: "12345674", displayName: "Ada L.", new: true)
+        let offer = PosAPIBody.WelcomeOfferSummary(code: "K7QM-4XRD", validUntil: "v", text: ["nb": "n", "en": "e"], redeemedAt: "r")
         #expect(
-            Self.properties("Problem", in: schemas) == (try Self.keys(PosAPIBody.ProblemDetails(type: "t", title: "t", status: 400, detail: "d"))))
+            Self.properties("LoginDetails", in: schemas)
+                == (try Self.keys(PosAPIBody.LoginDetails(Self.fullLogin, member: member, welcomeOffer: offer))))
+        #expect(Self.properties("MemberSummary", in: schemas) == (try Self.keys(member)))
+        #expect(Self.properties("WelcomeOfferSummary", in: schemas) == (try Self.keys(offer)))
+        let redemption = PosAPIBody.Redemption(code: "c", redeemedAt: "r", store: "s", memberNumber: "12345674", text: ["nb": "n"])
+        #expect(Self.properties("Redemption", in: schemas) == (try Self.keys(redemption)))
+        let problem = PosAPIBody.ProblemDetails(type: "t", title: "t", status: 409, detail: "d", redeemedAt: "r", store: "s")
+        #expect(Self.properties("Problem", in: schemas) == (try Self.keys(problem)))
     }
 
     @Test("the status enum lists every status a login can have")

@@ -50,8 +50,8 @@ struct StatsPageTests {
             #expect(csv.text.contains("funnel;bergen-1/t1;started;< 5\r\n"))
             #expect(!csv.text.contains("oslo-1"), "the store filter applies to the export")
             let funnel = try await merchant.get("/admin/stats.csv?table=funnel&from=2026-11-01&to=2026-11-30")
-            #expect(funnel.text.hasPrefix("\u{FEFF}Butikk;Kasse;Startet;Bekreftet;Landet;Fullført\r\n"), "one file per table, headed")
-            #expect(funnel.text.contains("Bergen;t1;< 5;< 5;0;0\r\n") && funnel.text.contains("Oslo sentrum;t1;7;7;0;0\r\n"))
+            #expect(funnel.text.hasPrefix("\u{FEFF}Butikk;Kasse;Startet;Bekreftet;Landet;Fullført;Løst inn\r\n"), "one file per table, headed")
+            #expect(funnel.text.contains("Bergen;t1;< 5;< 5;0;0;0\r\n") && funnel.text.contains("Oslo sentrum;t1;7;7;0;0;0\r\n"))
             #expect(try await merchant.get("/admin/stats.csv?table=secrets").status == 400)
             #expect(try await merchant.get("/admin/stats/members.csv?consent=sms").status == 403, "member lists are for admins")
         }

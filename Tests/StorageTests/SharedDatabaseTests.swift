@@ -35,6 +35,30 @@ struct SharedDatabaseTests {
         }
     }
 
+    @Test("a welcome offer is redeemed once across instances: tills on two instances at once, one wins, the rest find it taken")
+    func offerRedeemedOnce() async throws {
+        try await TemporaryDirectory.withEachLocation { location, _ in
+            let pools = [try DatabaseLocation(location).open(), try DatabaseLocation(location).open()]
+            let ledger = ConsentLedger(pool: pools[0], hash: { "h" + String($0.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }) })
+            try await Landings(ledger: ledger).record(
+                LandingRecord(
+                    profile: MemberProfile(sub: "s", name: "N"), request: nil, source: "vipps-login", consentsPayload: nil, consents: [:],
+                    time: Date()))
+            let code = try #require(try await WelcomeOfferStore(pool: pools[1]).find(member: "s")).code
+            let outcomes = try await withThrowingTaskGroup(of: OfferRedemption.self) { group in
+                for till in 0..<8 {
+                    group.addTask {
+                        try await WelcomeOfferStore(pool: pools[till % 2]).redeem(code: code, store: "store-\(till)", by: "key:till\(till)")
+                    }
+                }
+                return try await group.reduce(into: [OfferRedemption]()) { $0.append($1) }
+            }
+            let won = outcomes.filter { if case .redeemed = $0 { true } else { false } }
+            let taken = outcomes.filter { if case .taken = $0 { true } else { false } }
+            #expect(won.count == 1 && taken.count == 7, "\(outcomes)")
+        }
+    }
+
     @Test("two instances migrating one new database at once: it is migrated once, and both open it")
     func concurrentMigration() async throws {
         try await TemporaryDirectory.withEachLocation { location, _ in

@@ -1,7 +1,8 @@
 import Content
 
-/// Code 128 barcodes as SVG, drawn on the server: the member card's number, for a till's scanner. Digits
-/// only, in code set C (two digits a symbol), so eight digits make a short, sturdy code.
+/// Code 128 barcodes as SVG, drawn on the server: the member card's number, for a till's scanner, in
+/// code set C (two digits a symbol), so eight digits make a short, sturdy code; a welcome offer's code
+/// in code set B.
 enum Code128 {
     /// Bar and space widths in modules for the symbol values 0–106 (106 is the stop, with its final bar).
     static let patterns = [
@@ -31,6 +32,16 @@ enum Code128 {
         return [startC] + pairs + [check, stop]
     }
 
+    static let startB = 104
+
+    /// The symbol values for printable ASCII in code set B (a welcome offer's letters and digits).
+    static func symbols(text: String) -> [Int]? {
+        let values = text.unicodeScalars.map { Int($0.value) - 32 }
+        guard !values.isEmpty, values.allSatisfy({ (0...94).contains($0) }) else { return nil }
+        let check = (startB + values.enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }) % 103
+        return [startB] + values + [check, stop]
+    }
+
     /// Widths in modules, bar first, alternating with spaces.
     static func widths(digits: String) -> [Int]? {
         symbols(digits: digits)?.flatMap { patterns[$0].compactMap(\.wholeNumberValue) }
@@ -38,7 +49,16 @@ enum Code128 {
 
     /// The barcode as an SVG element: black bars on white, sharp edges, scaled to its container.
     static func svg(digits: String, label: String) -> String? {
-        guard let widths = widths(digits: digits) else { return nil }
+        svg(widths: widths(digits: digits), label: label)
+    }
+
+    /// A code of letters and digits (code set B), such as a welcome offer's, for the till's scanner.
+    static func svg(text: String, label: String) -> String? {
+        svg(widths: symbols(text: text)?.flatMap { patterns[$0].compactMap(\.wholeNumberValue) }, label: label)
+    }
+
+    static func svg(widths: [Int]?, label: String) -> String? {
+        guard let widths else { return nil }
         let total = widths.reduce(0, +) + 2 * quietZone
         var x = quietZone
         var bars = ""

@@ -9,6 +9,7 @@ import Storage
 struct MemberCardPage: Sendable {
     let views: Views
     var wallet = WalletServices()
+    var offers: WelcomeOffers? = nil
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
@@ -20,6 +21,12 @@ struct MemberCardPage: Sendable {
             "barcode": Code128.svg(digits: MemberNumber.digits(number), label: label) ?? "",
         ]
         values.merge(try await Self.walletLinks(wallet, member: signedIn.member)) { _, new in new }
+        if let offer = try await offers?.open(member: profile.sub, language: language) {
+            values["offer"] = [
+                "code": offer.code, "text": offer.text, "validUntil": DisplayFormat.day(offer.validUntil, in: language),
+                "barcode": Code128.svg(text: offer.rawCode, label: views.text("card_offer_barcode_label", in: language) + " " + offer.code) ?? "",
+            ]
+        }
         var response = try views.page("pages/card", in: language, values)
         response.headers.set("Cache-Control", "private, no-store")
         return response

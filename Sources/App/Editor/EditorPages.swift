@@ -12,10 +12,12 @@ struct EditorPages: Sendable {
     let library: PageLibrary
     let views: Views
     let pages: StaffPages
+    /// The welcome offer's words and validity, edited in a small form under the page list.
+    var offerSettings: OfferSettingsStore? = nil
 
     static let roles: Set<StaffMember.Role> = [.marketing]
 
-    func list(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func list(_ request: HTTPRequest, offerError: String? = nil, status: HTTPStatus = .ok) async throws -> HTTPResponse {
         let session = try request.staffSession
         let now = Date()
         let language = VisitorLanguage.resolve(request).language
@@ -29,7 +31,34 @@ struct EditorPages: Sendable {
                 "otherLang": draft.lang == "nb" ? "en" : "nb",
             ]
         }
-        return try pages.page("pages/admin-pages", request, session, ["pages": rows])
+        var values: [String: Any] = ["pages": rows]
+        if let offer = try await offerSettings?.settings() {
+            values["offer"] = [
+                "textNB": offer.textNB, "textEN": offer.textEN, "days": String(offer.validDays), "error": offerError ?? "",
+                "hasError": offerError != nil, "saved": request.queryValue("saved") == "offer",
+            ]
+        }
+        return try pages.page("pages/admin-pages", request, session, values, status: status)
+    }
+
+    /// `POST /admin/pages/offer`: the welcome offer's words (nb and en) and how many days a new code is valid.
+    func saveOffer(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let session = try request.staffSession
+        let form = request.formFields() ?? URLEncodedForm()
+        try access.checkCSRF(form, session, request)
+        guard let store = offerSettings else { return .status(.notFound) }
+        let nb = (form["text_nb"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let en = (form["text_en"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let days = Int((form["days"] ?? "").trimmingCharacters(in: .whitespaces))
+        guard !nb.isEmpty, !en.isEmpty, nb.count <= OfferSettings.maxLength, en.count <= OfferSettings.maxLength,
+            let days, (0...OfferSettings.maxDays).contains(days)
+        else {
+            let language = VisitorLanguage.resolve(request).language
+            return try await list(request, offerError: views.text("editor_offer_error", in: language), status: .unprocessableContent)
+        }
+        try await store.save(OfferSettings(textNB: nb, textEN: en, validDays: days))
+        try await staff.audit(session.staff, action: "offer.save", detail: "\(days) days")
+        return .redirect(to: "/admin/pages?saved=offer")
     }
 
     /// The state as marketing reads it: "planlagt 3. des. kl. 08.00" rather than "planlagt".

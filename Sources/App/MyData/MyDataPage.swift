@@ -16,6 +16,7 @@ struct MyDataPage: Sendable {
     let limits: RateLimits
     var stores = StoreNames()
     var mapping = ConsentMapping()
+    var offers: WelcomeOfferStore? = nil
 
     func show(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
         let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language
@@ -117,8 +118,15 @@ struct MyDataPage: Sendable {
     func export(_ request: HTTPRequest, signedIn: SignedIn) async throws -> HTTPResponse {
         let sub = signedIn.member.profile.sub
         let member = signedIn.member
+        let offer = try await offers?.find(member: sub)
         let object: [String: Any] = [
             "sub": sub,
+            "welcomeOffer": offer.map {
+                [
+                    "code": $0.shown, "issuedAt": PosAPI.iso($0.issuedAt), "validUntil": PosAPI.iso($0.validUntil),
+                    "redeemedAt": $0.redeemedAt.map(PosAPI.iso) as Any, "redeemedStore": $0.redeemedStore as Any,
+                ]
+            } as Any,
             "profile": [
                 "name": member.profile.name as Any, "given_name": member.profile.givenName as Any, "family_name": member.profile.familyName as Any,
                 "email": member.profile.email as Any, "email_verified": member.profile.emailVerified as Any,

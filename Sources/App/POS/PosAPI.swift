@@ -3,12 +3,14 @@ import HTTPServer
 import Storage
 import VippsLogin
 
-/// The POS API (design.md §3): `POST /api/v1/logins` and `GET /api/v1/logins/{id}`, JSON in and out,
+/// The POS API (design.md §3): `POST /api/v1/logins`, `GET /api/v1/logins/{id}` (with the member who
+/// joined and their welcome offer) and `POST /api/v1/offers/{code}/redeem`, JSON in and out,
 /// `Authorization: Bearer <api key>`, errors as problem+json with a stable `type`.
 struct PosAPI: Sendable {
     let keys: ApiKeys
     let starter: LoginStarter
     let requests: LoginRequestStore
+    let desk: OfferDesk
 
     func start(_ request: HTTPRequest) async throws -> HTTPResponse {
         let key = try request.apiKey
@@ -53,7 +55,17 @@ struct PosAPI: Sendable {
     func status(_ request: HTTPRequest) async throws -> HTTPResponse {
         let key = try request.apiKey
         guard let id = request.parameter("id"), let login = try await requests.find(id: id), login.store == key.store else { throw Problem.notFound }
-        return .json(PosAPIBody.encode(PosAPIBody.LoginDetails(login)))
+        let joined = try await desk.joined(login)
+        return .json(PosAPIBody.encode(PosAPIBody.LoginDetails(login, member: joined?.member, welcomeOffer: joined?.offer)))
+    }
+
+    /// `POST /api/v1/offers/{code}/redeem`: once per code; the same key asking again gets the same 200.
+    func redeem(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let key = try request.apiKey
+        switch try await desk.redeem(request.parameter("code") ?? "", store: key.store, till: "key:" + key.prefix) {
+        case .success(let redemption): return .json(PosAPIBody.encode(redemption))
+        case .failure(let problem): throw problem
+        }
     }
 
     /// `2026-11-25T08:00:00Z`. A format style, not a new ISO8601DateFormatter per call: exports call it per row.

@@ -48,8 +48,10 @@ enum PosAPIBody {
         var completedAt: String?
         var phoneMismatch: Bool
         var failure: String?
+        var member: MemberSummary?
+        var welcomeOffer: WelcomeOfferSummary?
 
-        init(_ login: LoginRequest, at time: Date = Date()) {
+        init(_ login: LoginRequest, member: MemberSummary? = nil, welcomeOffer: WelcomeOfferSummary? = nil, at time: Date = Date()) {
             let summary = LoginSummary(login, at: time)
             id = summary.id
             bindingMessage = summary.bindingMessage
@@ -64,6 +66,8 @@ enum PosAPIBody {
             completedAt = login.completedAt.map(PosAPI.iso)
             phoneMismatch = login.phoneMismatch
             failure = login.failure
+            self.member = member
+            self.welcomeOffer = welcomeOffer
         }
     }
 
@@ -73,6 +77,38 @@ enum PosAPIBody {
         var title: String
         var status: Int
         var detail: String?
+        /// `offer-already-redeemed`: when and in which store the code was redeemed.
+        var redeemedAt: String?
+        var store: String?
+    }
+
+    /// Who a confirmed login identified: enough to attach the sale to the member and greet them.
+    struct MemberSummary: Codable, Sendable, Equatable {
+        /// The member number as on the card, eight digits (`12345674`).
+        var number: String
+        /// "Ada L.".
+        var displayName: String?
+        /// Joined in this login.
+        var new: Bool
+    }
+
+    /// The welcome offer a new member was given.
+    struct WelcomeOfferSummary: Codable, Sendable, Equatable {
+        /// `K7QM-4XRD`.
+        var code: String
+        var validUntil: String
+        /// The offer in marketing's words, `nb` and `en`.
+        var text: [String: String]
+        var redeemedAt: String?
+    }
+
+    /// `POST /api/v1/offers/{code}/redeem`: the same answer for the same till however often it asks.
+    struct Redemption: Codable, Sendable, Equatable {
+        var code: String
+        var redeemedAt: String
+        var store: String
+        var memberNumber: String
+        var text: [String: String]
     }
 
     static func encode(_ value: some Encodable) -> [UInt8] {

@@ -9,6 +9,9 @@ struct Problem: Error, HTTPResponseConvertible {
     let title: String
     let detail: String?
     var retryAfter: Int?
+    /// For a code redeemed elsewhere: when, and the store.
+    var redeemedAt: String?
+    var store: String?
 
     init(_ status: HTTPStatus, _ type: String, _ title: String, detail: String? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -19,7 +22,9 @@ struct Problem: Error, HTTPResponseConvertible {
     }
 
     var response: HTTPResponse {
-        let body = PosAPIBody.ProblemDetails(type: "https://velkommen.example/problems/\(type)", title: title, status: status.code, detail: detail)
+        let body = PosAPIBody.ProblemDetails(
+            type: "https://velkommen.example/problems/\(type)", title: title, status: status.code, detail: detail, redeemedAt: redeemedAt,
+            store: store)
         var response = HTTPResponse.json(PosAPIBody.encode(body), status: status, contentType: "application/problem+json")
         if let retryAfter { response.headers.set("Retry-After", String(retryAfter)) }
         return response

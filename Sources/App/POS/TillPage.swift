@@ -22,6 +22,7 @@ struct TillPage: Sendable {
     let stores: StoreNames
     let members: MemberStore
     let pairings: TillPairingStore
+    let desk: OfferDesk
     /// Guesses at pairing codes, per client address.
     let pairingLimit: RateLimiter
     let demo: Bool
@@ -102,8 +103,13 @@ struct TillPage: Sendable {
         guard let expected = request.cookie(Self.csrfCookie), CSRF.isValid(form, expected: expected) else {
             return try await show(request, error: views.text("csrf_message", in: language), status: .forbidden)
         }
+        let typed = form?["phone"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        // A welcome offer's code scanned into the phone field (it has letters; a number has none) is redeemed.
+        if typed.contains(where: \.isLetter), !typed.contains(":"), WelcomeOfferStore.normalise(typed) != nil {
+            return try await redeem(request, code: typed)
+        }
         let input = LoginStarter.Input(
-            phone: form?["phone"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", bindingMessage: "auto", store: store,
+            phone: typed, bindingMessage: "auto", store: store,
             terminal: form?["terminal"],
             consents: form?["consents"] == "yes", ending: form?["ending"].flatMap(LoginRequest.Ending.init(rawValue:)))
         do {
@@ -131,15 +137,17 @@ struct TillPage: Sendable {
         }
         let screen = try await Screen(login, members: members, views: views, language: language, brand: stores.brand(of: store))
         let brand = stores.brand(of: store)
-        var response = try views.page(
-            "pages/pos-login", in: language,
-            [
-                "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo, "id": login.id,
-                "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
-                "heading": screen.heading, "text": screen.text, "secondsLeft": screen.secondsLeft, "expiresAt": screen.clock,
-                "mismatch": login.phoneMismatch, "storeName": stores.name(of: store, in: language) ?? store,
-                "csrf": request.cookie(Self.csrfCookie) ?? "",
-            ])
+        var values: [String: Any] = [
+            "t": brand.apply(views.strings(in: language)), "brandName": brand.name, "brandLogo": brand.logo, "id": login.id,
+            "bindingMessage": login.bindingMessage ?? "", "state": screen.state.rawValue, "waiting": screen.state == .waiting,
+            "heading": screen.heading, "text": screen.text, "secondsLeft": screen.secondsLeft, "expiresAt": screen.clock,
+            "mismatch": login.phoneMismatch, "storeName": stores.name(of: store, in: language) ?? store,
+            "csrf": request.cookie(Self.csrfCookie) ?? "",
+        ]
+        if screen.state == .registered, let joined = try await desk.joined(login) {
+            values["member"] = Self.memberValues(joined.member, offer: joined.offer, language: language)
+        }
+        var response = try views.page("pages/pos-login", in: language, values)
         response.headers.set("Cache-Control", "no-store")
         return response
     }
@@ -148,10 +156,16 @@ struct TillPage: Sendable {
         let language = VisitorLanguage.resolve(request).language
         guard let (store, login) = try await ownLogin(request) else { return Problem.notFound.response }
         let screen = try await Screen(login, members: members, views: views, language: language, brand: stores.brand(of: store))
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "status": login.status(at: Date()).rawValue, "state": screen.state.rawValue, "heading": screen.heading,
             "text": screen.text, "secondsLeft": screen.secondsLeft,
         ]
+        if screen.state == .registered, let joined = try await desk.joined(login) {
+            object["member"] = ["number": joined.member.number, "displayName": joined.member.displayName ?? "", "new": joined.member.new]
+            if let offer = joined.offer {
+                object["welcomeOffer"] = ["code": offer.code, "validUntil": offer.validUntil, "redeemed": offer.redeemedAt != nil]
+            }
+        }
         var response = HTTPResponse.json(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()))
         response.headers.set("Cache-Control", "no-store")
         return response

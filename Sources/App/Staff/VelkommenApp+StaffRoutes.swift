@@ -64,7 +64,7 @@ extension VelkommenApp {
         let store = StaffStore(pool: database)
         let editor = EditorPages(
             access: access, staff: store, library: pages, views: views,
-            pages: StaffPages(access: access, store: store, views: views))
+            pages: StaffPages(access: access, store: store, views: views), offerSettings: OfferSettingsStore(pool: database))
         let media = MediaUploads(
             access: access, staff: store, store: MediaStore(pool: database), pages: StaffPages(access: access, store: store, views: views))
         router.group("/admin/pages", RequireStaff(roles: EditorPages.roles, access: access)) { pages in
@@ -75,6 +75,7 @@ extension VelkommenApp {
             pages.get("/diff") { try await editor.diff($0) }
             pages.post("/restore", maxBodyBytes: 4096) { try await editor.restore($0) }
             pages.post("/unpublish", maxBodyBytes: 4096) { try await editor.unpublish($0) }
+            pages.post("/offer", maxBodyBytes: 4096) { try await editor.saveOffer($0) }
             pages.get("/media") { try await media.list($0) }
             pages.post("/media", maxBodyBytes: MediaUploads.maxBytes + 64 * 1024) { try await media.upload($0) }
         }

@@ -1,11 +1,11 @@
 import Storage
 
 /// The strip at the top of the statistics page: new members, the share who gave each consent and the
-/// share who completed the preferences, each with its change against the previous period of the same
+/// share who completed the preferences, the welcome offers redeemed, each with its change against the previous period of the same
 /// length (Plausible's and Ghost's dashboards: the headline first, the detail after).
 struct StatsHeadline: Equatable {
     struct Figure: Equatable {
-        /// What the figure counts: `signups`, `completed`, or `consent:<id>`.
+        /// What the figure counts: `signups`, `completed`, `redeemed`, or `consent:<id>`.
         var key: String
         /// As shown: a count, or a share in per cent; "< 5" or "–" when too small to show.
         var value: String
@@ -34,6 +34,8 @@ struct StatsHeadline: Equatable {
         let landedBefore = previous.funnel.reduce(0) { $0 + $1.landed }
         let completedBefore = previous.funnel.reduce(0) { $0 + $1.completed }
         figures.append(Self.share("completed", completed, of: landed, before: (completedBefore, landedBefore)))
+        let redeemed = current.funnel.reduce(0) { $0 + $1.redeemed }
+        figures.append(Self.count("redeemed", redeemed, before: previous.funnel.reduce(0) { $0 + $1.redeemed }))
         self.figures = figures
     }
 

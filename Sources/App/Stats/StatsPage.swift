@@ -79,6 +79,7 @@ struct StatsPage: Sendable {
             switch figure.key {
             case "signups": label = text("stats_headline_signups")
             case "completed": label = text("stats_headline_completed")
+            case "redeemed": label = text("stats_headline_redeemed")
             default:
                 label = text("stats_headline_consent").replacingOccurrences(
                     of: "{consent}", with: consentName(String(figure.key.dropFirst("consent:".count))))
@@ -92,6 +93,8 @@ struct StatsPage: Sendable {
         let medians = Dictionary(numbers.funnel.map { ($0.store + "\u{0}" + $0.terminal, $0) }, uniquingKeysWith: { first, _ in first })
         let funnel = StoreFunnel.stores(numbers.funnel).map { store -> [String: Any] in
             var row = percentages(store.total)
+            // A count, not a share: a code given in one period may be redeemed in the next.
+            row["redeemed"] = SmallCount.text(store.total.redeemed)
             row["store"] = storeName(store.store)
             row["tills"] = store.tills.map { till -> [String: Any] in
                 var entry = percentages(till.step)
@@ -194,7 +197,10 @@ struct StatsPage: Sendable {
         rows.append(["visits", "first", "", SmallCount.text(numbers.firstVisits)])
         rows.append(["visits", "returning", "", SmallCount.text(numbers.returningVisits)])
         for row in numbers.funnel {
-            for (step, count) in [("started", row.started), ("confirmed", row.confirmed), ("landed", row.landed), ("completed", row.completed)] {
+            for (step, count) in [
+                ("started", row.started), ("confirmed", row.confirmed), ("landed", row.landed), ("completed", row.completed),
+                ("redeemed", row.redeemed),
+            ] {
                 rows.append(["funnel", "\(row.store)/\(row.terminal)", step, SmallCount.text(count)])
             }
         }
@@ -217,12 +223,12 @@ struct StatsPage: Sendable {
             return [
                 [
                     text("stats_store"), text("stats_till"), text("stats_started"), text("stats_confirmed"), text("stats_landed"),
-                    text("stats_completed"),
+                    text("stats_completed"), text("stats_redeemed"),
                 ]
             ]
                 + numbers.funnel.map { row in
                     [storeNames.name(of: row.store, in: language) ?? row.store, row.terminal]
-                        + [row.started, row.confirmed, row.landed, row.completed].map(SmallCount.text)
+                        + [row.started, row.confirmed, row.landed, row.completed, row.redeemed].map(SmallCount.text)
                 }
         case "consents":
             return [[text("stats_consent"), text("stats_consent_yes"), text("stats_consent_asked"), text("stats_share")]]

@@ -9,6 +9,8 @@ struct StoreFunnel: Equatable {
         var confirmed: Int
         var landed: Int
         var completed: Int
+        /// Welcome offers redeemed: the funnel's last step, the sale.
+        var redeemed: Int = 0
     }
 
     struct Till: Equatable {
@@ -30,12 +32,15 @@ struct StoreFunnel: Equatable {
         return order.map { store in
             let rows = grouped[store] ?? []
             let tills = rows.map {
-                Till(terminal: $0.terminal, step: Step(started: $0.started, confirmed: $0.confirmed, landed: $0.landed, completed: $0.completed))
+                Till(
+                    terminal: $0.terminal,
+                    step: Step(started: $0.started, confirmed: $0.confirmed, landed: $0.landed, completed: $0.completed, redeemed: $0.redeemed))
             }
             let total = tills.reduce(Step(started: 0, confirmed: 0, landed: 0, completed: 0)) { sum, till in
                 Step(
                     started: sum.started + till.step.started, confirmed: sum.confirmed + till.step.confirmed,
-                    landed: sum.landed + till.step.landed, completed: sum.completed + till.step.completed)
+                    landed: sum.landed + till.step.landed, completed: sum.completed + till.step.completed,
+                    redeemed: sum.redeemed + till.step.redeemed)
             }
             return StoreFunnel(store: store, total: total, tills: tills.filter { !$0.terminal.isEmpty })
         }

@@ -20,11 +20,13 @@ struct AppleWalletPasses: Sendable {
         var name: String?
         var number: Int?
         var voided: Bool
+        /// The open welcome offer, "K7QM-4XRD · 10 % på første kjøp"; gone from the pass once redeemed.
+        var offer: String? = nil
 
         static let void = Content(name: nil, number: nil, voided: true)
 
         var key: String {
-            voided ? "void" : Tokens.sha256Hex(["card", name ?? "", number.map(String.init) ?? ""].joined(separator: "\u{1F}"))
+            voided ? "void" : Tokens.sha256Hex(["card", name ?? "", number.map(String.init) ?? "", offer ?? ""].joined(separator: "\u{1F}"))
         }
     }
 
@@ -79,6 +81,7 @@ struct AppleWalletPasses: Sendable {
             ]
             pass["barcodes"] = [barcode]
         }
+        if let offer = content.offer { card["auxiliaryFields"] = [["key": "offer", "label": text("card_offer_heading"), "value": offer]] }
         pass["storeCard"] = card
         return pass
     }

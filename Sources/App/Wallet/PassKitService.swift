@@ -14,11 +14,19 @@ struct PassKitService: Sendable {
     let store: WalletPassStore
     let members: MemberStore
     let logger: Logger
+    var offers: WelcomeOffers? = nil
 
     /// What the pass of `pass` shows now, read from the member (void once erased).
     func content(of pass: WalletPass) async throws -> AppleWalletPasses.Content {
         guard pass.voidedAt == nil, let sub = pass.sub, let member = try await members.find(sub: sub) else { return .void }
-        return AppleWalletPasses.Content(name: member.profile.name ?? member.profile.givenName, number: member.memberNumber, voided: false)
+        return AppleWalletPasses.Content(
+            name: member.profile.name ?? member.profile.givenName, number: member.memberNumber, voided: false,
+            offer: try await Self.offer(offers, sub: sub))
+    }
+
+    /// The open welcome offer as the pass shows it, in the pass's one language (Wallet does not ask in another).
+    static func offer(_ offers: WelcomeOffers?, sub: String) async throws -> String? {
+        try await offers?.open(member: sub, language: .fallback).map { "\($0.code) · \($0.text)" }
     }
 
     /// The pass as it is now, its change noted.

@@ -42,13 +42,15 @@ extension VelkommenApp {
         }
         guard let passes = wallet.apple else { return }
         let store = WalletPassStore(pool: database)
-        let service = PassKitService(passes: passes, store: store, members: MemberStore(pool: database), logger: logger)
+        let offers = welcomeOffers
+        let service = PassKitService(passes: passes, store: store, members: MemberStore(pool: database), logger: logger, offers: offers)
         router.group("", RequireMember(visitors: visitors)) { member in
             member.get("/card.pkpass") { request in
                 let signedIn = try request.signedIn
                 let member = signedIn.member
                 let content = AppleWalletPasses.Content(
-                    name: member.profile.name ?? member.profile.givenName, number: member.memberNumber, voided: false)
+                    name: member.profile.name ?? member.profile.givenName, number: member.memberNumber, voided: false,
+                    offer: try await PassKitService.offer(offers, sub: member.profile.sub))
                 let pass = try await store.pass(forMember: member.profile.sub, newSerial: Tokens.random(bytes: 16), contentKey: content.key)
                 _ = try await store.noteContent(serial: pass.serial, contentKey: content.key)
                 let language = VisitorLanguage.resolve(request, memberChoice: signedIn.language).language

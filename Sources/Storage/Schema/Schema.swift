@@ -25,6 +25,7 @@ public enum Schema {
         Migration(
             version: 15, name: "tokens spent once; the member switch bound to its login", sql: spentTokensAndSwitch,
             postgres: spentTokensAndSwitchPostgres),
+        Migration(version: 16, name: "the welcome offer: single-use codes and marketing's settings", sql: version15, postgres: version15Postgres),
     ]
 
     static let version1 = """

@@ -5,7 +5,11 @@ import Foundation
 /// payload carries is what the member's consents allow: e-mail with the e-mail consent, the phone number
 /// with SMS, the name with any consent. `member.erased` carries the number only.
 public enum MemberEvents {
-    public static let types = ["member.joined", "member.updated", "member.consents_changed", "member.preferences_saved", "member.erased"]
+    /// Every event an endpoint can subscribe to; `offer.redeemed` (member number, code, store, time) is
+    /// written by `WelcomeOfferStore`.
+    public static let types = [
+        "member.joined", "member.updated", "member.consents_changed", "member.preferences_saved", "member.erased", "offer.redeemed",
+    ]
 
     /// Writes `type` for the member `sub` to the outbox, inside the caller's transaction; reads the member
     /// and their consents only when an endpoint wants the event.

@@ -6,7 +6,7 @@ import Foundation
 /// minutes, and consents and answers count on the day they were given.
 ///
 /// Metrics per (day, store, terminal): `started`, `confirmed`, `landed`, `completed`, `mismatch` (by the
-/// request's day), `duration:<step>:<seconds>` histograms for the medians (exact to 60 s, then 5 s, then
+/// request's day), `redeemed` (welcome offers, by the day and store of the sale, terminal ''), `duration:<step>:<seconds>` histograms for the medians (exact to 60 s, then 5 s, then
 /// 30 s buckets). Per (day, store, ''): `signups`, `logins` (confirmed that day), `revocations`,
 /// `consent:<id>:accepted` and `consent:<id>:asked`, `answer:<question>=<value>` for choice and yes/no
 /// questions and `answered:<question>` for every other type (the current consents and answers of the
@@ -127,6 +127,13 @@ struct StatsRollup: Sendable {
                 GROUP BY store, terminal, bucket
                 """, arguments)
         }
+        // Welcome offers redeemed, by the day and the store of the sale.
+        try database.execute(
+            """
+            INSERT INTO stats_daily (day, store, terminal, metric, value)
+            SELECT ?1, coalesce(redeemed_store, ''), '', 'redeemed', count(*) FROM welcome_offers
+            WHERE redeemed_at >= ?2 AND redeemed_at < ?3 GROUP BY redeemed_store
+            """, arguments)
         try database.execute(
             """
             INSERT INTO stats_daily (day, store, terminal, metric, value)

@@ -9,6 +9,8 @@ public struct SignupStats: Sendable, Equatable {
         public var confirmed: Int
         public var landed: Int
         public var completed: Int
+        /// Welcome offers redeemed in the store (counted on the store's row without a terminal).
+        public var redeemed: Int = 0
         /// Median seconds from start to confirmation, confirmation to landing, landing to completion.
         public var medianToConfirm: Double?
         public var medianToLand: Double?
@@ -128,13 +130,14 @@ public struct StatsStore: Sendable {
             case "logins": logins += row.value
             case "mismatch": mismatches += row.value
             case "revocations": revocations += row.value
-            case "started", "confirmed", "landed", "completed":
+            case "started", "confirmed", "landed", "completed", "redeemed":
                 var entry =
                     funnel[key] ?? SignupStats.FunnelRow(store: row.store, terminal: row.terminal, started: 0, confirmed: 0, landed: 0, completed: 0)
                 switch row.metric {
                 case "started": entry.started += row.value
                 case "confirmed": entry.confirmed += row.value
                 case "landed": entry.landed += row.value
+                case "redeemed": entry.redeemed += row.value
                 default: entry.completed += row.value
                 }
                 funnel[key] = entry

@@ -37,7 +37,7 @@ public struct LandingRecord: Sendable {
 }
 
 /// Records a verified login in one transaction: the member (by `sub`, profile refreshed), the login
-/// request confirmed, the consent receipt appended, the funnel event, and the merchant's webhook events
+/// request confirmed, a new member's welcome offer, the consent receipt appended, the funnel event, and the merchant's webhook events
 /// in the outbox. Acknowledged only once committed.
 public struct Landings: Sendable {
     let ledger: ConsentLedger
@@ -54,6 +54,10 @@ public struct Landings: Sendable {
             let sub = landing.profile.sub
             var changed: [String: Bool] = [:]
             let member = try MemberStore.recordLogin(landing.profile, store: landing.request?.store, at: time, in: database)
+            if member.loginCount == 1 {
+                // The welcome offer is given with the membership, or not at all.
+                try WelcomeOfferStore.issue(sub: sub, loginRequestID: landing.request?.id, at: time, in: database)
+            }
             if let request = landing.request, let authReqID = request.authReqID {
                 let mismatch = landing.profile.phoneNumber.map { $0 != request.phoneHint } ?? false
                 try LoginRequestStore.confirm(authReqID: authReqID, sub: sub, phoneMismatch: mismatch, at: time, in: database)
