@@ -125,7 +125,8 @@ public final class VelkommenApp: Sendable {
 
     /// Sends the webhook outbox to the merchant's endpoints.
     var webhookDelivery: WebhookDeliveryService {
-        WebhookDeliveryService(store: WebhookStore(pool: database), allowPrivateTargets: configuration.allowPrivateWebhookTargets, logger: logger)
+        WebhookDeliveryService(
+            store: WebhookStore(pool: database), allowPrivateTargets: configuration.allowPrivateWebhookTargets, logger: logger, metrics: metrics)
     }
 
     /// Polls Vipps for the logins that end in the app (none without a Vipps client).

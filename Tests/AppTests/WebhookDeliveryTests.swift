@@ -47,7 +47,9 @@ struct WebhookDeliveryTests {
                 endpoints[name] = try await store.add(url: url, secret: WebhookSigner.newSecret(), events: ["member.updated"])
             }
             try await enqueueEvents(app)
-            let service = WebhookDeliveryService(store: store, allowPrivateTargets: true, logger: app.logs.logger, deadline: .seconds(20))
+            let metrics = AppMetrics()
+            let service = WebhookDeliveryService(
+                store: store, allowPrivateTargets: true, logger: app.logs.logger, metrics: metrics, deadline: .seconds(20))
             try await testGracefulShutdown { trigger in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await service.run() }
@@ -76,6 +78,10 @@ struct WebhookDeliveryTests {
             }
             let delivered = try await store.recentDeliveries(endpoint: endpoints["good"]!)
             #expect(delivered.count == 20 && delivered.allSatisfy { $0.status == "delivered" && $0.attempts == 1 })
+            // What the webhook alerts read: the good endpoint's deliveries, the down one's failures.
+            let text = String(decoding: metrics.registry.emitToBuffer(), as: UTF8.self)
+            #expect(text.contains(#"velkommen_webhook_deliveries_total{endpoint="\#(endpoints["good"]!)",outcome="delivered"} 20"#), "\(text)")
+            #expect(text.contains(#"velkommen_webhook_deliveries_total{endpoint="\#(endpoints["down"]!)",outcome="failed"}"#), "\(text)")
         }
     }
 

@@ -18,6 +18,8 @@ struct WebhookDeliveryService: Service {
     let store: WebhookStore
     let allowPrivateTargets: Bool
     let logger: Logger
+    /// Counts each try by endpoint and outcome (`velkommen_webhook_deliveries_total`); nil counts nothing.
+    var metrics: AppMetrics? = nil
     var tick: Duration = .milliseconds(250)
     /// The whole exchange, answer included: a receiver that trickles is cut off here.
     var deadline: Duration = .seconds(10)
@@ -98,17 +100,31 @@ struct WebhookDeliveryService: Service {
         case .success(let pinned): target = pinned
         case .failure(let refusal):
             logger.warning("webhooks: endpoint \(endpoint.id) refused: \(refusal.message)")
-            try await store.record(claimed.map { ($0, failure($0, status: nil, error: refusal.message)) })
+            let refused = claimed.map { ($0, failure($0, status: nil, error: refusal.message)) }
+            try await store.record(refused)
+            count(refused)
             return .failing
         }
         let outcomes = await send(chains(of: claimed), to: target, client: client)
         try await store.record(outcomes)
+        count(outcomes)
         let failures = outcomes.compactMap { if case .failed(let status, let error, _) = $0.outcome { (status, error) } else { nil } }
         guard let (status, error) = failures.first else { return .delivered }
         logger.warning(
             "webhooks: \(failures.count) deliveries to endpoint \(endpoint.id) failed (\(status.map { "HTTP \($0)" } ?? error)); trying again later")
         // No answer at all (timeout, refused, too large): the endpoint waits before its next round.
         return failures.contains { $0.0 == nil } ? .failing : .delivered
+    }
+
+    private func count(_ outcomes: [(delivery: WebhookDelivery, outcome: DeliveryOutcome)]) {
+        guard let metrics else { return }
+        for (delivery, outcome) in outcomes {
+            switch outcome {
+            case .delivered: metrics.webhookDelivery(endpoint: delivery.endpoint.id, outcome: "delivered")
+            case .failed(_, _, let retryAt): metrics.webhookDelivery(endpoint: delivery.endpoint.id, outcome: retryAt == nil ? "dropped" : "failed")
+            case .notSent: continue
+            }
+        }
     }
 
     /// Each member's deliveries, in event order; the members in the order of their first event.
