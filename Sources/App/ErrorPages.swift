@@ -56,7 +56,8 @@ struct ErrorPages: Sendable {
             } catch let error as DatabaseUnavailable {
                 // Busy past the timeout, full, read-only or failing disk: the write did not happen (its
                 // transaction rolled back), and trying again later is the right advice.
-                pages.logger.error("\(request.method.rawValue) \(request.path): database unavailable (\(error.underlying.code))")
+                pages.logger.error(
+                    "\(request.method.rawValue) \(AccessLogger.shownPath(request.path)): database unavailable (\(error.underlying.code))")
                 if request.path.hasPrefix("/api/") {
                     var problem = Problem(
                         .serviceUnavailable, "database-unavailable", "Storage is unavailable; nothing was saved", detail: "Try again shortly.")
@@ -69,7 +70,7 @@ struct ErrorPages: Sendable {
             } catch let error as UnknownStoredValue {
                 // A newer instance wrote a value this one does not know: this instance must not guess,
                 // and another (newer) one behind the same balancer can answer; named for the operator.
-                pages.logger.error("\(request.method.rawValue) \(request.path): \(error)")
+                pages.logger.error("\(request.method.rawValue) \(AccessLogger.shownPath(request.path)): \(error)")
                 if request.path.hasPrefix("/api/") {
                     var problem = Problem(
                         .serviceUnavailable, "unknown-stored-value", "This instance is older than the data it read",
@@ -82,7 +83,8 @@ struct ErrorPages: Sendable {
                 return response
             } catch {
                 // The path only: queries may carry login codes.
-                pages.logger.error("\(request.method.rawValue) \(request.path) failed: \(String(reflecting: type(of: error)))")
+                pages.logger.error(
+                    "\(request.method.rawValue) \(AccessLogger.shownPath(request.path)) failed: \(String(reflecting: type(of: error)))")
                 return try pages.page(.internalServerError, for: request)
             }
         }
