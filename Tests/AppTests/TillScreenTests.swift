@@ -89,8 +89,11 @@ struct TillScreenTests {
         #expect(TillState.shortName(given: given, family: family, full: full) == expected)
     }
 
-    @Test("the phone number is masked to its last three digits")
+    @Test("the phone number is masked to its last three digits, in its country's grouping")
     func masked() {
         #expect(TillState.maskedPhone("4712345678") == "+47 ••• •• 678")
+        #expect(TillState.maskedPhone("4512345678") == "+45 •• •• •6 78")
+        #expect(TillState.maskedPhone("299123456") == "+299 •• •4 56")
+        #expect(!TillState.maskedPhone("358401234567").contains("401"))
     }
 }

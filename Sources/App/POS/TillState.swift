@@ -52,9 +52,19 @@ enum TillState: String, Sendable {
         return "\(first) \(initial)."
     }
 
-    /// "+47 ••• •• 678": enough for the cashier to see it is the number typed, not enough to read it off the screen.
+    /// "+47 ••• •• 678", "+45 •• •• •6 78": the last three digits in the country's own grouping, enough
+    /// for the cashier to see it is the number typed, not enough to read it off the screen.
     static func maskedPhone(_ msisdn: String) -> String {
-        let code = (try? PhoneNumber(msisdn: msisdn))?.country.callingCode ?? "47"
-        return "+\(code) ••• •• " + String(msisdn.suffix(3))
+        guard let phone = try? PhoneNumber(msisdn: msisdn) else { return "+47 ••• •• " + String(msisdn.suffix(3)) }
+        let prefix = "+" + phone.country.callingCode
+        let text = phone.description
+        guard text.hasPrefix(prefix) else { return prefix + " ••• " + String(msisdn.suffix(3)) }
+        var hidden = text.dropFirst(prefix.count).filter(\.isNumber).count - 3
+        let national = text.dropFirst(prefix.count).map { character -> Character in
+            guard character.isNumber, hidden > 0 else { return character }
+            hidden -= 1
+            return "•"
+        }
+        return prefix + String(national)
     }
 }
