@@ -7,11 +7,34 @@ public enum Language: String, Sendable, CaseIterable, Comparable {
     public static let fallback = Language.nb
 
     /// The visitor's language: the member's own choice first, then the browser's `Accept-Language`
-    /// (highest q first; `no`, `nb` and `nn` all mean Norwegian), then Norwegian.
+    /// (highest q first; `no`, `nb` and `nn` all mean Norwegian), then Norwegian, except for a browser
+    /// that asks only for languages we do not speak and none a Scandinavian reads as Norwegian (Danish,
+    /// Swedish): a Finnish or German phone gets English, which it is likelier to read.
     public static func negotiate(choice: Language?, acceptLanguage: String?) -> Language {
         if let choice { return choice }
         if let acceptLanguage, let preferred = preferred(in: acceptLanguage) { return preferred }
+        if let acceptLanguage, asksOnlyForOthers(acceptLanguage) { return .en }
         return fallback
+    }
+
+    /// Whether the header names languages (with q above 0), none of them Danish or Swedish, and does
+    /// not refuse English.
+    static func asksOnlyForOthers(_ header: String) -> Bool {
+        var named = false
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";")
+            guard let tag = parts.first?.trimmingSpaces.lowercased(), !tag.isEmpty, tag != "*" else { continue }
+            let primary = tag.split(separator: "-").first.map(String.init) ?? tag
+            let refused = parts.dropFirst().contains { parameter in
+                let pair = parameter.trimmingSpaces.split(separator: "=", maxSplits: 1)
+                return pair.count == 2 && pair[0].lowercased() == "q" && (Double(pair[1]) ?? 0) <= 0
+            }
+            if primary == "en" && refused { return false }
+            if refused || !primary.allSatisfy(\.isLetter) { continue }
+            if ["da", "sv"].contains(primary) { return false }
+            named = true
+        }
+        return named
     }
 
     /// The first language of ours in an `Accept-Language` value, by quality; nil when none is acceptable.

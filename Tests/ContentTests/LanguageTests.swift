@@ -25,9 +25,16 @@ struct LanguageTests {
         #expect(Language.negotiate(choice: nil, acceptLanguage: header) == expected)
     }
 
-    @Test("with nothing to go on, or nothing we speak, it is Norwegian", arguments: [nil, "", "de-DE,fr;q=0.8", "*", "en;q=0", ";;,,q="])
+    @Test(
+        "with nothing to go on, English refused, or only Danish or Swedish, it is Norwegian",
+        arguments: [nil, "", "*", "en;q=0", ";;,,q=", "da-DK", "sv-SE,sv;q=0.9", "fi;q=0.9,sv;q=0.5", "de, en;q=0"])
     func fallback(header: String?) {
         #expect(Language.negotiate(choice: nil, acceptLanguage: header) == .nb)
+    }
+
+    @Test("a browser that asks only for languages we do not speak gets English", arguments: ["de-DE,fr;q=0.8", "fi-FI,fi;q=0.9", "kl-GL"])
+    func others(header: String) {
+        #expect(Language.negotiate(choice: nil, acceptLanguage: header) == .en)
     }
 
     @Test("every UI string exists in both languages")

@@ -2,7 +2,8 @@ import Content
 import HTTPServer
 
 /// Which language a request is answered in, and how a visitor changes it: `?lang=en` on any page
-/// switches and is remembered in a cookie; otherwise the cookie, then `Accept-Language`, then nb.
+/// switches and is remembered in a cookie; otherwise the cookie, then `Accept-Language`, then nb
+/// (English for a browser that asks only for languages we do not speak: `Language.negotiate`).
 /// (A member's stored choice takes the cookie's place once they have logged in.)
 enum VisitorLanguage {
     static let cookieName = "lang"
