@@ -49,7 +49,8 @@ struct TillScreenTests {
             #expect(status["state"] as? String == "cancelled" && status["heading"] as? String == "Avbrutt")
             let request = try #require(try await LoginRequestStore(pool: harness.app.app.database).find(id: id))
             let code = try await harness.confirmOnPhone(authReqID: try #require(request.authReqID))
-            #expect(try await Browser(port: harness.app.port).get("/callback?code=\(code)").status == 400)
+            let landed = try await Browser(port: harness.app.port).get("/callback?code=\(code)")
+            #expect(landed.status == 400 && landed.text.contains("Kassen avbrøt denne innloggingen"), "the page says what happened")
         }
     }
 

@@ -106,6 +106,12 @@ struct Callback: Sendable {
             guard let client else { return .failed(.vippsUnavailable) }
             let tokens = try await client.exchangeRedirectCode(code)
             let claims = try await client.verifyIDToken(tokens.idToken)
+            if let authReqID = claims.authReqID, let cancelled = try await requests.find(authReqID: authReqID),
+                cancelled.failure == LoginRequestStore.cancelledAtTill
+            {
+                // Vipps has no way to withdraw a push: the customer may confirm what the till cancelled.
+                return .failed(.cancelledAtTill)
+            }
             guard let authReqID = claims.authReqID, let loginRequest = try await requests.find(authReqID: authReqID),
                 loginRequest.status(at: Date()) == .pending
             else {

@@ -47,4 +47,6 @@ enum CallbackProblem: String, Error, Sendable {
     case rateLimited = "rate_limited"
     /// A "Continue as B?" answer that was used before, or not asked for the login it names.
     case switchSpent = "switch_spent"
+    /// The customer confirmed in the app a login the cashier had already cancelled at the till.
+    case cancelledAtTill = "cancelled_at_till"
 }
