@@ -27,6 +27,14 @@ struct WalletPassTests {
         return try await client.readResponse()
     }
 
+    /// Ada, enrolled at the till and landed in a browser that is now signed in as her.
+    static func enrolledMember(_ harness: OnboardingHarness) async throws -> Browser {
+        let browser = Browser(port: harness.app.port)
+        let (_, authReqID) = try await harness.startLogin()
+        _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
+        return browser
+    }
+
     static func passJSON(_ folder: URL) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("pass.json"))) as? [String: Any])
     }
@@ -36,9 +44,7 @@ struct WalletPassTests {
         let chain = try TestWalletCertificates.make()
         defer { chain.remove() }
         try await OnboardingHarness.with(app: { chain.configure(&$0) }) { harness in
-            let browser = Browser(port: harness.app.port)
-            let (_, authReqID) = try await harness.startLogin()
-            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
+            let browser = try await Self.enrolledMember(harness)
             let card = try await browser.get("/card")
             #expect(card.text.contains("href=\"/card.pkpass\"") && card.text.contains("Legg til i Apple Wallet"))
             #expect(try await browser.get("/welcome").text.contains("Legg til i Apple Wallet"))
@@ -78,9 +84,7 @@ struct WalletPassTests {
         defer { chain.remove() }
         try await OnboardingHarness.with(app: { chain.configure(&$0) }) { harness in
             let port = harness.app.port
-            let browser = Browser(port: port)
-            let (_, authReqID) = try await harness.startLogin()
-            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
+            let browser = try await Self.enrolledMember(harness)
             let first = try Self.passJSON(try chain.unzip(Data(try await browser.get("/card.pkpass").body), into: "first"))
             let serial = try #require(first["serialNumber"] as? String)
             let token = try #require(first["authenticationToken"] as? String)
@@ -137,9 +141,7 @@ struct WalletPassTests {
         let chain = try TestWalletCertificates.make()
         defer { chain.remove() }
         try await OnboardingHarness.with(app: { chain.configure(&$0) }) { harness in
-            let browser = Browser(port: harness.app.port)
-            let (_, authReqID) = try await harness.startLogin()
-            _ = try await browser.get("/callback?code=\(try await harness.confirmOnPhone(authReqID: authReqID))")
+            let browser = try await Self.enrolledMember(harness)
             let card = try await browser.get("/card").text
             #expect(card.contains("Lagre i Google Wallet"))
             #expect(try await browser.get("/welcome").text.contains("href=\"/card/google-wallet\""), "the welcome page offers both wallets")

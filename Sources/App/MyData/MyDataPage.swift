@@ -2,6 +2,7 @@ import Content
 import Foundation
 import HTTPServer
 import Storage
+import VippsLogin
 
 /// `/me`: everything stored about the member, as a page and as a JSON export, and erasure.
 struct MyDataPage: Sendable {
@@ -230,18 +231,13 @@ struct MyDataPage: Sendable {
         return context.isEmpty ? nil : context
     }
 
-    /// The terms and privacy links of an accepted agreement, as the customer saw them.
+    /// The terms and privacy links of an accepted agreement, as the customer saw them: the stored object
+    /// read by the same lenient type that read it at the login.
     static func agreementLinks(_ payload: String) -> [[String: String]] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else { return [] }
-        if let links = object["links"] as? [String: Any] {
-            return [("termsLinkText", "termsLinkUrl"), ("privacyStatementLinkText", "privacyStatementLinkUrl")].compactMap { text, url in
-                guard let address = links[url] as? String, isWebAddress(address) else { return nil }
-                return ["title": links[text] as? String ?? address, "url": address]
-            }
-        }
-        return (object["links"] as? [[String: Any]] ?? []).compactMap { link in
-            guard let address = (link["url"] ?? link["href"]) as? String, isWebAddress(address) else { return nil }
-            return ["title": (link["title"] ?? link["text"]) as? String ?? address, "url": address]
+        guard let agreement = try? JSONDecoder().decode(Agreement.self, from: Data(payload.utf8)) else { return [] }
+        return agreement.links.compactMap { link in
+            guard let url = link.url, isWebAddress(url) else { return nil }
+            return ["title": link.title ?? url, "url": url]
         }
     }
 

@@ -62,11 +62,7 @@ struct StatsPage: Sendable {
         let grouping = request.queryValue("group").flatMap(SignupGrouping.init(rawValue:)) ?? (length > 92 * 86400 ? .week : .day)
         func text(_ key: String) -> String { pages.views.text(key, in: language) }
         func storeName(_ id: String) -> String { storeNames.name(of: id, in: language) ?? (id.isEmpty ? text("stats_store_unknown") : id) }
-        func consentName(_ id: String) -> String {
-            let key = "consent_name_" + id
-            let name = text(key)
-            return name == key ? id : name
-        }
+        func consentName(_ id: String) -> String { ConsentNames.name(id, views: pages.views, in: language) }
         func seconds(_ value: Double?) -> String { value.map { $0 < 120 ? "\(Int($0)) s" : "\(Int($0 / 60)) min" } ?? "–" }
         func percentages(_ step: StoreFunnel.Step) -> [String: Any] {
             [
